@@ -1,0 +1,39 @@
+#include "aapcs.h"
+
+namespace bpf2arm::abi {
+
+Prototype fiveU64Prototype() { return Prototype{CType::u64(), std::vector<CType>(5, CType::u64())}; }
+
+Expected<CallLayout> placeArguments(const Prototype &proto) {
+  if (proto.params.size() > 5)
+    return error("a call passes at most 5 arguments (BPF R1-R5), this prototype has " +
+                 std::to_string(proto.params.size()));
+  CallLayout layout;
+  unsigned nextReg = 0;    // AAPCS "NCRN"
+  unsigned nextStack = 0;  // AAPCS "NSAA"
+  for (const CType &param : proto.params) {
+    ArgLocation loc{};
+    if (param.armSize() == 8) {
+      nextReg = (nextReg + 1) & ~1u;
+      if (nextReg + 2 <= 4) {
+        loc = {ArgLocation::RegisterPair, nextReg, 0, 8};
+        nextReg += 2;
+      } else {
+        nextReg = 4;
+        nextStack = (nextStack + 7) & ~7u;
+        loc = {ArgLocation::Stack, 0, nextStack, 8};
+        nextStack += 8;
+      }
+    } else if (nextReg < 4) {
+      loc = {ArgLocation::Register, nextReg++, 0, 4};
+    } else {
+      loc = {ArgLocation::Stack, 0, nextStack, 4};
+      nextStack += 4;
+    }
+    layout.args.push_back(loc);
+  }
+  layout.stackBytes = (nextStack + 7) & ~7u;
+  return layout;
+}
+
+}  // namespace bpf2arm::abi

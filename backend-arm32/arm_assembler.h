@@ -1,0 +1,121 @@
+// A small assembler over LLVM's MC layer: each method builds one ARM-state MCInst with
+// the operand order LLVM 19's ARM backend expects and hands it to the streamer (or to a
+// recorder, for the golden encoding tests). Immediates that an instruction cannot encode
+// are rejected by assert: callers pick encodable forms or go through `loadConstant`.
+#pragma once
+
+#include <llvm/MC/MCContext.h>
+#include <llvm/MC/MCInst.h>
+#include <llvm/MC/MCStreamer.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "arm_target.h"
+
+namespace bpf2arm::arm {
+
+enum Reg : unsigned { R0, R1, R2, R3, R4, R5, R6, R7, R8, R9, R10, R11, R12, SP, LR, PC };
+
+// Condition codes in their ARM encoding.
+enum class Cond : unsigned { EQ, NE, HS, LO, MI, PL, VS, VC, HI, LS, GE, LT, GT, LE, AL };
+Cond invert(Cond c);
+
+// Shift kinds in LLVM's ARM_AM::ShiftOpc numbering.
+enum class Shift : unsigned { ASR = 1, LSL = 2, LSR = 3, ROR = 4 };
+
+enum class DataOp { ADD, ADC, SUB, SBC, RSB, RSC, AND, ORR, EOR, BIC };
+
+enum class Flags { Keep, Set };
+
+// The 12-bit "modified immediate" encoding (an 8-bit value rotated right by an even
+// amount), or nothing when `value` has no such form.
+std::optional<unsigned> encodeModifiedImmediate(uint32_t value);
+
+class ArmAssembler {
+ public:
+  ArmAssembler(const ArmTarget &target, llvm::MCContext &ctx, llvm::MCStreamer *streamer)
+      : t_(target), ctx_(ctx), streamer_(streamer) {}
+
+  // When set, instructions go to this vector instead of the streamer.
+  void recordInto(std::vector<llvm::MCInst> *recorder) { recorder_ = recorder; }
+
+  // Data processing: d = n OP m / imm / (m SHIFT amount) / (m SHIFT s).
+  void op(DataOp op, Reg d, Reg n, Reg m, Flags f = Flags::Keep, Cond c = Cond::AL);
+  bool canEncodeImmediate(uint32_t imm) const { return encodeModifiedImmediate(imm).has_value(); }
+  void opImm(DataOp op, Reg d, Reg n, uint32_t imm, Flags f = Flags::Keep, Cond c = Cond::AL);
+  void opShiftImm(DataOp op, Reg d, Reg n, Reg m, Shift sh, unsigned amount, Flags f = Flags::Keep);
+  void opShiftReg(DataOp op, Reg d, Reg n, Reg m, Shift sh, Reg s, Flags f = Flags::Keep);
+  // d = n + imm for any imm, using `scratch` (!= n, may be d) when two immediates cannot.
+  void addConstant(Reg d, Reg n, int32_t imm, Reg scratch);
+
+  void mov(Reg d, Reg m, Cond c = Cond::AL);
+  void movImm(Reg d, uint32_t encodableImm, Cond c = Cond::AL);
+  void mvnImm(Reg d, uint32_t encodableImm, Cond c = Cond::AL);
+  void movShiftImm(Reg d, Reg m, Shift sh, unsigned amount, Cond c = Cond::AL);
+  void movShiftReg(Reg d, Reg m, Shift sh, Reg s, Cond c = Cond::AL);
+  // Any 32-bit constant, in the fewest instructions this CPU allows.
+  void loadConstant(Reg d, uint32_t value, Cond c = Cond::AL);
+
+  void cmp(Reg n, Reg m, Cond c = Cond::AL);
+  // Compares with any constant, using `scratch` when neither CMP nor CMN can encode it.
+  void cmpConstant(Reg n, uint32_t value, Reg scratch, Cond c = Cond::AL);
+  void tst(Reg n, Reg m, Cond c = Cond::AL);
+  void tstConstant(Reg n, uint32_t value, Reg scratch, Cond c = Cond::AL);
+
+  void mul(Reg d, Reg n, Reg m);
+  void mla(Reg d, Reg n, Reg m, Reg a);  // d = n * m + a
+  void mls(Reg d, Reg n, Reg m, Reg a);  // d = a - n * m
+  void umull(Reg lo, Reg hi, Reg n, Reg m);
+  void sdiv(Reg d, Reg n, Reg m);
+  void udiv(Reg d, Reg n, Reg m);
+
+  // Loads and stores of 1, 2, 4 bytes at [base + offset]; `offset` must fit the form
+  // (see `fitsOffset`).
+  void load(unsigned bytes, bool signExtend, Reg t, Reg base, int32_t offset);
+  void store(unsigned bytes, Reg t, Reg base, int32_t offset);
+  static bool fitsOffset(unsigned bytes, bool signExtend, int32_t offset);
+
+  void ldrex(Reg t, Reg base);
+  void strex(Reg status, Reg t, Reg base);
+  void ldrexd(Reg evenT, Reg base);
+  void strexd(Reg status, Reg evenT, Reg base);
+  void clrex();
+  void dmbIsh();
+
+  void rev(Reg d, Reg m);
+  void rev16(Reg d, Reg m);
+  void sxtb(Reg d, Reg m);
+  void sxth(Reg d, Reg m);
+  void uxtb(Reg d, Reg m);
+  void uxth(Reg d, Reg m);
+
+  void push(uint16_t regMask);
+  void pop(uint16_t regMask);
+
+  void b(llvm::MCSymbol *target, Cond c = Cond::AL);
+  void bl(llvm::MCSymbol *target);
+  void bxLr();
+
+  llvm::MCSymbol *newLabel() { return ctx_.createTempSymbol(); }
+  void bind(llvm::MCSymbol *label);
+  void comment(const std::string &text);
+
+  const ArmTarget &target() const { return t_; }
+
+ private:
+  void emit(const llvm::MCInst &inst);
+  llvm::MCOperand reg(Reg r) const { return llvm::MCOperand::createReg(t_.gpr(r)); }
+  void addPredicate(llvm::MCInst &inst, Cond c) const;
+  void addFlags(llvm::MCInst &inst, Flags f) const;
+  unsigned dataOpcode(DataOp op, char form) const;
+
+  const ArmTarget &t_;
+  llvm::MCContext &ctx_;
+  llvm::MCStreamer *streamer_;
+  std::vector<llvm::MCInst> *recorder_ = nullptr;
+};
+
+}  // namespace bpf2arm::arm

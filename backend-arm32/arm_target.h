@@ -1,0 +1,87 @@
+// The LLVM ARM MC objects bpf2arm needs, created once per run, and the ARM opcode and
+// register numbers, which LLVM does not install as headers (ARMGenInstrInfo.inc), looked
+// up by name at start-up.
+#pragma once
+
+#include <llvm/MC/MCAsmInfo.h>
+#include <llvm/MC/MCInstrInfo.h>
+#include <llvm/MC/MCRegisterInfo.h>
+#include <llvm/MC/MCSubtargetInfo.h>
+#include <llvm/MC/TargetRegistry.h>
+#include <llvm/TargetParser/Triple.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "diagnostics.h"
+
+namespace bpf2arm::arm {
+
+// Every LLVM opcode the backend emits. Operand orders are in arm_assembler.cpp.
+#define BPF2ARM_ARM_OPCODES(X)                                                                   \
+  X(ADDrr) X(ADDri) X(ADDrsi) X(ADDrsr) X(ADCrr) X(ADCri) X(ADCrsi) X(ADCrsr)                    \
+  X(SUBrr) X(SUBri) X(SUBrsi) X(SUBrsr) X(SBCrr) X(SBCri) X(SBCrsi) X(SBCrsr)                    \
+  X(RSBrr) X(RSBri) X(RSBrsi) X(RSBrsr) X(RSCrr) X(RSCri) X(RSCrsi) X(RSCrsr)                    \
+  X(ANDrr) X(ANDri) X(ANDrsi) X(ANDrsr) X(ORRrr) X(ORRri) X(ORRrsi) X(ORRrsr)                    \
+  X(EORrr) X(EORri) X(EORrsi) X(EORrsr) X(BICrr) X(BICri) X(BICrsi) X(BICrsr)                    \
+  X(MOVr) X(MOVi) X(MVNi) X(MVNr) X(MOVi16) X(MOVTi16) X(MOVsi) X(MOVsr)                         \
+  X(CMPrr) X(CMPri) X(CMNri) X(TSTrr) X(TSTri)                                                    \
+  X(MUL) X(MLA) X(MLS) X(UMULL) X(SDIV) X(UDIV)                                                  \
+  X(LDRi12) X(STRi12) X(LDRBi12) X(STRBi12) X(LDRH) X(STRH) X(LDRSB) X(LDRSH)                    \
+  X(LDREX) X(STREX) X(LDREXD) X(STREXD) X(CLREX) X(DMB)                                          \
+  X(REV) X(REV16) X(SXTB) X(SXTH) X(UXTB) X(UXTH)                                                \
+  X(STMDB_UPD) X(LDMIA_UPD) X(Bcc) X(BL) X(BX_RET)
+
+struct Opcodes {
+#define BPF2ARM_DECLARE_OPCODE(name) unsigned name = 0;
+  BPF2ARM_ARM_OPCODES(BPF2ARM_DECLARE_OPCODE)
+#undef BPF2ARM_DECLARE_OPCODE
+};
+
+struct CpuInfo {
+  const char *name;
+  const char *triple;
+};
+// The CPUs `--mcpu` accepts, the default first.
+const std::vector<CpuInfo> &supportedCpus();
+
+class ArmTarget {
+ public:
+  static Expected<std::unique_ptr<ArmTarget>> create(const std::string &cpu);
+
+  const llvm::Target &target() const { return *target_; }
+  const llvm::Triple &triple() const { return triple_; }
+  const llvm::MCRegisterInfo &registerInfo() const { return *mri_; }
+  const llvm::MCAsmInfo &asmInfo() const { return *mai_; }
+  const llvm::MCInstrInfo &instrInfo() const { return *mii_; }
+  const llvm::MCSubtargetInfo &subtarget() const { return *sti_; }
+  const std::string &cpu() const { return cpu_; }
+
+  const Opcodes &op() const { return op_; }
+  unsigned gpr(unsigned n) const { return gpr_[n]; }  // r0..r15 (13 = sp, 14 = lr, 15 = pc)
+  unsigned gprPair(unsigned even) const { return pairs_[even / 2]; }  // r0_r1 .. r10_r11
+  unsigned cpsr() const { return cpsr_; }
+
+  bool hasHardwareDivide() const { return hasDivide_; }
+  bool hasMovwMovt() const { return hasMovw_; }
+  bool hasDmb() const { return hasDmb_; }
+
+ private:
+  ArmTarget() = default;
+
+  std::string cpu_;
+  llvm::Triple triple_;
+  const llvm::Target *target_ = nullptr;
+  std::unique_ptr<llvm::MCRegisterInfo> mri_;
+  std::unique_ptr<llvm::MCAsmInfo> mai_;
+  std::unique_ptr<llvm::MCInstrInfo> mii_;
+  std::unique_ptr<llvm::MCSubtargetInfo> sti_;
+  Opcodes op_;
+  unsigned gpr_[16] = {};
+  unsigned pairs_[6] = {};
+  unsigned cpsr_ = 0;
+  bool hasDivide_ = false, hasMovw_ = false, hasDmb_ = false;
+};
+
+}  // namespace bpf2arm::arm

@@ -1,0 +1,145 @@
+#include "emit_object.h"
+
+#include <llvm/BinaryFormat/ELF.h>
+#include <llvm/MC/MCAsmBackend.h>
+#include <llvm/MC/MCCodeEmitter.h>
+#include <llvm/MC/MCInstPrinter.h>
+#include <llvm/MC/MCObjectFileInfo.h>
+#include <llvm/MC/MCObjectWriter.h>
+#include <llvm/MC/MCParser/MCAsmParser.h>
+#include <llvm/MC/MCParser/MCTargetAsmParser.h>
+#include <llvm/MC/MCSectionELF.h>
+#include <llvm/MC/MCStreamer.h>
+#include <llvm/MC/MCTargetOptions.h>
+#include <llvm/Support/ARMBuildAttributes.h>
+#include <llvm/Support/FormattedStream.h>
+#include <llvm/Support/MemoryBuffer.h>
+#include <llvm/Support/SourceMgr.h>
+#include <llvm/Support/raw_ostream.h>
+
+#include "lowering.h"
+
+namespace bpf2arm::arm {
+namespace {
+
+// backend-arm32/routines/div64.S, embedded at build time.
+const char kDivisionRoutines[] =
+#include "div64_routines.inc"
+    ;
+
+// Attributes that let GNU ld and ld.lld link us next to soft-float and hard-float code:
+// the object passes no floating point, so its VFP argument use is "compatible".
+void emitBuildAttributes(llvm::MCStreamer &streamer, const ArmTarget &target) {
+  namespace attrs = llvm::ARMBuildAttrs;
+  auto &ts = static_cast<llvm::ARMTargetStreamer &>(*streamer.getTargetStreamer());
+  ts.switchVendor("aeabi");
+  ts.emitTextAttribute(attrs::CPU_name, target.cpu());
+  bool isV6 = target.triple().getArchName().starts_with("armv6");
+  bool isV8 = target.triple().getArchName().starts_with("armv8");
+  ts.emitAttribute(attrs::CPU_arch, isV6 ? attrs::v6KZ : isV8 ? attrs::v8_A : attrs::v7);
+  if (!isV6) ts.emitAttribute(attrs::CPU_arch_profile, attrs::ApplicationProfile);
+  ts.emitAttribute(attrs::ARM_ISA_use, attrs::Allowed);
+  ts.emitAttribute(attrs::ABI_align_preserved, 1);  // sp stays 8-byte aligned at calls
+  ts.emitAttribute(attrs::ABI_VFP_args, 3);         // compatible with both float ABIs
+  if (target.hasHardwareDivide() && !isV8) ts.emitAttribute(attrs::DIV_use, attrs::AllowDIVExt);
+  ts.finishAttributeSection();
+}
+
+Status assembleRoutines(llvm::MCStreamer &streamer, llvm::MCContext &ctx, llvm::SourceMgr &sources,
+                        const ArmTarget &target) {
+  sources.AddNewSourceBuffer(llvm::MemoryBuffer::getMemBuffer(kDivisionRoutines, "div64.S"), llvm::SMLoc());
+  std::unique_ptr<llvm::MCAsmParser> parser(llvm::createMCAsmParser(sources, ctx, streamer, target.asmInfo()));
+  llvm::MCTargetOptions options;
+  std::unique_ptr<llvm::MCTargetAsmParser> targetParser(
+      target.target().createMCAsmParser(target.subtarget(), *parser, target.instrInfo(), options));
+  if (!targetParser) return error("internal error: LLVM has no ARM assembly parser");
+  parser->setTargetParser(*targetParser);
+  if (parser->Run(/*NoInitialTextSection=*/true)) return error("internal error: the division routines do not assemble");
+  return std::nullopt;
+}
+
+void beginFunction(llvm::MCStreamer &streamer, const ArmTarget &target, llvm::MCSymbol *symbol, bool global) {
+  streamer.emitCodeAlignment(llvm::Align(4), &target.subtarget());
+  streamer.emitSymbolAttribute(symbol, global ? llvm::MCSA_Global : llvm::MCSA_Local);
+  streamer.emitSymbolAttribute(symbol, llvm::MCSA_ELF_TypeFunction);
+  streamer.emitLabel(symbol);
+}
+
+void endFunction(llvm::MCStreamer &streamer, llvm::MCContext &ctx, llvm::MCSymbol *symbol) {
+  llvm::MCSymbol *end = ctx.createTempSymbol();
+  streamer.emitLabel(end);
+  streamer.emitELFSize(symbol, llvm::MCBinaryExpr::createSub(llvm::MCSymbolRefExpr::create(end, ctx),
+                                                             llvm::MCSymbolRefExpr::create(symbol, ctx), ctx));
+}
+
+}  // namespace
+
+Expected<std::string> emitProgram(const Program &program, const ArmTarget &target, OutputKind kind) {
+  llvm::SourceMgr sources;
+  std::string mcErrors;
+  llvm::MCContext ctx(target.triple(), &target.asmInfo(), &target.registerInfo(), &target.subtarget(), &sources);
+  // Fixups out of range and the like are reported, never truncated: collect them.
+  ctx.setDiagnosticHandler([&mcErrors](const llvm::SMDiagnostic &diag, bool, const llvm::SourceMgr &,
+                                       std::vector<const llvm::MDNode *> &) {
+    if (diag.getKind() != llvm::SourceMgr::DK_Error) return;
+    mcErrors += (mcErrors.empty() ? "" : "; ") + diag.getMessage().str();
+  });
+  std::unique_ptr<llvm::MCObjectFileInfo> fileInfo(target.target().createMCObjectFileInfo(ctx, /*PIC=*/false));
+  ctx.setObjectFileInfo(fileInfo.get());
+
+  llvm::SmallString<0> bytes;
+  llvm::raw_svector_ostream os(bytes);
+  llvm::MCTargetOptions options;
+  std::unique_ptr<llvm::MCAsmBackend> backend(
+      target.target().createMCAsmBackend(target.subtarget(), target.registerInfo(), options));
+  std::unique_ptr<llvm::MCCodeEmitter> encoder(target.target().createMCCodeEmitter(target.instrInfo(), ctx));
+  if (!backend || !encoder) return error("internal error: cannot create the LLVM ARM object writer");
+  std::unique_ptr<llvm::MCStreamer> streamer;
+  if (kind == OutputKind::Object) {
+    auto writer = backend->createObjectWriter(os);
+    streamer.reset(target.target().createMCObjectStreamer(target.triple(), ctx, std::move(backend), std::move(writer),
+                                                          std::move(encoder), target.subtarget()));
+  } else {
+    // The streamer owns the printer.
+    llvm::MCInstPrinter *printer = target.target().createMCInstPrinter(target.triple(), 0, target.asmInfo(),
+                                                                       target.instrInfo(), target.registerInfo());
+    auto out = std::make_unique<llvm::formatted_raw_ostream>(os);
+    streamer.reset(target.target().createAsmStreamer(ctx, std::move(out), printer, nullptr, nullptr));
+  }
+  if (!streamer) return error("internal error: cannot create the LLVM ARM streamer");
+  streamer->initSections(false, target.subtarget());
+  emitBuildAttributes(*streamer, target);
+  streamer->switchSection(fileInfo->getTextSection());
+
+  // Each function's body is reached by local calls under its internal symbol; a global
+  // function also gets an AAPCS entry under its own name that C code calls.
+  ObjectSymbols symbols;
+  for (const Function &fn : program.functions)
+    symbols.bodies.push_back(ctx.getOrCreateSymbol(fn.isGlobal ? fn.name + ".bpf" : fn.name));
+  ArmAssembler as(target, ctx, streamer.get());
+  for (size_t i = 0; i < program.functions.size(); ++i) {
+    const Function &fn = program.functions[i];
+    FunctionLowering lowering(program, fn, as, ctx, symbols);
+    if (fn.isGlobal) {
+      llvm::MCSymbol *entry = ctx.getOrCreateSymbol(fn.name);
+      beginFunction(*streamer, target, entry, true);
+      as.comment("AAPCS entry of " + fn.name + ": arguments into R1..R5, R0 to the C result");
+      if (Status st = lowering.lowerCEntry()) return *st;
+      endFunction(*streamer, ctx, entry);
+    }
+    beginFunction(*streamer, target, symbols.bodies[i], false);
+    if (Status st = lowering.lowerBody()) return *st;
+    endFunction(*streamer, ctx, symbols.bodies[i]);
+  }
+  if (!symbols.routinesUsed.empty())
+    if (Status st = assembleRoutines(*streamer, ctx, sources, target)) return *st;
+
+  streamer->switchSection(ctx.getELFSection(".note.GNU-stack", llvm::ELF::SHT_PROGBITS, 0));
+  streamer->finish();
+  streamer.reset();  // flushes the assembly text
+  if (!mcErrors.empty() || ctx.hadError())
+    return error("internal error while encoding ARM code: " + (mcErrors.empty() ? "MC layer error" : mcErrors));
+  return std::string(bytes.begin(), bytes.end());
+}
+
+}  // namespace bpf2arm::arm

@@ -1,0 +1,17 @@
+// The last stage: lowers every function of the program through the MC layer and
+// returns the bytes of a relocatable ARM ELF object, or of assembly text for `-S`.
+#pragma once
+
+#include <string>
+
+#include "arm_target.h"
+#include "compiler/program.h"
+#include "diagnostics.h"
+
+namespace bpf2arm::arm {
+
+enum class OutputKind { Object, Assembly };
+
+Expected<std::string> emitProgram(const Program &program, const ArmTarget &target, OutputKind kind);
+
+}  // namespace bpf2arm::arm

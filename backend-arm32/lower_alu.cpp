@@ -1,0 +1,340 @@
+// ALU and ALU64: 32-bit operations work on the lo word and zero the hi word; 64-bit
+// operations work on lo/hi pairs, carrying between them.
+#include <cassert>
+
+#include "lowering.h"
+
+namespace bpf2arm::arm {
+
+using namespace bpf;
+
+namespace {
+DataOp dataOpFor(uint8_t op) {
+  switch (op) {
+    case ADD: return DataOp::ADD;
+    case SUB: return DataOp::SUB;
+    case AND: return DataOp::AND;
+    case OR: return DataOp::ORR;
+    case XOR: return DataOp::EOR;
+  }
+  assert(false && "not a simple data operation");
+  return DataOp::ADD;
+}
+}  // namespace
+
+void FunctionLowering::lowerAlu32(const Instruction &ins) {
+  const Insn &insn = ins.insn;
+  uint8_t op = aluOp(insn.opcode);
+  bool useImm = source(insn.opcode) == K;
+  switch (op) {
+    case LSH: case RSH: case ARSH: return lowerShift32(insn);
+    case DIV: case MOD: return lowerDivMod32(insn);
+    case END: return lowerByteSwap(insn);
+    default: break;
+  }
+  Reg d = destLo(insn.dst, kTemp0);
+  if (op == MOV) {
+    if (useImm) {
+      as_.loadConstant(d, uint32_t(insn.imm));
+    } else {
+      Reg s = readLo(insn.src, kTemp2);
+      if (insn.offset == 8) as_.sxtb(d, s);
+      else if (insn.offset == 16) as_.sxth(d, s);
+      else if (d != s) as_.mov(d, s);
+    }
+  } else {
+    Reg cur = readLo(insn.dst, d);
+    if (op == NEG) {
+      as_.opImm(DataOp::RSB, d, cur, 0);
+    } else if (op == MUL) {
+      Reg s = useImm ? (as_.loadConstant(kTemp2, uint32_t(insn.imm)), kTemp2) : readLo(insn.src, kTemp2);
+      as_.mul(d, cur, s);
+    } else {
+      DataOp dop = dataOpFor(op);
+      uint32_t imm = uint32_t(insn.imm);
+      if (useImm && as_.canEncodeImmediate(imm)) {
+        as_.opImm(dop, d, cur, imm);
+      } else if (useImm && (op == ADD || op == SUB) && as_.canEncodeImmediate(0u - imm)) {
+        as_.opImm(op == ADD ? DataOp::SUB : DataOp::ADD, d, cur, 0u - imm);
+      } else if (useImm && op == AND && as_.canEncodeImmediate(~imm)) {
+        as_.opImm(DataOp::BIC, d, cur, ~imm);
+      } else {
+        Reg s = useImm ? (as_.loadConstant(kTemp2, imm), kTemp2) : readLo(insn.src, kTemp2);
+        as_.op(dop, d, cur, s);
+      }
+    }
+  }
+  writeLo(insn.dst, d);
+  writeHiZero(insn.dst);
+}
+
+void FunctionLowering::lowerAlu64(const Instruction &ins) {
+  const Insn &insn = ins.insn;
+  uint8_t op = aluOp(insn.opcode);
+  bool useImm = source(insn.opcode) == K;
+  switch (op) {
+    case LSH: case RSH: case ARSH: return lowerShift64(insn);
+    case DIV: case MOD: return lowerDivMod64(insn);
+    case MUL: return lowerMul64(insn);
+    case END: return lowerByteSwap(insn);
+    default: break;
+  }
+  Reg dl = destLo(insn.dst, kTemp0), dh = destHi(insn.dst, kTemp1);
+  if (op == MOV) {
+    if (useImm) {
+      loadImm64(dl, dh, insn.imm);
+    } else if (insn.offset == 0) {
+      loadPair(insn.src, dl, dh);
+    } else {
+      Reg s = readLo(insn.src, kTemp2);
+      if (insn.offset == 8) as_.sxtb(dl, s);
+      else if (insn.offset == 16) as_.sxth(dl, s);
+      else if (dl != s) as_.mov(dl, s);
+      as_.movShiftImm(dh, dl, Shift::ASR, 31);
+    }
+    storePair(insn.dst, dl, dh);
+    return;
+  }
+  Reg curLo = readLo(insn.dst, dl), curHi = readHi(insn.dst, dh);
+  if (op == NEG) {
+    as_.opImm(DataOp::RSB, dl, curLo, 0, Flags::Set);
+    as_.opImm(DataOp::RSC, dh, curHi, 0);
+    storePair(insn.dst, dl, dh);
+    return;
+  }
+  // ALU64 immediates are sign-extended 32-bit values.
+  uint32_t immLo = uint32_t(insn.imm), immHi = insn.imm < 0 ? 0xffffffffu : 0;
+  bool carries = op == ADD || op == SUB;
+  DataOp loOp = dataOpFor(op);
+  DataOp hiOp = op == ADD ? DataOp::ADC : op == SUB ? DataOp::SBC : loOp;
+  Flags loFlags = carries ? Flags::Set : Flags::Keep;
+  if (useImm && as_.canEncodeImmediate(immLo) && as_.canEncodeImmediate(immHi)) {
+    as_.opImm(loOp, dl, curLo, immLo, loFlags);
+    as_.opImm(hiOp, dh, curHi, immHi);
+  } else {
+    Reg sl, sh;
+    if (useImm) {
+      loadImm64(kTemp2, kTemp3, insn.imm);
+      sl = kTemp2, sh = kTemp3;
+    } else {
+      sl = readLo(insn.src, kTemp2);
+      sh = readHi(insn.src, kTemp3);
+    }
+    as_.op(loOp, dl, curLo, sl, loFlags);
+    as_.op(hiOp, dh, curHi, sh);
+  }
+  storePair(insn.dst, dl, dh);
+}
+
+void FunctionLowering::lowerShift32(const Insn &insn) {
+  uint8_t op = aluOp(insn.opcode);
+  Shift kind = op == LSH ? Shift::LSL : op == RSH ? Shift::LSR : Shift::ASR;
+  Reg d = destLo(insn.dst, kTemp0);
+  if (source(insn.opcode) == K) {
+    unsigned amount = unsigned(insn.imm) & 31;
+    Reg cur = readLo(insn.dst, d);
+    if (amount == 0) {
+      if (cur != d) as_.mov(d, cur);
+    } else {
+      as_.movShiftImm(d, cur, kind, amount);
+    }
+  } else {
+    Reg s = readLo(insn.src, kTemp2);
+    as_.opImm(DataOp::AND, kTemp2, s, 31);  // ARM would shift by up to 255
+    Reg cur = readLo(insn.dst, d);
+    as_.movShiftReg(d, cur, kind, kTemp2);
+  }
+  writeLo(insn.dst, d);
+  writeHiZero(insn.dst);
+}
+
+void FunctionLowering::lowerShift64(const Insn &insn) {
+  uint8_t op = aluOp(insn.opcode);
+  Reg dl = destLo(insn.dst, kTemp0), dh = destHi(insn.dst, kTemp1);
+  if (source(insn.opcode) == K) {
+    unsigned k = unsigned(insn.imm) & 63;
+    Reg lo = readLo(insn.dst, dl), hi = readHi(insn.dst, dh);
+    if (lo != dl) as_.mov(dl, lo);
+    if (hi != dh) as_.mov(dh, hi);
+    if (k == 0) {
+      // nothing moves
+    } else if (op == LSH) {
+      if (k < 32) {
+        as_.movShiftImm(dh, dh, Shift::LSL, k);
+        as_.opShiftImm(DataOp::ORR, dh, dh, dl, Shift::LSR, 32 - k);
+        as_.movShiftImm(dl, dl, Shift::LSL, k);
+      } else {
+        as_.movShiftImm(dh, dl, Shift::LSL, k - 32);
+        as_.movImm(dl, 0);
+      }
+    } else {
+      Shift hiShift = op == RSH ? Shift::LSR : Shift::ASR;
+      if (k < 32) {
+        as_.movShiftImm(dl, dl, Shift::LSR, k);
+        as_.opShiftImm(DataOp::ORR, dl, dl, dh, Shift::LSL, 32 - k);
+        as_.movShiftImm(dh, dh, hiShift, k);
+      } else {
+        as_.movShiftImm(dl, dh, hiShift, k - 32);
+        if (op == RSH) as_.movImm(dh, 0);
+        else as_.movShiftImm(dh, dh, Shift::ASR, 31);
+      }
+    }
+    storePair(insn.dst, dl, dh);
+    return;
+  }
+  // Register amount t = src & 63. ARM register shifts by 32..255 give 0 (LSL/LSR) or
+  // the sign (ASR), and read only the bottom byte, so a negative (t - 32) or (32 - t)
+  // makes its term vanish: both cases t < 32 and t >= 32 come out of one sequence.
+  Reg t = kTemp2, u = kTemp3;
+  Reg s = readLo(insn.src, t);
+  as_.opImm(DataOp::AND, t, s, 63);
+  Reg lo = readLo(insn.dst, dl), hi = readHi(insn.dst, dh);
+  if (lo != dl) as_.mov(dl, lo);
+  if (hi != dh) as_.mov(dh, hi);
+  if (op == LSH) {
+    as_.opImm(DataOp::SUB, u, t, 32);
+    as_.movShiftReg(dh, dh, Shift::LSL, t);
+    as_.opShiftReg(DataOp::ORR, dh, dh, dl, Shift::LSL, u);
+    as_.opImm(DataOp::RSB, u, t, 32);
+    as_.opShiftReg(DataOp::ORR, dh, dh, dl, Shift::LSR, u);
+    as_.movShiftReg(dl, dl, Shift::LSL, t);
+  } else if (op == RSH) {
+    as_.opImm(DataOp::SUB, u, t, 32);
+    as_.movShiftReg(dl, dl, Shift::LSR, t);
+    as_.opShiftReg(DataOp::ORR, dl, dl, dh, Shift::LSR, u);
+    as_.opImm(DataOp::RSB, u, t, 32);
+    as_.opShiftReg(DataOp::ORR, dl, dl, dh, Shift::LSL, u);
+    as_.movShiftReg(dh, dh, Shift::LSR, t);
+  } else {
+    // ASR by (t - 32) would smear the sign into lo for t < 32, so that term is
+    // conditional on t >= 32.
+    as_.opImm(DataOp::RSB, u, t, 32);
+    as_.movShiftReg(dl, dl, Shift::LSR, t);
+    as_.opShiftReg(DataOp::ORR, dl, dl, dh, Shift::LSL, u);
+    as_.opImm(DataOp::SUB, u, t, 32, Flags::Set);
+    as_.movShiftReg(dl, dh, Shift::ASR, u, Cond::GE);
+    as_.movShiftReg(dh, dh, Shift::ASR, t);
+  }
+  storePair(insn.dst, dl, dh);
+}
+
+void FunctionLowering::lowerMul64(const Insn &insn) {
+  Reg dl = destLo(insn.dst, kTemp0), dh = destHi(insn.dst, kTemp1);
+  Reg sl, sh;
+  if (source(insn.opcode) == K) {
+    loadImm64(kTemp2, kTemp3, insn.imm);
+    sl = kTemp2, sh = kTemp3;
+  } else if (insn.src == insn.dst) {
+    loadPair(insn.src, kTemp2, kTemp3);  // the product overwrites dst before it is done with src
+    sl = kTemp2, sh = kTemp3;
+  } else {
+    sl = readLo(insn.src, kTemp2);
+    sh = readHi(insn.src, kTemp3);
+  }
+  Reg lo = readLo(insn.dst, dl), hi = readHi(insn.dst, dh);
+  if (lo != dl) as_.mov(dl, lo);
+  if (hi != dh) as_.mov(dh, hi);
+  // (dh:dl) * (sh:sl) mod 2^64 = dl*sl + ((dh*sl + dl*sh) << 32)
+  as_.mul(dh, dh, sl);
+  as_.mla(dh, dl, sh, dh);
+  Reg carry = sh == kTemp3 ? sh : kTemp3;  // sh is dead now; never clobber a home register
+  as_.umull(dl, carry, dl, sl);
+  as_.op(DataOp::ADD, dh, dh, carry);
+  storePair(insn.dst, dl, dh);
+}
+
+void FunctionLowering::lowerDivMod32(const Insn &insn) {
+  bool isMod = aluOp(insn.opcode) == MOD, isSigned = insn.offset == 1;
+  Reg d = destLo(insn.dst, kTemp0);
+  Reg s = source(insn.opcode) == K ? (as_.loadConstant(kTemp2, uint32_t(insn.imm)), kTemp2)
+                                   : readLo(insn.src, kTemp2);
+  if (as_.target().hasHardwareDivide()) {
+    // ARMv7-A divide gives 0 for a zero divisor and INT_MIN for INT_MIN / -1, which is
+    // what BPF asks; the modulo n - (n / m) * m then gives n and 0 for those cases.
+    Reg cur = readLo(insn.dst, d);
+    Reg q = isMod ? kTemp3 : d;
+    if (isSigned) as_.sdiv(q, cur, s);
+    else as_.udiv(q, cur, s);
+    if (isMod) as_.mls(d, q, s, cur);
+    writeLo(insn.dst, d);
+    writeHiZero(insn.dst);
+    return;
+  }
+  // No divide instruction: our routine takes r0 / r1 and returns r0, so R0 is parked.
+  if (s != kTemp2) as_.mov(kTemp2, s);
+  bool dstIsR0 = insn.dst == 0;
+  if (!dstIsR0) {
+    as_.store(4, R0, SP, kScratchOffset);
+    as_.store(4, R1, SP, kScratchOffset + 4);
+  }
+  Reg cur = readLo(insn.dst, R0);
+  if (cur != R0) as_.mov(R0, cur);
+  as_.mov(R1, kTemp2);
+  Routine r = isMod ? (isSigned ? Routine::SMod32 : Routine::UMod32)
+                    : (isSigned ? Routine::SDiv32 : Routine::UDiv32);
+  as_.bl(routine(r));
+  if (dstIsR0) {
+    as_.movImm(R1, 0);
+    return;
+  }
+  writeLo(insn.dst, R0);
+  writeHiZero(insn.dst);
+  as_.load(4, false, R0, SP, kScratchOffset);
+  as_.load(4, false, R1, SP, kScratchOffset + 4);
+}
+
+void FunctionLowering::lowerDivMod64(const Insn &insn) {
+  bool isMod = aluOp(insn.opcode) == MOD, isSigned = insn.offset == 1;
+  // The routines take the dividend in r0:r1 and the divisor in r2:r3 and return r0:r1;
+  // they preserve r4-r11, so only R0 needs parking.
+  if (source(insn.opcode) == K) loadImm64(R2, R3, insn.imm);
+  else loadPair(insn.src, R2, R3);  // before r0:r1 change, in case src is R0
+  bool dstIsR0 = insn.dst == 0;
+  if (!dstIsR0) {
+    as_.store(4, R0, SP, kScratchOffset);
+    as_.store(4, R1, SP, kScratchOffset + 4);
+    loadPair(insn.dst, R0, R1);
+  }
+  Routine r = isMod ? (isSigned ? Routine::SMod64 : Routine::UMod64)
+                    : (isSigned ? Routine::SDiv64 : Routine::UDiv64);
+  as_.bl(routine(r));
+  if (dstIsR0) return;
+  storePair(insn.dst, R0, R1);
+  as_.load(4, false, R0, SP, kScratchOffset);
+  as_.load(4, false, R1, SP, kScratchOffset + 4);
+}
+
+void FunctionLowering::lowerByteSwap(const Insn &insn) {
+  // ALU|END with source K is "to little endian": on this little-endian target only the
+  // truncation remains. ALU|END|X (to big endian) and ALU64|END (bswap) swap.
+  bool swap = insn.cls() == ALU64 || source(insn.opcode) == X;
+  Reg dl = destLo(insn.dst, kTemp0), dh = destHi(insn.dst, kTemp1);
+  Reg lo = readLo(insn.dst, dl);
+  switch (insn.imm) {
+    case 16:
+      if (swap) {
+        as_.rev(dl, lo);
+        as_.movShiftImm(dl, dl, Shift::LSR, 16);
+      } else {
+        as_.uxth(dl, lo);
+      }
+      break;
+    case 32:
+      if (swap) as_.rev(dl, lo);
+      else if (lo != dl) as_.mov(dl, lo);
+      break;
+    case 64: {
+      Reg hi = readHi(insn.dst, dh);
+      if (swap) {
+        as_.rev(kTemp2, lo);
+        as_.rev(dl, hi);
+        storePair(insn.dst, dl, kTemp2);
+      }
+      return;  // le64 changes nothing
+    }
+  }
+  writeLo(insn.dst, dl);
+  writeHiZero(insn.dst);
+}
+
+}  // namespace bpf2arm::arm

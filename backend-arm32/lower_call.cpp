@@ -1,0 +1,68 @@
+// CALL. Local (bpf-to-bpf) calls keep the BPF convention: the callee copies R1..R5 from
+// our frame, returns R0 in r0:r1 and preserves R6-R9 (r4-r11). Extern calls follow the
+// AAPCS placement computed from the callee's BTF prototype (abi/aapcs.h).
+#include "abi/aapcs.h"
+#include "lowering.h"
+
+namespace bpf2arm::arm {
+
+namespace {
+void extendNarrow(ArmAssembler &as, const abi::CType &type, Reg r) {
+  if (type.kind != abi::TypeKind::Integer) return;
+  if (type.size == 1) type.isSigned ? as.sxtb(r, r) : as.uxtb(r, r);
+  if (type.size == 2) type.isSigned ? as.sxth(r, r) : as.uxth(r, r);
+}
+}  // namespace
+
+Status FunctionLowering::lowerCall(const Instruction &ins) {
+  const CallTarget &call = ins.call;
+  switch (call.kind) {
+    case CallTarget::Local:
+      as_.bl(symbols_.bodies[call.function]);
+      return std::nullopt;
+    case CallTarget::Helper:
+      return fail(ins, "call to helper id " + std::to_string(call.helperId) +
+                           ": standard helpers are not supported yet; declare the function as "
+                           "`extern T name(...) __ksym;` and call it by name");
+    case CallTarget::Extern: break;
+    case CallTarget::None: return fail(ins, "call without a resolved target");
+  }
+
+  auto layout = abi::placeArguments(call.prototype);
+  if (!layout) return fail(ins, "call to '" + call.symbol + "': " + layout.diag().message);
+  // Stack arguments first, through r12, so that r0-r3 can then be filled freely.
+  for (size_t i = 0; i < layout->args.size(); ++i) {
+    const abi::ArgLocation &loc = layout->args[i];
+    int home = kArgHomesOffset + 8 * int(i);
+    if (loc.kind != abi::ArgLocation::Stack) continue;
+    as_.load(4, false, R12, SP, home);
+    if (loc.armSize == 4) extendNarrow(as_, call.prototype.params[i], R12);
+    as_.store(4, R12, SP, kOutgoingArgsOffset + int(loc.stackOffset));
+    if (loc.armSize == 8) {
+      as_.load(4, false, R12, SP, home + 4);
+      as_.store(4, R12, SP, kOutgoingArgsOffset + int(loc.stackOffset) + 4);
+    }
+  }
+  for (size_t i = 0; i < layout->args.size(); ++i) {
+    const abi::ArgLocation &loc = layout->args[i];
+    int home = kArgHomesOffset + 8 * int(i);
+    if (loc.kind == abi::ArgLocation::Stack) continue;
+    Reg r = static_cast<Reg>(loc.reg);
+    as_.load(4, false, r, SP, home);
+    if (loc.kind == abi::ArgLocation::RegisterPair) as_.load(4, false, static_cast<Reg>(loc.reg + 1), SP, home + 4);
+    else extendNarrow(as_, call.prototype.params[i], r);
+  }
+  auto [it, added] = symbols_.externs.emplace(call.symbol, nullptr);
+  if (added) it->second = ctx_.getOrCreateSymbol(call.symbol);
+  as_.bl(it->second);
+
+  // The C result becomes the 64-bit R0 by C conversion rules.
+  const abi::CType &result = call.prototype.result;
+  if (result.isVoid() || result.armSize() == 8) return std::nullopt;
+  extendNarrow(as_, result, R0);
+  if (result.kind == abi::TypeKind::Integer && result.isSigned) as_.movShiftImm(R1, R0, Shift::ASR, 31);
+  else as_.movImm(R1, 0);
+  return std::nullopt;
+}
+
+}  // namespace bpf2arm::arm

@@ -1,0 +1,246 @@
+#include <cassert>
+
+#include "abi/aapcs.h"
+#include "lowering.h"
+
+namespace bpf2arm::arm {
+
+const char *routineName(Routine r) {
+  switch (r) {
+    case Routine::UDiv64: return "__bpf2arm_udiv64";
+    case Routine::UMod64: return "__bpf2arm_umod64";
+    case Routine::SDiv64: return "__bpf2arm_sdiv64";
+    case Routine::SMod64: return "__bpf2arm_smod64";
+    case Routine::UDiv32: return "__bpf2arm_udiv32";
+    case Routine::UMod32: return "__bpf2arm_umod32";
+    case Routine::SDiv32: return "__bpf2arm_sdiv32";
+    case Routine::SMod32: return "__bpf2arm_smod32";
+  }
+  return "";
+}
+
+FrameLayout layoutFrame(const std::array<bool, 11> &usesReg, unsigned bpfStackBytes) {
+  FrameLayout frame;
+  frame.savedRegs = 1u << LR;
+  for (unsigned bpfReg = 6; bpfReg <= 9; ++bpfReg)
+    if (usesReg[bpfReg]) {
+      RegisterHome home = homeOf(bpfReg);
+      frame.savedRegs |= (1u << home.lo) | (1u << home.hi);
+    }
+  frame.bpfStackBytes = int(bpfStackBytes);
+  int needed = kBpfStackOffset + frame.bpfStackBytes;
+  frame.bodyBytes = ((needed + frame.savedBytes() + 7) & ~7) - frame.savedBytes();
+  return frame;
+}
+
+FunctionLowering::FunctionLowering(const Program &program, const Function &fn, ArmAssembler &as,
+                                   llvm::MCContext &ctx, ObjectSymbols &symbols)
+    : program_(program), fn_(fn), as_(as), ctx_(ctx), symbols_(symbols) {
+  frame_ = layoutFrame(fn.usesReg, fn.stackSize);
+  for (size_t i = 0; i < fn.blocks.size(); ++i) blockLabels_.push_back(ctx.createTempSymbol());
+}
+
+Status FunctionLowering::fail(const Instruction &ins, std::string message) const {
+  Diagnostic d = errorAt(fn_.name, int(ins.slot), std::move(message));
+  d.sourceLine = ins.line;
+  return d;
+}
+
+llvm::MCSymbol *FunctionLowering::routine(Routine r) {
+  symbols_.routinesUsed.insert(r);
+  return ctx_.getOrCreateSymbol(routineName(r));
+}
+
+// ---- operand access -------------------------------------------------------------
+
+Reg FunctionLowering::readLo(unsigned bpfReg, Reg temp) {
+  RegisterHome home = homeOf(bpfReg);
+  switch (home.kind) {
+    case RegisterHome::InRegisters: return home.lo;
+    case RegisterHome::InFrame: as_.load(4, false, temp, SP, home.frameOffset); return temp;
+    case RegisterHome::FramePointer: as_.addConstant(temp, SP, frame_.r10Offset(), temp); return temp;
+  }
+  return temp;
+}
+
+Reg FunctionLowering::readHi(unsigned bpfReg, Reg temp) {
+  RegisterHome home = homeOf(bpfReg);
+  switch (home.kind) {
+    case RegisterHome::InRegisters: return home.hi;
+    case RegisterHome::InFrame: as_.load(4, false, temp, SP, home.frameOffset + 4); return temp;
+    case RegisterHome::FramePointer: as_.movImm(temp, 0); return temp;
+  }
+  return temp;
+}
+
+Reg FunctionLowering::destLo(unsigned bpfReg, Reg temp) const {
+  RegisterHome home = homeOf(bpfReg);
+  assert(home.kind != RegisterHome::FramePointer && "R10 writes are rejected by the frame analysis");
+  return home.kind == RegisterHome::InRegisters ? home.lo : temp;
+}
+
+Reg FunctionLowering::destHi(unsigned bpfReg, Reg temp) const {
+  RegisterHome home = homeOf(bpfReg);
+  assert(home.kind != RegisterHome::FramePointer);
+  return home.kind == RegisterHome::InRegisters ? home.hi : temp;
+}
+
+void FunctionLowering::writeLo(unsigned bpfReg, Reg value) {
+  RegisterHome home = homeOf(bpfReg);
+  if (home.kind == RegisterHome::InRegisters) {
+    if (value != home.lo) as_.mov(home.lo, value);
+  } else {
+    as_.store(4, value, SP, home.frameOffset);
+  }
+}
+
+void FunctionLowering::writeHi(unsigned bpfReg, Reg value) {
+  RegisterHome home = homeOf(bpfReg);
+  if (home.kind == RegisterHome::InRegisters) {
+    if (value != home.hi) as_.mov(home.hi, value);
+  } else {
+    as_.store(4, value, SP, home.frameOffset + 4);
+  }
+}
+
+void FunctionLowering::writeHiZero(unsigned bpfReg) {
+  Reg hi = destHi(bpfReg, kTemp3);
+  as_.movImm(hi, 0);
+  writeHi(bpfReg, hi);
+}
+
+void FunctionLowering::writeHiSign(unsigned bpfReg, Reg lo) {
+  Reg hi = destHi(bpfReg, kTemp3);
+  as_.movShiftImm(hi, lo, Shift::ASR, 31);
+  writeHi(bpfReg, hi);
+}
+
+void FunctionLowering::loadPair(unsigned bpfReg, Reg lo, Reg hi) {
+  Reg l = readLo(bpfReg, lo);
+  if (l != lo) as_.mov(lo, l);
+  Reg h = readHi(bpfReg, hi);
+  if (h != hi) as_.mov(hi, h);
+}
+
+void FunctionLowering::storePair(unsigned bpfReg, Reg lo, Reg hi) {
+  writeLo(bpfReg, lo);
+  writeHi(bpfReg, hi);
+}
+
+void FunctionLowering::loadImm64(Reg lo, Reg hi, int64_t value) {
+  as_.loadConstant(lo, uint32_t(value));
+  as_.loadConstant(hi, uint32_t(uint64_t(value) >> 32));
+}
+
+// ---- prologue, epilogue, entry ---------------------------------------------------
+
+void FunctionLowering::emitPrologue() {
+  as_.push(frame_.savedRegs);
+  as_.addConstant(SP, SP, -frame_.bodyBytes, R12);
+  // A local call leaves our arguments in the caller's R1..R5 homes; take them into ours.
+  size_t numArgs = fn_.prototype.params.size();
+  for (size_t i = 0; i < numArgs; ++i) {
+    int from = frame_.callerArgHomes() + 8 * int(i), to = kArgHomesOffset + 8 * int(i);
+    as_.load(4, false, kTemp0, SP, from);
+    as_.load(4, false, kTemp1, SP, from + 4);
+    as_.store(4, kTemp0, SP, to);
+    as_.store(4, kTemp1, SP, to + 4);
+  }
+}
+
+void FunctionLowering::lowerExit() {
+  as_.addConstant(SP, SP, frame_.bodyBytes, R12);
+  as_.pop(uint16_t((frame_.savedRegs & ~(1u << LR)) | (1u << PC)));
+}
+
+Status FunctionLowering::lowerBody() {
+  emitPrologue();
+  for (const BasicBlock &block : fn_.blocks) {
+    as_.bind(blockLabels_[block.id]);
+    for (const Instruction &ins : block.insns) {
+      std::string text = "insn " + std::to_string(ins.slot) + ": " + bpf::disassemble(ins.insn);
+      if (!ins.line.empty()) text += "    (" + ins.line + ")";
+      as_.comment(text);
+      if (Status st = lowerInstruction(ins, block)) return st;
+    }
+  }
+  return std::nullopt;
+}
+
+// The C entry builds a fake caller frame holding R1..R5 (outgoing area + homes, as in
+// the picture in frame_layout.h), calls the body, and narrows R0 to the C result type.
+Status FunctionLowering::lowerCEntry() {
+  auto layout = abi::placeArguments(fn_.prototype);
+  if (!layout) {
+    Diagnostic d = layout.diag();
+    d.function = fn_.name;
+    return d;
+  }
+  constexpr int kFakeFrame = kArgHomesOffset + kArgHomesBytes;
+  constexpr int kPushed = 8;  // r4, lr: keeps sp 8-byte aligned
+  as_.push((1u << R4) | (1u << LR));
+  as_.addConstant(SP, SP, -kFakeFrame, R12);
+  for (size_t i = 0; i < fn_.prototype.params.size(); ++i) {
+    const abi::CType &type = fn_.prototype.params[i];
+    const abi::ArgLocation &loc = layout->args[i];
+    int home = kArgHomesOffset + 8 * int(i);
+    Reg lo = R12, hi = LR;
+    if (loc.kind == abi::ArgLocation::Stack) {
+      int at = kFakeFrame + kPushed + int(loc.stackOffset);
+      as_.load(4, false, lo, SP, at);
+      if (loc.armSize == 8) as_.load(4, false, hi, SP, at + 4);
+    } else {
+      lo = static_cast<Reg>(loc.reg);
+      if (loc.armSize == 8) hi = static_cast<Reg>(loc.reg + 1);
+    }
+    if (loc.armSize == 4) {
+      // Re-extend narrow arguments: BPF code may rely on all 64 bits.
+      if (type.size == 1) (type.isSigned ? as_.sxtb(R12, lo) : as_.uxtb(R12, lo)), lo = R12;
+      if (type.size == 2) (type.isSigned ? as_.sxth(R12, lo) : as_.uxth(R12, lo)), lo = R12;
+      if (type.kind == abi::TypeKind::Integer && type.isSigned) as_.movShiftImm(LR, lo, Shift::ASR, 31);
+      else as_.movImm(LR, 0);
+      hi = LR;
+    }
+    as_.store(4, lo, SP, home);
+    as_.store(4, hi, SP, home + 4);
+  }
+  as_.bl(symbols_.bodies[size_t(&fn_ - program_.functions.data())]);
+  const abi::CType &result = fn_.prototype.result;
+  if (result.kind == abi::TypeKind::Integer && result.size == 1)
+    result.isSigned ? as_.sxtb(R0, R0) : as_.uxtb(R0, R0);
+  if (result.kind == abi::TypeKind::Integer && result.size == 2)
+    result.isSigned ? as_.sxth(R0, R0) : as_.uxth(R0, R0);
+  as_.addConstant(SP, SP, kFakeFrame, R12);
+  as_.pop((1u << R4) | (1u << PC));
+  return std::nullopt;
+}
+
+Status FunctionLowering::lowerInstruction(const Instruction &ins, const BasicBlock &block) {
+  const bpf::Insn &insn = ins.insn;
+  switch (insn.cls()) {
+    case bpf::ALU: lowerAlu32(ins); return std::nullopt;
+    case bpf::ALU64: lowerAlu64(ins); return std::nullopt;
+    case bpf::LD: {
+      assert(insn.isLdImm64());
+      Reg lo = destLo(insn.dst, kTemp0), hi = destHi(insn.dst, kTemp1);
+      loadImm64(lo, hi, int64_t(insn.imm64));
+      storePair(insn.dst, lo, hi);
+      return std::nullopt;
+    }
+    case bpf::LDX: return lowerLoad(ins);
+    case bpf::ST: return lowerStore(ins);
+    case bpf::STX:
+      return bpf::memMode(insn.opcode) == bpf::ATOMIC ? lowerAtomic(ins) : lowerStore(ins);
+    case bpf::JMP: case bpf::JMP32:
+      if (insn.isExit()) {
+        lowerExit();
+        return std::nullopt;
+      }
+      if (insn.isCall()) return lowerCall(ins);
+      lowerJump(ins, block);
+      return std::nullopt;
+  }
+  return fail(ins, "unknown instruction class");
+}
+
+}  // namespace bpf2arm::arm

@@ -1,0 +1,95 @@
+// Lowering of one BPF function to ARM: the prologue and epilogue, then every
+// instruction of every block in layout order. The instruction families live in
+// lower_alu.cpp, lower_memory.cpp, lower_jump.cpp, lower_atomic.cpp and lower_call.cpp.
+#pragma once
+
+#include <llvm/MC/MCContext.h>
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "arm_assembler.h"
+#include "compiler/program.h"
+#include "diagnostics.h"
+#include "frame_layout.h"
+
+namespace bpf2arm::arm {
+
+// Out-of-line support code a function needs emitted once per object.
+enum class Routine { UDiv64, UMod64, SDiv64, SMod64, UDiv32, UMod32, SDiv32, SMod32 };
+const char *routineName(Routine r);
+
+// Symbols shared by all functions of one output object.
+struct ObjectSymbols {
+  std::vector<llvm::MCSymbol *> bodies;  // internal (BPF-convention) entry of each function
+  std::set<Routine> routinesUsed;
+  std::map<std::string, llvm::MCSymbol *> externs;
+};
+
+class FunctionLowering {
+ public:
+  FunctionLowering(const Program &program, const Function &fn, ArmAssembler &as, llvm::MCContext &ctx,
+                   ObjectSymbols &symbols);
+
+  // The body, under its internal entry symbol (the BPF calling convention).
+  Status lowerBody();
+  // The AAPCS entry that C code calls: converts arguments and result.
+  Status lowerCEntry();
+
+ private:
+  Status lowerInstruction(const Instruction &ins, const BasicBlock &block);
+  Status fail(const Instruction &ins, std::string message) const;
+
+  // Operand access. `read*` return the ARM register holding the word, loading it into
+  // `temp` first when the BPF register lives in the frame.
+  Reg readLo(unsigned bpfReg, Reg temp);
+  Reg readHi(unsigned bpfReg, Reg temp);
+  // The register to compute a word of `bpfReg` in: its own, or `temp`.
+  Reg destLo(unsigned bpfReg, Reg temp) const;
+  Reg destHi(unsigned bpfReg, Reg temp) const;
+  // Completes a write computed into the register `destLo`/`destHi` returned.
+  void writeLo(unsigned bpfReg, Reg value);
+  void writeHi(unsigned bpfReg, Reg value);
+  void writeHiZero(unsigned bpfReg);
+  void writeHiSign(unsigned bpfReg, Reg lo);  // hi = lo >> 31 (arithmetic)
+  void loadPair(unsigned bpfReg, Reg lo, Reg hi);   // copies the register into lo/hi
+  void storePair(unsigned bpfReg, Reg lo, Reg hi);  // sets the register from lo/hi
+  void loadImm64(Reg lo, Reg hi, int64_t value);
+
+  void lowerAlu32(const Instruction &ins);
+  void lowerAlu64(const Instruction &ins);
+  void lowerShift32(const bpf::Insn &insn);
+  void lowerShift64(const bpf::Insn &insn);
+  void lowerMul64(const bpf::Insn &insn);
+  void lowerDivMod32(const bpf::Insn &insn);
+  void lowerDivMod64(const bpf::Insn &insn);
+  void lowerByteSwap(const bpf::Insn &insn);
+  Status lowerLoad(const Instruction &ins);
+  Status lowerStore(const Instruction &ins);
+  Status lowerAtomic(const Instruction &ins);
+  void lowerJump(const Instruction &ins, const BasicBlock &block);
+  Status lowerCall(const Instruction &ins);
+  void lowerExit();
+
+  // Address of [bpfReg + offset] as base register + small offset that fits `bytes`.
+  struct Address {
+    Reg base;
+    int32_t offset;
+  };
+  Address address(unsigned bpfReg, int32_t offset, unsigned bytes, bool signExtend, Reg temp);
+
+  void emitPrologue();
+  llvm::MCSymbol *routine(Routine r);
+
+  const Program &program_;
+  const Function &fn_;
+  ArmAssembler &as_;
+  llvm::MCContext &ctx_;
+  ObjectSymbols &symbols_;
+  FrameLayout frame_;
+  std::vector<llvm::MCSymbol *> blockLabels_;
+};
+
+}  // namespace bpf2arm::arm

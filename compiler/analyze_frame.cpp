@@ -1,0 +1,75 @@
+#include "analyze_frame.h"
+
+namespace bpf2arm {
+
+using namespace bpf;
+
+namespace {
+
+constexpr int kBpfStackLimit = 512;
+
+// The register an instruction uses as a memory base, or -1.
+int memoryBase(const Insn &insn) {
+  switch (insn.cls()) {
+    case LDX: return insn.src;
+    case ST: case STX: return insn.dst;
+  }
+  return -1;
+}
+
+// The registers an instruction writes.
+bool writes(const Insn &insn, unsigned reg) {
+  if (insn.isAlu() || insn.cls() == LDX || insn.isLdImm64()) return insn.dst == reg;
+  if (insn.cls() == STX && memMode(insn.opcode) == ATOMIC) {
+    if (insn.imm == ATOMIC_CMPXCHG) return reg == 0;
+    return (insn.imm & FETCH) && insn.src == reg;
+  }
+  if (insn.isCall()) return reg <= 5;
+  return false;
+}
+
+// Whether R10 is used as a value rather than as a memory base with a constant offset,
+// in which case the whole stack may be reached through another register.
+bool r10Escapes(const Insn &insn) {
+  bool srcIsReg = insn.isAlu() ? source(insn.opcode) == X
+                  : insn.isJump() ? source(insn.opcode) == X && !insn.isCall()
+                  : insn.cls() == STX;
+  if (srcIsReg && insn.src == R10) return true;
+  if (insn.isConditionalJump() && insn.dst == R10) return true;
+  return false;
+}
+
+}  // namespace
+
+Status analyzeFrame(Program &program) {
+  for (Function &fn : program.functions) {
+    int deepest = 0;
+    bool escapes = false;
+    fn.usesReg.fill(false);
+    for (const BasicBlock &block : fn.blocks)
+      for (const Instruction &ins : block.insns) {
+        const Insn &insn = ins.insn;
+        auto fail = [&](std::string message) -> Status {
+          Diagnostic d = errorAt(fn.name, int(ins.slot), std::move(message));
+          d.sourceLine = ins.line;
+          return d;
+        };
+        if (writes(insn, R10) && !insn.isCall()) return fail("r10 (the frame pointer) is read-only");
+        fn.usesReg[insn.dst] = true;
+        if (!insn.isLdImm64() && !insn.isCall()) fn.usesReg[insn.src] = true;
+        if (insn.isCall()) fn.makesCalls = true;
+        if (memoryBase(insn) == R10) {
+          int size = int(sizeBytes(memSize(insn.opcode)));
+          if (insn.offset < -kBpfStackLimit || insn.offset + size > 0)
+            return fail("stack access [r10" + std::string(insn.offset < 0 ? "" : "+") + std::to_string(insn.offset) +
+                        "] of " + std::to_string(size) + " bytes is outside the 512-byte BPF stack");
+          deepest = std::max(deepest, -int(insn.offset));
+        }
+        if (r10Escapes(insn)) escapes = true;
+      }
+    fn.stackSize = escapes ? kBpfStackLimit : unsigned((deepest + 7) & ~7);
+  }
+  return std::nullopt;
+}
+
+}  // namespace bpf2arm

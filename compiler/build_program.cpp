@@ -1,0 +1,269 @@
+#include "build_program.h"
+
+#include <bpf/btf.h>
+#include <elf.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "abi/btf_prototype.h"
+
+namespace bpf2arm {
+namespace {
+
+// Relocation types R_BPF_64_64 (ld_imm64) and R_BPF_64_32 (call) come from <elf.h>.
+
+struct FunctionStart {
+  std::string name;  // empty for a call target without a symbol
+  bool isGlobal = false;
+};
+
+// Every function start of every code section: symbols, and the targets of local calls.
+class StartFinder {
+ public:
+  explicit StartFinder(const BpfObject &obj) : obj_(obj) {}
+
+  Status run() {
+    for (const CodeSection &sec : obj_.code)
+      for (const ElfSymbol &sym : obj_.symbols)
+        if (sym.section == sec.index && sym.type == STT_FUNC) {
+          if (sym.value % 8 || sym.value >= sec.bytes.size())
+            return error("function symbol " + sym.name + " is not at an instruction of " + sec.name);
+          auto &start = starts_[sec.index][unsigned(sym.value / 8)];
+          start.name = sym.name;
+          start.isGlobal = sym.bind == STB_GLOBAL || sym.bind == STB_WEAK;
+        }
+    for (const CodeSection &sec : obj_.code) {
+      starts_[sec.index][0];  // code before any symbol still forms a function
+      std::map<uint64_t, const CodeRelocation *> relocs;
+      for (const CodeRelocation &r : sec.relocations) relocs[r.offset] = &r;
+      unsigned n = unsigned(sec.bytes.size() / 8);
+      for (unsigned i = 0; i < n;) {
+        bpf::Insn insn = bpf::decodeSlot(&sec.bytes[i * 8]);
+        if (insn.isCall() && bpf::source(insn.opcode) == bpf::K && insn.src == bpf::CALL_LOCAL) {
+          auto rel = relocs.find(uint64_t(i) * 8);
+          if (rel == relocs.end()) {
+            int64_t target = int64_t(i) + insn.imm + 1;
+            if (target >= 0 && target < n) starts_[sec.index][unsigned(target)];
+          } else if (rel->second->type == R_BPF_64_32) {
+            const ElfSymbol &sym = obj_.symbols[rel->second->symbol];
+            int64_t target = int64_t(sym.value / 8) + insn.imm + 1;
+            if (sym.section != SHN_UNDEF && target >= 0) starts_[sym.section][unsigned(target)];
+          }
+        }
+        i += insn.isLdImm64() ? 2 : 1;
+      }
+    }
+    return std::nullopt;
+  }
+
+  const std::map<unsigned, FunctionStart> &startsOf(unsigned section) { return starts_[section]; }
+
+ private:
+  const BpfObject &obj_;
+  std::map<unsigned, std::map<unsigned, FunctionStart>> starts_;  // section -> slot -> start
+};
+
+std::string unnamedFunctionName(const std::string &section, unsigned slot) {
+  std::string prefix;
+  for (char c : section) prefix += isalnum(static_cast<unsigned char>(c)) ? c : '_';
+  while (!prefix.empty() && prefix.front() == '_') prefix.erase(prefix.begin());
+  return (prefix.empty() ? "" : prefix + "_") + "sub_" + std::to_string(slot);
+}
+
+class FunctionBuilder {
+ public:
+  FunctionBuilder(const BpfObject &obj, const CodeSection &sec,
+                  const std::map<std::pair<unsigned, unsigned>, unsigned> &functionAt)
+      : obj_(obj), sec_(sec), functionAt_(functionAt) {
+    for (const CodeRelocation &r : sec.relocations) relocs_[r.offset] = &r;
+  }
+
+  Status build(Function &fn, unsigned firstSlot, unsigned endSlot) {
+    fn_ = &fn;
+    first_ = firstSlot;
+    unsigned n = endSlot - firstSlot;
+    std::vector<Instruction> insns;
+    std::vector<bool> isSecondSlot(n, false);
+    for (unsigned s = 0; s < n;) {
+      Instruction ins;
+      ins.slot = s;
+      ins.insn = bpf::decodeSlot(&sec_.bytes[(firstSlot + s) * 8]);
+      ins.line = obj_.lineAt(sec_.name, uint64_t(firstSlot + s) * 8);
+      if (std::string why = bpf::validateOpcode(ins.insn); !why.empty()) return fail(ins, why);
+      if (ins.insn.isLdImm64()) {
+        if (s + 1 >= n) return fail(ins, "ld_imm64 is truncated: its second slot is missing");
+        bpf::Insn hi = bpf::decodeSlot(&sec_.bytes[(firstSlot + s + 1) * 8]);
+        if (hi.opcode || hi.dst || hi.src || hi.offset)
+          return fail(ins, "malformed ld_imm64: its second slot must be zero but for imm");
+        ins.insn.imm64 = uint32_t(ins.insn.imm) | (uint64_t(uint32_t(hi.imm)) << 32);
+        isSecondSlot[s + 1] = true;
+      }
+      if (Status st = resolveRelocation(ins)) return st;
+      insns.push_back(ins);
+      s += ins.insn.slots();
+    }
+
+    // Jump targets, then the leaders of basic blocks.
+    std::set<unsigned> leaders{0};
+    for (unsigned k = 0; k < insns.size(); ++k) {
+      const Instruction &ins = insns[k];
+      unsigned next = ins.slot + ins.insn.slots();
+      if (ins.insn.isUnconditionalJump() || ins.insn.isConditionalJump()) {
+        int64_t target = int64_t(ins.slot) + ins.insn.jumpOffset() + 1;
+        if (target < 0 || target >= int64_t(n))
+          return fail(ins, "jump out of range: target insn " + std::to_string(target) +
+                               " is outside the function (insns 0.." + std::to_string(n - 1) + ")");
+        if (isSecondSlot[unsigned(target)])
+          return fail(ins, "jump into the second slot of ld_imm64 at insn " + std::to_string(target - 1));
+        leaders.insert(unsigned(target));
+      }
+      if (ins.insn.isJump() && !ins.insn.isCall() && next < n) leaders.insert(next);
+    }
+    const Instruction &last = insns.back();
+    if (!last.insn.isExit() && !last.insn.isUnconditionalJump())
+      return fail(last, "control falls off the end of the function (the last instruction is neither exit nor goto)");
+
+    std::map<unsigned, unsigned> blockOfSlot;
+    for (unsigned leader : leaders) {
+      blockOfSlot[leader] = unsigned(fn.blocks.size());
+      fn.blocks.emplace_back();
+      fn.blocks.back().id = blockOfSlot[leader];
+    }
+    unsigned current = 0;
+    for (Instruction &ins : insns) {
+      if (ins.slot != 0 && leaders.count(ins.slot)) current = blockOfSlot[ins.slot];
+      if (ins.insn.isUnconditionalJump() || ins.insn.isConditionalJump())
+        ins.targetBlock = int(blockOfSlot[unsigned(ins.slot + ins.insn.jumpOffset() + 1)]);
+      fn.blocks[current].insns.push_back(ins);
+    }
+    for (BasicBlock &block : fn.blocks) {
+      const bpf::Insn &end = block.insns.back().insn;
+      bool stops = end.isExit() || end.isUnconditionalJump();
+      if (!stops && block.id + 1 < fn.blocks.size()) block.fallthrough = int(block.id + 1);
+    }
+    return std::nullopt;
+  }
+
+ private:
+  Status fail(const Instruction &ins, std::string message) {
+    Diagnostic d = errorAt(fn_->name, int(ins.slot), std::move(message));
+    d.sourceLine = ins.line;
+    return d;
+  }
+
+  Status resolveRelocation(Instruction &ins) {
+    const bpf::Insn &insn = ins.insn;
+    auto rel = relocs_.find(uint64_t(first_ + ins.slot) * 8);
+    if (rel == relocs_.end()) {
+      if (!insn.isCall()) {
+        if (insn.isLdImm64() && insn.src != 0)
+          return fail(ins, "ld_imm64 pseudo source " + std::to_string(insn.src) +
+                               " (map or BTF reference) without a relocation is not supported");
+        return std::nullopt;
+      }
+      if (bpf::source(insn.opcode) == bpf::X)
+        return fail(ins, "callx (call through a register) is not supported");
+      if (insn.src == bpf::CALL_HELPER) {
+        ins.call = {CallTarget::Helper, 0, insn.imm, "", {}};
+        return std::nullopt;
+      }
+      if (insn.src == bpf::CALL_KFUNC)
+        return fail(ins, "kfunc call by BTF id without a relocation is not supported; declare the function `extern ... __ksym`");
+      return resolveLocalCall(ins, sec_.index, int64_t(first_ + ins.slot) + insn.imm + 1);
+    }
+    const CodeRelocation &r = *rel->second;
+    const ElfSymbol &sym = obj_.symbols[r.symbol];
+    if (insn.isCall() && r.type == R_BPF_64_32) {
+      if (sym.section == SHN_UNDEF) return resolveExternCall(ins, sym.name);
+      return resolveLocalCall(ins, sym.section, int64_t(sym.value / 8) + insn.imm + 1);
+    }
+    if (insn.isLdImm64() && r.type == R_BPF_64_64)
+      return fail(ins, "unsupported relocation: ld_imm64 of '" + sym.name +
+                           "' (maps, global data and extern variables are not supported yet)");
+    return fail(ins, "unsupported relocation type " + std::to_string(r.type) + " against '" + sym.name +
+                         "' on " + bpf::disassemble(insn));
+  }
+
+  Status resolveExternCall(Instruction &ins, const std::string &symbol) {
+    int id = obj_.btf ? btf__find_by_name_kind(obj_.btf.get(), symbol.c_str(), BTF_KIND_FUNC) : -1;
+    if (id <= 0)
+      return fail(ins, "call to extern function '" + symbol + "' whose prototype is not in the object's BTF");
+    auto proto = abi::prototypeFromBtf(obj_.btf.get(), id);
+    if (!proto) return fail(ins, "call to '" + symbol + "': " + proto.diag().message);
+    ins.call = {CallTarget::Extern, 0, 0, symbol, *proto};
+    return std::nullopt;
+  }
+
+  Status resolveLocalCall(Instruction &ins, unsigned section, int64_t targetSlot) {
+    auto it = targetSlot < 0 ? functionAt_.end() : functionAt_.find({section, unsigned(targetSlot)});
+    if (it == functionAt_.end())
+      return fail(ins, "call target insn " + std::to_string(targetSlot) + " of section " +
+                           obj_.sectionNames[section] + " is not the start of a function");
+    ins.call = {CallTarget::Local, it->second, 0, "", {}};
+    return std::nullopt;
+  }
+
+  const BpfObject &obj_;
+  const CodeSection &sec_;
+  const std::map<std::pair<unsigned, unsigned>, unsigned> &functionAt_;
+  std::map<uint64_t, const CodeRelocation *> relocs_;
+  Function *fn_ = nullptr;
+  unsigned first_ = 0;
+};
+
+Status attachPrototype(const BpfObject &obj, Function &fn) {
+  fn.prototype = abi::fiveU64Prototype();
+  if (!obj.btf) return std::nullopt;
+  int id = btf__find_by_name_kind(obj.btf.get(), fn.name.c_str(), BTF_KIND_FUNC);
+  if (id <= 0) return std::nullopt;
+  auto proto = abi::prototypeFromBtf(obj.btf.get(), id);
+  if (!proto) {
+    Diagnostic d = proto.diag();
+    d.function = fn.name;
+    return d;
+  }
+  fn.prototype = *proto;
+  fn.hasBtfPrototype = true;
+  return std::nullopt;
+}
+
+}  // namespace
+
+Expected<Program> buildProgram(const BpfObject &obj) {
+  if (obj.code.empty()) return error("the object has no executable section, so no function to compile");
+  StartFinder finder(obj);
+  if (Status st = finder.run()) return *st;
+
+  Program program;
+  std::map<std::pair<unsigned, unsigned>, unsigned> functionAt;  // (section, slot) -> function
+  std::vector<std::pair<unsigned, unsigned>> ranges;
+  for (const CodeSection &sec : obj.code) {
+    const auto &starts = finder.startsOf(sec.index);
+    unsigned n = unsigned(sec.bytes.size() / 8);
+    for (auto it = starts.begin(); it != starts.end(); ++it) {
+      auto next = std::next(it);
+      Function fn;
+      fn.name = it->second.name.empty() ? unnamedFunctionName(sec.name, it->first) : it->second.name;
+      fn.isGlobal = it->second.isGlobal;
+      fn.section = sec.name;
+      fn.sectionOffset = uint64_t(it->first) * 8;
+      functionAt[{sec.index, it->first}] = unsigned(program.functions.size());
+      ranges.push_back({it->first, next == starts.end() ? n : next->first});
+      program.functions.push_back(std::move(fn));
+    }
+  }
+  size_t index = 0;
+  for (const CodeSection &sec : obj.code) {
+    FunctionBuilder builder(obj, sec, functionAt);
+    for (size_t k = 0; k < finder.startsOf(sec.index).size(); ++k, ++index) {
+      Function &fn = program.functions[index];
+      if (Status st = builder.build(fn, ranges[index].first, ranges[index].second)) return *st;
+      if (Status st = attachPrototype(obj, fn)) return *st;
+    }
+  }
+  return program;
+}
+
+}  // namespace bpf2arm

@@ -1,0 +1,50 @@
+#include "program.h"
+
+#include <sstream>
+
+namespace bpf2arm {
+
+unsigned Function::numSlots() const {
+  unsigned n = 0;
+  for (const BasicBlock &b : blocks)
+    for (const Instruction &i : b.insns) n += i.insn.slots();
+  return n;
+}
+
+namespace {
+
+std::string prototypeText(const abi::Prototype &proto) {
+  std::string s = proto.result.spelling + " (";
+  for (size_t i = 0; i < proto.params.size(); ++i) s += (i ? ", " : "") + proto.params[i].spelling;
+  return s + ")";
+}
+
+}  // namespace
+
+std::string dumpProgram(const Program &program) {
+  std::ostringstream out;
+  for (const Function &fn : program.functions) {
+    out << "function " << fn.name << (fn.isGlobal ? " global" : " static") << " section " << fn.section
+        << "+" << fn.sectionOffset << "\n  prototype " << prototypeText(fn.prototype)
+        << (fn.hasBtfPrototype ? " (BTF)" : " (no BTF)") << "\n  stack " << fn.stackSize << " bytes\n";
+    for (const BasicBlock &block : fn.blocks) {
+      out << "  block " << block.id << ":\n";
+      for (const Instruction &ins : block.insns) {
+        out << "    " << ins.slot << ": " << bpf::disassemble(ins.insn);
+        if (ins.targetBlock >= 0) out << "  -> block " << ins.targetBlock;
+        switch (ins.call.kind) {
+          case CallTarget::Local: out << "  -> " << program.functions[ins.call.function].name; break;
+          case CallTarget::Helper: out << "  -> helper " << ins.call.helperId; break;
+          case CallTarget::Extern: out << "  -> extern " << ins.call.symbol; break;
+          case CallTarget::None: break;
+        }
+        if (!ins.line.empty()) out << "  ; " << ins.line;
+        out << "\n";
+      }
+      if (block.fallthrough >= 0) out << "    falls through to block " << block.fallthrough << "\n";
+    }
+  }
+  return out.str();
+}
+
+}  // namespace bpf2arm

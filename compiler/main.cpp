@@ -1,0 +1,106 @@
+// bpf2arm: the driver. The whole pipeline reads here, one stage after another:
+//
+//   read object  ->  build program model  ->  analyze frame  ->  lower + emit (MC layer)
+//
+// `--dump=STAGE` prints the program after a stage. Errors about the input come back as
+// values; the driver prints one message and exits 1, leaving no output file.
+#include <CLI/CLI.hpp>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+#include <string>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "analyze_frame.h"
+#include "backend-arm32/arm_target.h"
+#include "backend-arm32/emit_object.h"
+#include "build_program.h"
+#include "object_reader.h"
+#include "program.h"
+
+#ifndef BPF2ARM_VERSION
+#define BPF2ARM_VERSION "unknown"
+#endif
+
+namespace {
+
+using namespace bpf2arm;
+
+int reportError(const std::string &input, const Diagnostic &diag) {
+  std::cerr << input << ": error: " << diag.format() << "\n";
+  return 1;
+}
+
+std::string defaultOutput(const std::string &input, bool assembly) {
+  std::string stem = input;
+  if (stem.size() > 2 && stem.compare(stem.size() - 2, 2, ".o") == 0) stem.resize(stem.size() - 2);
+  return stem + (assembly ? ".arm.s" : ".arm.o");
+}
+
+// Writes next to the destination and renames, so a failure never leaves a partial file.
+Status writeAtomically(const std::string &path, const std::string &bytes) {
+  std::string temp = path + ".tmpXXXXXX";
+  int fd = mkstemp(temp.data());
+  if (fd < 0) return error("cannot create output file next to " + path + ": " + std::strerror(errno));
+  size_t done = 0;
+  while (done < bytes.size()) {
+    ssize_t n = write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      int saved = errno;
+      close(fd);
+      unlink(temp.c_str());
+      return error("cannot write " + path + ": " + std::strerror(saved));
+    }
+    done += size_t(n);
+  }
+  fchmod(fd, 0644);
+  if (close(fd) != 0 || rename(temp.c_str(), path.c_str()) != 0) {
+    int saved = errno;
+    unlink(temp.c_str());
+    return error("cannot write " + path + ": " + std::strerror(saved));
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+  CLI::App app{"bpf2arm: compiles eBPF objects (clang -target bpf) to relocatable ARM32 ELF objects"};
+  std::string input, output, cpu = arm::supportedCpus().front().name, dump;
+  bool assembly = false;
+  app.add_option("input", input, "BPF ELF object to compile")->required();
+  app.add_option("-o", output, "output file (default: INPUT with .o replaced by .arm.o)");
+  std::vector<std::string> cpuNames;
+  for (const auto &c : arm::supportedCpus()) cpuNames.push_back(c.name);
+  app.add_option("--mcpu", cpu, "target CPU")->check(CLI::IsMember(cpuNames));
+  app.add_flag("-S", assembly, "write assembly text instead of an object");
+  app.add_option("--dump", dump, "print the program after a stage to stdout: model (after building), frame (after frame analysis)")
+      ->check(CLI::IsMember({"model", "frame"}));
+  app.set_version_flag("--version", std::string("bpf2arm ") + BPF2ARM_VERSION);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError &e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+  if (output.empty()) output = defaultOutput(input, assembly);
+
+  auto object = readBpfObject(input);
+  if (!object) return reportError(input, object.diag());
+  auto program = buildProgram(*object);
+  if (!program) return reportError(input, program.diag());
+  if (dump == "model") std::cout << dumpProgram(*program);
+  if (Status st = analyzeFrame(*program)) return reportError(input, *st);
+  if (dump == "frame") std::cout << dumpProgram(*program);
+
+  auto target = arm::ArmTarget::create(cpu);
+  if (!target) return reportError(input, target.diag());
+  auto bytes = arm::emitProgram(*program, **target, assembly ? arm::OutputKind::Assembly : arm::OutputKind::Object);
+  if (!bytes) return reportError(input, bytes.diag());
+  if (Status st = writeAtomically(output, *bytes)) return reportError(input, *st);
+  return 0;
+}

@@ -1,0 +1,175 @@
+#include "object_reader.h"
+
+#include <bpf/btf.h>
+#include <gelf.h>
+#include <libelf.h>
+
+#include <algorithm>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+
+namespace bpf2arm {
+
+void BtfDeleter::operator()(struct btf *btf) const { btf__free(btf); }
+
+std::string BpfObject::lineAt(const std::string &section, uint64_t offset) const {
+  auto sec = lines.find(section);
+  if (sec == lines.end()) return "";
+  auto it = sec->second.upper_bound(offset);
+  if (it == sec->second.begin()) return "";
+  return std::prev(it)->second;
+}
+
+namespace {
+
+struct ElfCloser {
+  void operator()(Elf *elf) const { elf_end(elf); }
+};
+
+std::string elfError() { return elf_errmsg(-1) ? elf_errmsg(-1) : "unknown libelf error"; }
+
+// .BTF.ext line_info: a record size, then per section {name_off, count, records}; each
+// record {insn_off, file_name_off, line_off, line_col} with the line in line_col >> 10.
+void readLineInfo(const uint8_t *data, size_t size, const struct btf *btf, LineTable &out) {
+  auto u32 = [&](size_t at) {
+    uint32_t v;
+    std::memcpy(&v, data + at, 4);
+    return v;
+  };
+  if (size < 24 || (data[0] | data[1] << 8) != 0xeB9F) return;
+  uint32_t hdrLen = u32(4), lineOff = u32(16), lineLen = u32(20);
+  size_t pos = size_t(hdrLen) + lineOff, end = pos + lineLen;
+  if (end > size || lineLen < 4) return;
+  uint32_t recSize = u32(pos);
+  pos += 4;
+  if (recSize < 16) return;
+  while (pos + 8 <= end) {
+    const char *secName = btf__name_by_offset(btf, u32(pos));
+    uint32_t count = u32(pos + 4);
+    pos += 8;
+    if (!secName || pos + size_t(count) * recSize > end) return;
+    auto &table = out[secName];
+    for (uint32_t i = 0; i < count; ++i, pos += recSize) {
+      const char *file = btf__name_by_offset(btf, u32(pos + 4));
+      uint32_t line = u32(pos + 12) >> 10;
+      if (file && *file && line) table[u32(pos)] = std::string(file) + ":" + std::to_string(line);
+    }
+  }
+}
+
+}  // namespace
+
+Expected<BpfObject> readBpfObject(const std::string &path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return error("cannot open file: " + std::string(std::strerror(errno)));
+  std::vector<char> file((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+
+  if (file.size() < EI_NIDENT || std::memcmp(file.data(), ELFMAG, SELFMAG) != 0)
+    return error("not an ELF file");
+  if (file[EI_CLASS] != ELFCLASS64 || file[EI_DATA] != ELFDATA2LSB)
+    return error("not a little-endian 64-bit ELF file, so not a BPF object");
+  if (elf_version(EV_CURRENT) == EV_NONE) return error("libelf: " + elfError());
+  std::unique_ptr<Elf, ElfCloser> elf(elf_memory(file.data(), file.size()));
+  GElf_Ehdr ehdr;
+  if (!elf || !gelf_getehdr(elf.get(), &ehdr)) return error("truncated or corrupt ELF header");
+  if (ehdr.e_machine != EM_BPF)
+    return error("not a BPF object (ELF machine " + std::to_string(ehdr.e_machine) + ")");
+  if (ehdr.e_type != ET_REL) return error("not a relocatable object (ELF type " + std::to_string(ehdr.e_type) + ")");
+
+  size_t numSections = 0, strIndex = 0;
+  if (elf_getshdrnum(elf.get(), &numSections) || elf_getshdrstrndx(elf.get(), &strIndex))
+    return error("truncated or corrupt section table: " + elfError());
+
+  BpfObject obj;
+  obj.path = path;
+  obj.sectionNames.resize(numSections);
+  std::vector<Elf_Scn *> relSections;
+  Elf_Scn *symtab = nullptr, *btfScn = nullptr, *btfExtScn = nullptr;
+  for (size_t i = 1; i < numSections; ++i) {
+    Elf_Scn *scn = elf_getscn(elf.get(), i);
+    GElf_Shdr shdr;
+    if (!scn || !gelf_getshdr(scn, &shdr)) return error("corrupt section header " + std::to_string(i));
+    const char *name = elf_strptr(elf.get(), strIndex, shdr.sh_name);
+    if (!name) return error("corrupt section name table");
+    obj.sectionNames[i] = name;
+    if (shdr.sh_type != SHT_NOBITS && shdr.sh_offset + shdr.sh_size > file.size())
+      return error("truncated file: section " + obj.sectionNames[i] + " extends past its end");
+    if (shdr.sh_type == SHT_SYMTAB) symtab = scn;
+    else if (shdr.sh_type == SHT_REL) relSections.push_back(scn);
+    else if (shdr.sh_type == SHT_RELA) return error("unsupported RELA relocation section " + obj.sectionNames[i]);
+    else if (obj.sectionNames[i] == ".BTF") btfScn = scn;
+    else if (obj.sectionNames[i] == ".BTF.ext") btfExtScn = scn;
+    if (shdr.sh_type == SHT_PROGBITS && (shdr.sh_flags & SHF_EXECINSTR) && shdr.sh_size > 0) {
+      Elf_Data *data = elf_getdata(scn, nullptr);
+      if (!data || data->d_size != shdr.sh_size) return error("cannot read section " + obj.sectionNames[i]);
+      if (shdr.sh_size % 8) return error("section " + obj.sectionNames[i] + ": size is not a multiple of 8 bytes");
+      CodeSection code;
+      code.index = i;
+      code.name = obj.sectionNames[i];
+      auto *bytes = static_cast<const uint8_t *>(data->d_buf);
+      code.bytes.assign(bytes, bytes + data->d_size);
+      obj.code.push_back(std::move(code));
+    }
+  }
+
+  if (symtab) {
+    GElf_Shdr shdr;
+    gelf_getshdr(symtab, &shdr);
+    Elf_Data *data = elf_getdata(symtab, nullptr);
+    if (!data || shdr.sh_entsize == 0) return error("cannot read the symbol table");
+    size_t count = shdr.sh_size / shdr.sh_entsize;
+    for (size_t i = 0; i < count; ++i) {
+      GElf_Sym sym;
+      if (!gelf_getsym(data, int(i), &sym)) return error("corrupt symbol " + std::to_string(i));
+      const char *name = elf_strptr(elf.get(), shdr.sh_link, sym.st_name);
+      ElfSymbol s;
+      s.name = name ? name : "";
+      s.section = sym.st_shndx;
+      s.value = sym.st_value;
+      s.size = sym.st_size;
+      s.type = GELF_ST_TYPE(sym.st_info);
+      s.bind = GELF_ST_BIND(sym.st_info);
+      if (s.type == STT_SECTION && s.section < numSections) s.name = obj.sectionNames[s.section];
+      obj.symbols.push_back(std::move(s));
+    }
+  }
+
+  for (Elf_Scn *scn : relSections) {
+    GElf_Shdr shdr;
+    gelf_getshdr(scn, &shdr);
+    auto target = std::find_if(obj.code.begin(), obj.code.end(),
+                               [&](const CodeSection &c) { return c.index == shdr.sh_info; });
+    if (target == obj.code.end()) continue;  // relocations of BTF or debug info
+    Elf_Data *data = elf_getdata(scn, nullptr);
+    if (!data || shdr.sh_entsize == 0) return error("cannot read relocations of " + target->name);
+    size_t count = shdr.sh_size / shdr.sh_entsize;
+    for (size_t i = 0; i < count; ++i) {
+      GElf_Rel rel;
+      if (!gelf_getrel(data, int(i), &rel)) return error("corrupt relocation in " + target->name);
+      CodeRelocation r{rel.r_offset, uint32_t(GELF_R_TYPE(rel.r_info)), uint32_t(GELF_R_SYM(rel.r_info))};
+      if (r.symbol >= obj.symbols.size())
+        return error("relocation in " + target->name + " names symbol " + std::to_string(r.symbol) + " that does not exist");
+      if (r.offset % 8 || r.offset + 8 > target->bytes.size())
+        return error("relocation in " + target->name + " at offset " + std::to_string(r.offset) + " is outside the code");
+      target->relocations.push_back(r);
+    }
+    std::sort(target->relocations.begin(), target->relocations.end(),
+              [](const CodeRelocation &a, const CodeRelocation &b) { return a.offset < b.offset; });
+  }
+
+  if (btfScn) {
+    Elf_Data *data = elf_getdata(btfScn, nullptr);
+    if (!data) return error("cannot read .BTF");
+    struct btf *btf = btf__new(data->d_buf, uint32_t(data->d_size));
+    if (!btf) return error("corrupt .BTF section");
+    obj.btf.reset(btf);
+    if (btfExtScn) {
+      Elf_Data *ext = elf_getdata(btfExtScn, nullptr);
+      if (ext) readLineInfo(static_cast<const uint8_t *>(ext->d_buf), ext->d_size, btf, obj.lines);
+    }
+  }
+  return obj;
+}
+
+}  // namespace bpf2arm

@@ -1,0 +1,62 @@
+// Reading a clang-produced BPF ELF object: its executable sections, symbols and the
+// relocations against code (through libelf, since libbpf 1.1 exposes neither `.text`
+// subprograms nor relocations), and its BTF (through libbpf).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "diagnostics.h"
+
+struct btf;
+struct btf_ext;
+
+namespace bpf2arm {
+
+struct ElfSymbol {
+  std::string name;
+  unsigned section = 0;  // st_shndx; 0 (SHN_UNDEF) for externs
+  uint64_t value = 0;
+  uint64_t size = 0;
+  uint8_t type = 0;  // STT_*
+  uint8_t bind = 0;  // STB_*
+};
+
+struct CodeRelocation {
+  uint64_t offset = 0;  // byte offset within the code section
+  uint32_t type = 0;    // R_BPF_*
+  uint32_t symbol = 0;  // index into BpfObject::symbols
+};
+
+struct CodeSection {
+  unsigned index = 0;  // ELF section index
+  std::string name;
+  std::vector<uint8_t> bytes;
+  std::vector<CodeRelocation> relocations;  // sorted by offset
+};
+
+struct BtfDeleter {
+  void operator()(struct btf *btf) const;
+};
+
+// "file.c:LINE" of instructions, keyed by section name then byte offset.
+using LineTable = std::map<std::string, std::map<uint64_t, std::string>>;
+
+struct BpfObject {
+  std::string path;
+  std::vector<std::string> sectionNames;  // by ELF section index
+  std::vector<ElfSymbol> symbols;         // by ELF symbol index
+  std::vector<CodeSection> code;
+  std::unique_ptr<struct btf, BtfDeleter> btf;  // null when the object has no .BTF
+  LineTable lines;
+
+  // The line of the instruction at `offset` in `section`, or of the nearest one before it.
+  std::string lineAt(const std::string &section, uint64_t offset) const;
+};
+
+Expected<BpfObject> readBpfObject(const std::string &path);
+
+}  // namespace bpf2arm

@@ -1,0 +1,65 @@
+// The program model between reading and emitting: functions made of basic blocks of
+// decoded instructions whose jump and call targets are resolved. Passes read and
+// annotate it; the backend lowers it.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "abi/c_type.h"
+#include "bpf_insn.h"
+
+namespace bpf2arm {
+
+struct CallTarget {
+  enum Kind { None, Local, Helper, Extern } kind = None;
+  unsigned function = 0;  // Local: index into Program::functions
+  int32_t helperId = 0;   // Helper
+  std::string symbol;     // Extern: the C symbol
+  abi::Prototype prototype;  // Extern: the callee's C prototype, from BTF
+};
+
+struct Instruction {
+  bpf::Insn insn;
+  unsigned slot = 0;       // index of its first 8-byte slot within the function
+  int targetBlock = -1;    // jumps: the block jumped to
+  CallTarget call;         // calls
+  std::string line;        // "file.c:LINE" from BTF, if any
+};
+
+struct BasicBlock {
+  unsigned id = 0;
+  std::vector<Instruction> insns;
+  // Where control goes when the last instruction does not jump: the next block in
+  // layout order, or -1 when the block ends with exit or an unconditional jump.
+  int fallthrough = -1;
+};
+
+struct Function {
+  std::string name;
+  std::string section;
+  uint64_t sectionOffset = 0;  // bytes
+  bool isGlobal = false;       // gets a C-callable (AAPCS) entry under `name`
+  abi::Prototype prototype;    // from BTF, or five u64 without BTF
+  bool hasBtfPrototype = false;
+  std::vector<BasicBlock> blocks;
+
+  // Filled by the frame analysis.
+  unsigned stackSize = 0;                    // bytes of BPF stack under R10, multiple of 8
+  std::array<bool, bpf::NUM_REGS> usesReg{};  // which BPF registers appear at all
+  bool makesCalls = false;
+
+  unsigned numSlots() const;
+};
+
+struct Program {
+  std::vector<Function> functions;
+};
+
+// Text form of the model, for `--dump=model`.
+std::string dumpProgram(const Program &program);
+
+}  // namespace bpf2arm

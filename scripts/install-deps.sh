@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages bpf2arm needs to build and test (SPEC section 7).
+# Only missing packages are installed, so a prepared machine pays nothing.
+set -euo pipefail
+
+packages=(
+  meson ninja-build pkg-config cmake python3
+  llvm-19-dev clang-19 lld-19 llvm-19-tools
+  libbpf-dev libelf-dev zlib1g-dev libzstd-dev libcli11-dev doctest-dev
+  qemu-user qemu-system-arm
+  gcc-arm-linux-gnueabihf libc6-dev-armhf-cross
+  gcc-arm-none-eabi libnewlib-arm-none-eabi
+  libclang-rt-19-dev
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-deps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+  $SUDO apt-get update -q
+  $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
