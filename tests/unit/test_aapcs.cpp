@@ -1,0 +1,90 @@
+// AAPCS argument placement, with expectations written from the AAPCS base standard
+// (section 6.5: NCRN/NSAA, even register pairs, no back-filling after the stack).
+#include <doctest/doctest.h>
+
+#include "abi/aapcs.h"
+
+using namespace bpf2arm::abi;
+
+namespace {
+CType s32() { return CType::integer(4, true, "int"); }
+CType s64() { return CType::integer(8, true, "long long"); }
+CType u8() { return CType::integer(1, false, "unsigned char"); }
+CType ptr() { return CType::pointer("void *"); }
+
+CallLayout place(std::vector<CType> params) {
+  auto layout = placeArguments(Prototype{s32(), std::move(params)});
+  REQUIRE(bool(layout));
+  return *layout;
+}
+}  // namespace
+
+TEST_CASE("seed case 1: foo(int a, int b, long long c, int d)") {
+  CallLayout l = place({s32(), s32(), s64(), s32()});
+  CHECK(l.args[0].kind == ArgLocation::Register);
+  CHECK(l.args[0].reg == 0);
+  CHECK(l.args[1].reg == 1);
+  CHECK(l.args[2].kind == ArgLocation::RegisterPair);
+  CHECK(l.args[2].reg == 2);
+  CHECK(l.args[3].kind == ArgLocation::Stack);
+  CHECK(l.args[3].stackOffset == 0);
+  CHECK(l.stackBytes == 8);
+}
+
+TEST_CASE("seed case 2: bar(int, int, int, int) uses r0-r3") {
+  CallLayout l = place({s32(), s32(), s32(), s32()});
+  for (unsigned i = 0; i < 4; ++i) {
+    CHECK(l.args[i].kind == ArgLocation::Register);
+    CHECK(l.args[i].reg == i);
+  }
+  CHECK(l.stackBytes == 0);
+}
+
+TEST_CASE("f(int, long long) skips r1") {
+  CallLayout l = place({s32(), s64()});
+  CHECK(l.args[1].kind == ArgLocation::RegisterPair);
+  CHECK(l.args[1].reg == 2);
+}
+
+TEST_CASE("f(long long, int, long long): third on the stack, 8-byte aligned, r3 unused") {
+  CallLayout l = place({s64(), s32(), s64()});
+  CHECK(l.args[0].reg == 0);
+  CHECK(l.args[1].kind == ArgLocation::Register);
+  CHECK(l.args[1].reg == 2);
+  CHECK(l.args[2].kind == ArgLocation::Stack);
+  CHECK(l.args[2].stackOffset == 0);
+  CHECK(l.stackBytes == 8);
+}
+
+TEST_CASE("no back-filling: after a 64-bit value goes to the stack, an int does not take r3") {
+  CallLayout l = place({s32(), s32(), s32(), s64(), s32()});
+  CHECK(l.args[3].kind == ArgLocation::Stack);
+  CHECK(l.args[3].stackOffset == 0);
+  CHECK(l.args[4].kind == ArgLocation::Stack);
+  CHECK(l.args[4].stackOffset == 8);
+  CHECK(l.stackBytes == 16);
+}
+
+TEST_CASE("five 64-bit arguments") {
+  CallLayout l = place({s64(), s64(), s64(), s64(), s64()});
+  CHECK(l.args[0].reg == 0);
+  CHECK(l.args[1].reg == 2);
+  CHECK(l.args[2].stackOffset == 0);
+  CHECK(l.args[3].stackOffset == 8);
+  CHECK(l.args[4].stackOffset == 16);
+  CHECK(l.stackBytes == 24);
+}
+
+TEST_CASE("narrow arguments and pointers take one register each") {
+  CallLayout l = place({u8(), ptr(), CType::integer(2, true, "short"), u8(), ptr()});
+  for (unsigned i = 0; i < 4; ++i) CHECK(l.args[i].reg == i);
+  CHECK(l.args[4].kind == ArgLocation::Stack);
+  CHECK(l.args[4].armSize == 4);
+  CHECK(l.stackBytes == 8);  // 4 bytes rounded up to keep sp 8-byte aligned
+}
+
+TEST_CASE("more than five arguments is an error") {
+  auto layout = placeArguments(Prototype{s32(), std::vector<CType>(6, s32())});
+  CHECK_FALSE(bool(layout));
+  CHECK(layout.diag().message.find("at most 5") != std::string::npos);
+}
