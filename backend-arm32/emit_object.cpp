@@ -54,7 +54,7 @@ Status assembleRoutines(llvm::MCStreamer &streamer, llvm::MCContext &ctx, llvm::
       target.target().createMCAsmParser(target.subtarget(), *parser, target.instrInfo(), options));
   if (!targetParser) return error("internal error: LLVM has no ARM assembly parser");
   parser->setTargetParser(*targetParser);
-  if (parser->Run(/*NoInitialTextSection=*/true)) return error("internal error: the division routines do not assemble");
+  if (parser->Run(/*NoInitialTextSection=*/true, /*NoFinalize=*/true)) return error("internal error: the division routines do not assemble");
   return std::nullopt;
 }
 
