@@ -1,6 +1,6 @@
 // CALL. Local (bpf-to-bpf) calls keep the BPF convention: the callee copies R1..R5 from
-// our frame, returns R0 in r0:r1 and preserves R6-R9 (r4-r11). Extern calls follow the
-// AAPCS placement computed from the callee's BTF prototype (abi/aapcs.h).
+// our frame, returns R0 in r0:r1 and preserves R6-R9 (r4-r11). Helper and extern calls
+// are `bl SYMBOL` with arguments placed by AAPCS from the callee's prototype (abi/aapcs.h).
 #include "abi/aapcs.h"
 #include "lowering.h"
 
@@ -20,11 +20,7 @@ Status FunctionLowering::lowerCall(const Instruction &ins) {
     case CallTarget::Local:
       as_.bl(symbols_.bodies[call.function]);
       return std::nullopt;
-    case CallTarget::Helper:
-      return fail(ins, "call to helper id " + std::to_string(call.helperId) +
-                           ": standard helpers are not supported yet; declare the function as "
-                           "`extern T name(...) __ksym;` and call it by name");
-    case CallTarget::Extern: break;
+    case CallTarget::Helper: case CallTarget::Extern: break;
     case CallTarget::None: return fail(ins, "call without a resolved target");
   }
 

@@ -75,8 +75,8 @@ std::string unnamedFunctionName(const std::string &section, unsigned slot) {
 class FunctionBuilder {
  public:
   FunctionBuilder(const BpfObject &obj, const CodeSection &sec,
-                  const std::map<std::pair<unsigned, unsigned>, unsigned> &functionAt)
-      : obj_(obj), sec_(sec), functionAt_(functionAt) {
+                  const std::map<std::pair<unsigned, unsigned>, unsigned> &functionAt, const abi::HelperTable &helpers)
+      : obj_(obj), sec_(sec), functionAt_(functionAt), helpers_(helpers) {
     for (const CodeRelocation &r : sec.relocations) relocs_[r.offset] = &r;
   }
 
@@ -165,10 +165,7 @@ class FunctionBuilder {
       }
       if (bpf::source(insn.opcode) == bpf::X)
         return fail(ins, "callx (call through a register) is not supported");
-      if (insn.src == bpf::CALL_HELPER) {
-        ins.call = {CallTarget::Helper, 0, insn.imm, "", {}};
-        return std::nullopt;
-      }
+      if (insn.src == bpf::CALL_HELPER) return resolveHelperCall(ins);
       if (insn.src == bpf::CALL_KFUNC)
         return fail(ins, "kfunc call by BTF id without a relocation is not supported; declare the function `extern ... __ksym`");
       return resolveLocalCall(ins, sec_.index, int64_t(first_ + ins.slot) + insn.imm + 1);
@@ -184,6 +181,19 @@ class FunctionBuilder {
                            "' (maps, global data and extern variables are not supported yet)");
     return fail(ins, "unsupported relocation type " + std::to_string(r.type) + " against '" + sym.name +
                          "' on " + bpf::disassemble(insn));
+  }
+
+  Status resolveHelperCall(Instruction &ins) {
+    int32_t id = ins.insn.imm;
+    const abi::Helper *helper = helpers_.find(id);
+    if (!helper)
+      return fail(ins, "call to unknown helper id " + std::to_string(id) +
+                           ": declare it with --helper '" + std::to_string(id) +
+                           "=RESULT NAME(PARAMS)', or call an `extern RESULT NAME(PARAMS) __ksym;` function by name");
+    if (!helper->unusable.empty())
+      return fail(ins, "call to helper " + helper->name + " (id " + std::to_string(id) + "): " + helper->unusable);
+    ins.call = {CallTarget::Helper, 0, id, helper->name, helper->prototype};
+    return std::nullopt;
   }
 
   Status resolveExternCall(Instruction &ins, const std::string &symbol) {
@@ -208,6 +218,7 @@ class FunctionBuilder {
   const BpfObject &obj_;
   const CodeSection &sec_;
   const std::map<std::pair<unsigned, unsigned>, unsigned> &functionAt_;
+  const abi::HelperTable &helpers_;
   std::map<uint64_t, const CodeRelocation *> relocs_;
   Function *fn_ = nullptr;
   unsigned first_ = 0;
@@ -231,7 +242,7 @@ Status attachPrototype(const BpfObject &obj, Function &fn) {
 
 }  // namespace
 
-Expected<Program> buildProgram(const BpfObject &obj) {
+Expected<Program> buildProgram(const BpfObject &obj, const abi::HelperTable &helpers) {
   if (obj.code.empty()) return error("the object has no executable section, so no function to compile");
   StartFinder finder(obj);
   if (Status st = finder.run()) return *st;
@@ -256,7 +267,7 @@ Expected<Program> buildProgram(const BpfObject &obj) {
   }
   size_t index = 0;
   for (const CodeSection &sec : obj.code) {
-    FunctionBuilder builder(obj, sec, functionAt);
+    FunctionBuilder builder(obj, sec, functionAt, helpers);
     for (size_t k = 0; k < finder.startsOf(sec.index).size(); ++k, ++index) {
       Function &fn = program.functions[index];
       if (Status st = builder.build(fn, ranges[index].first, ranges[index].second)) return *st;

@@ -3,12 +3,14 @@
 // instruction, resolves jump and call targets, and cuts basic blocks.
 #pragma once
 
+#include "abi/helper_table.h"
 #include "diagnostics.h"
 #include "object_reader.h"
 #include "program.h"
 
 namespace bpf2arm {
 
-Expected<Program> buildProgram(const BpfObject &object);
+// `helpers` resolves `call ID` (src_reg 0) to a C function and its prototype.
+Expected<Program> buildProgram(const BpfObject &object, const abi::HelperTable &helpers);
 
 }  // namespace bpf2arm

@@ -80,6 +80,9 @@ int main(int argc, char **argv) {
   app.add_flag("-S", assembly, "write assembly text instead of an object");
   app.add_option("--dump", dump, "print the program after a stage to stdout: model (after building), frame (after frame analysis)")
       ->check(CLI::IsMember({"model", "frame"}));
+  std::vector<std::string> customHelpers;
+  app.add_option("--helper", customHelpers,
+                 "declare helper id ID as a C function: 'ID=RESULT NAME(PARAMS)', e.g. '200=long my_helper(const void *p, __u32 n)'");
   app.set_version_flag("--version", std::string("bpf2arm ") + BPF2ARM_VERSION);
   try {
     app.parse(argc, argv);
@@ -89,9 +92,16 @@ int main(int argc, char **argv) {
   }
   if (output.empty()) output = defaultOutput(input, assembly);
 
+  abi::HelperTable helpers = abi::HelperTable::standard();
+  for (const std::string &option : customHelpers)
+    if (Status st = helpers.addCustomOption(option)) {
+      std::cerr << "bpf2arm: error: " << st->message << "\n";
+      return 2;
+    }
+
   auto object = readBpfObject(input);
   if (!object) return reportError(input, object.diag());
-  auto program = buildProgram(*object);
+  auto program = buildProgram(*object, helpers);
   if (!program) return reportError(input, program.diag());
   if (dump == "model") std::cout << dumpProgram(*program);
   if (Status st = analyzeFrame(*program)) return reportError(input, *st);

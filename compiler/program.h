@@ -18,8 +18,8 @@ struct CallTarget {
   enum Kind { None, Local, Helper, Extern } kind = None;
   unsigned function = 0;  // Local: index into Program::functions
   int32_t helperId = 0;   // Helper
-  std::string symbol;     // Extern: the C symbol
-  abi::Prototype prototype;  // Extern: the callee's C prototype, from BTF
+  std::string symbol;     // Helper, Extern: the C function called
+  abi::Prototype prototype;  // Helper, Extern: its C prototype
 };
 
 struct Instruction {

@@ -25,6 +25,11 @@ struct Asm {
   Asm &exit() { return insn(bpf::JMP | bpf::EXIT, 0, 0, 0, 0); }
 };
 
+const abi::HelperTable &noHelpers() {
+  static abi::HelperTable table;
+  return table;
+}
+
 BpfObject objectWith(const Asm &code, const std::string &name = "f") {
   BpfObject obj;
   obj.path = "test.o";
@@ -40,7 +45,7 @@ BpfObject objectWith(const Asm &code, const std::string &name = "f") {
 }
 
 Diagnostic failure(const Asm &code) {
-  auto program = buildProgram(objectWith(code));
+  auto program = buildProgram(objectWith(code), noHelpers());
   if (!program) return program.diag();
   Status st = analyzeFrame(*program);
   REQUIRE(st.has_value());
@@ -55,7 +60,7 @@ TEST_CASE("blocks are cut at jump targets and after jumps") {
       .insn(bpf::JMP | bpf::JEQ | bpf::K, 1, 0, 1, 5)    // 1: if r1 == 5 goto 3
       .movImm(0, 2)                                       // 2
       .exit();                                            // 3
-  auto program = buildProgram(objectWith(code));
+  auto program = buildProgram(objectWith(code), noHelpers());
   REQUIRE(bool(program));
   const Function &fn = program->functions.at(0);
   REQUIRE(fn.blocks.size() == 3);
@@ -72,7 +77,7 @@ TEST_CASE("a local call without relocation starts a function at its target") {
       .exit()                                               // 1
       .movImm(0, 7)                                         // 2: callee
       .exit();
-  auto program = buildProgram(objectWith(code));
+  auto program = buildProgram(objectWith(code), noHelpers());
   REQUIRE(bool(program));
   REQUIRE(program->functions.size() == 2);
   CHECK(program->functions[1].name == "text_sub_2");
@@ -84,7 +89,7 @@ TEST_CASE("a local call without relocation starts a function at its target") {
 TEST_CASE("ld_imm64 joins its two slots") {
   Asm code;
   code.insn(bpf::LD_IMM64, 0, 0, 0, 0x55667788).insn(0, 0, 0, 0, 0x11223344).exit();
-  auto program = buildProgram(objectWith(code));
+  auto program = buildProgram(objectWith(code), noHelpers());
   REQUIRE(bool(program));
   CHECK(program->functions[0].blocks[0].insns[0].insn.imm64 == 0x1122334455667788ull);
   CHECK(program->functions[0].blocks[0].insns[1].slot == 2);
@@ -143,13 +148,13 @@ TEST_CASE("bad input: stack beyond 512 bytes and writes to r10") {
 TEST_CASE("stack size follows the deepest r10 access, or 512 when r10 escapes") {
   Asm shallow;
   shallow.insn(bpf::ST | bpf::MEM | bpf::W, 10, 0, -12, 0).exit();
-  auto p = buildProgram(objectWith(shallow));
+  auto p = buildProgram(objectWith(shallow), noHelpers());
   REQUIRE(bool(p));
   REQUIRE_FALSE(analyzeFrame(*p).has_value());
   CHECK(p->functions[0].stackSize == 16);
   Asm escape;
   escape.insn(bpf::ALU64 | bpf::MOV | bpf::X, 1, 10, 0, 0).exit();
-  auto q = buildProgram(objectWith(escape));
+  auto q = buildProgram(objectWith(escape), noHelpers());
   REQUIRE(bool(q));
   REQUIRE_FALSE(analyzeFrame(*q).has_value());
   CHECK(q->functions[0].stackSize == 512);

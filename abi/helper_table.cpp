@@ -1,0 +1,199 @@
+#include "helper_table.h"
+
+#include <bpf/btf.h>
+
+#include <cctype>
+#include <algorithm>
+#include <cstring>
+#include <memory>
+#include <regex>
+#include <vector>
+
+#include "btf_prototype.h"
+
+namespace bpf2arm::abi {
+namespace {
+
+const unsigned char kHelperBtf[] = {
+#include "helper_btf.inc"
+};
+
+struct BtfFree {
+  void operator()(struct btf *b) const { btf__free(b); }
+};
+
+}  // namespace
+
+HelperTable HelperTable::standard() {
+  HelperTable table;
+  std::unique_ptr<struct btf, BtfFree> btf(btf__new(kHelperBtf, sizeof kHelperBtf));
+  if (!btf) return table;  // asserted non-empty by the unit tests
+  static const std::regex varName("__bpf2arm_helper_([0-9]+)_(\\w+)");
+  for (unsigned id = 1; id < btf__type_cnt(btf.get()); ++id) {
+    const struct btf_type *t = btf__type_by_id(btf.get(), id);
+    if (!btf_is_var(t)) continue;
+    std::cmatch m;
+    if (!std::regex_match(btf__name_by_offset(btf.get(), t->name_off), m, varName)) continue;
+    Helper helper;
+    helper.name = m[2].str();
+    const struct btf_type *ptr = btf__type_by_id(btf.get(), t->type);
+    auto proto = ptr && btf_is_ptr(ptr) ? prototypeFromBtf(btf.get(), int(ptr->type))
+                                        : Expected<Prototype>(error("not a function pointer"));
+    if (proto) helper.prototype = *proto;
+    else helper.unusable = proto.diag().message;
+    table.helpers_[std::stoi(m[1].str())] = helper;
+  }
+  return table;
+}
+
+const Helper *HelperTable::find(int32_t id) const {
+  auto it = helpers_.find(id);
+  return it == helpers_.end() ? nullptr : &it->second;
+}
+
+Status HelperTable::addCustom(int32_t id, const std::string &declaration) {
+  auto parsed = parseDeclaration(declaration);
+  if (!parsed) return parsed.diag();
+  helpers_[id] = Helper{parsed->first, parsed->second, ""};
+  return std::nullopt;
+}
+
+Status HelperTable::addCustomOption(const std::string &option) {
+  size_t eq = option.find('=');
+  std::string idText = option.substr(0, eq);
+  if (eq == std::string::npos || idText.empty() ||
+      idText.find_first_not_of("0123456789") != std::string::npos || idText.size() > 9)
+    return error("--helper expects ID=DECLARATION, e.g. --helper '200=long my_helper(const void *p, __u32 n)'");
+  return addCustom(std::stoi(idText), option.substr(eq + 1));
+}
+
+namespace {
+
+std::vector<std::string> tokenize(const std::string &text) {
+  std::vector<std::string> tokens;
+  for (size_t i = 0; i < text.size();) {
+    unsigned char c = text[i];
+    if (std::isspace(c)) {
+      ++i;
+    } else if (std::isalnum(c) || c == '_') {
+      size_t j = i;
+      while (j < text.size() && (std::isalnum(static_cast<unsigned char>(text[j])) || text[j] == '_')) ++j;
+      tokens.push_back(text.substr(i, j - i));
+      i = j;
+    } else {
+      tokens.push_back(std::string(1, char(c)));
+      ++i;
+    }
+  }
+  return tokens;
+}
+
+// One type from its words, e.g. {"const", "unsigned", "char", "*"}. BPF is LP64, so
+// `long` is 8 bytes; plain char is signed on BPF as on x86.
+Expected<CType> typeFromWords(const std::vector<std::string> &words) {
+  static const std::map<std::string, std::pair<unsigned, bool>> typedefs = {
+      {"__u8", {1, false}},     {"__s8", {1, true}},     {"__u16", {2, false}},    {"__s16", {2, true}},
+      {"__u32", {4, false}},    {"__s32", {4, true}},    {"__u64", {8, false}},    {"__s64", {8, true}},
+      {"u8", {1, false}},       {"s8", {1, true}},       {"u16", {2, false}},      {"s16", {2, true}},
+      {"u32", {4, false}},      {"s32", {4, true}},      {"u64", {8, false}},      {"s64", {8, true}},
+      {"uint8_t", {1, false}},  {"int8_t", {1, true}},   {"uint16_t", {2, false}}, {"int16_t", {2, true}},
+      {"uint32_t", {4, false}}, {"int32_t", {4, true}},  {"uint64_t", {8, false}}, {"int64_t", {8, true}},
+      {"bool", {1, false}},     {"_Bool", {1, false}},   {"size_t", {8, false}},
+  };
+  std::string spelling;
+  int pointers = 0;
+  bool sawType = false, sawVoid = false, byValueAggregate = false;
+  unsigned size = 0;
+  int sign = -1;  // -1: the default of the base type (signed)
+  for (size_t i = 0; i < words.size(); ++i) {
+    const std::string &w = words[i];
+    if (w == "*") {
+      ++pointers;
+      continue;
+    }
+    spelling += (spelling.empty() ? "" : " ") + w;
+    if (w == "const" || w == "volatile" || w == "restrict") continue;
+    sawType = true;
+    if (w == "struct" || w == "union" || w == "enum") {
+      if (i + 1 >= words.size()) return error("'" + w + "' without a name");
+      spelling += " " + words[++i];
+      if (w == "enum") size = 4, sign = 0;
+      else byValueAggregate = true;
+    } else if (w == "void") {
+      sawVoid = true;
+    } else if (w == "unsigned" || w == "signed") {
+      sign = w == "signed";
+      if (!size) size = 4;
+    } else if (w == "char") {
+      size = 1;
+    } else if (w == "short") {
+      size = 2;
+    } else if (w == "int") {
+      if (!size) size = 4;
+    } else if (w == "long") {
+      size = 8;
+    } else if (w == "float" || w == "double") {
+      return error("floating point cannot cross the call boundary");
+    } else if (auto td = typedefs.find(w); td != typedefs.end()) {
+      size = td->second.first;
+      sign = td->second.second;
+    } else {
+      return error("unknown type name '" + w + "'");
+    }
+  }
+  if (!sawType) return error("missing type");
+  for (int p = 0; p < pointers; ++p) spelling += " *";
+  if (pointers) return CType::pointer(spelling);
+  if (sawVoid) return CType::voidType();
+  if (byValueAggregate) return error("'" + spelling + "' passed by value cannot cross the call boundary; pass a pointer");
+  return CType::integer(size, sign != 0, spelling);
+}
+
+}  // namespace
+
+Expected<std::pair<std::string, Prototype>> parseDeclaration(const std::string &declaration) {
+  std::vector<std::string> tokens = tokenize(declaration);
+  if (!tokens.empty() && tokens.back() == ";") tokens.pop_back();
+  auto open = std::find(tokens.begin(), tokens.end(), "(");
+  if (open == tokens.end() || open == tokens.begin() || tokens.back() != ")")
+    return error("cannot read the declaration '" + declaration + "': expected RESULT NAME(PARAMS)");
+  std::string name = *(open - 1);
+  if (!std::isalpha(static_cast<unsigned char>(name[0])) && name[0] != '_')
+    return error("cannot read the declaration '" + declaration + "': no function name");
+  auto result = typeFromWords(std::vector<std::string>(tokens.begin(), open - 1));
+  if (!result) return error("result of " + name + ": " + result.diag().message);
+  Prototype proto;
+  proto.result = *result;
+  std::vector<std::string> words;
+  auto flush = [&](bool last) -> Status {
+    if (words.empty()) {
+      if (last && proto.params.empty()) return std::nullopt;
+      return error("empty parameter in '" + declaration + "'");
+    }
+    if (words == std::vector<std::string>{"void"} && last && proto.params.empty()) return std::nullopt;
+    if (words.back() == ".") return error(name + " is variadic, which cannot cross the call boundary");
+    // A trailing identifier that is no type word is the parameter's name.
+    if (words.size() > 1 && words.back() != "*") {
+      auto last = typeFromWords({words.back()});
+      if (!last && last.diag().message.rfind("unknown type name", 0) == 0) words.pop_back();
+    }
+    auto t = typeFromWords(words);
+    if (!t) return error("parameter " + std::to_string(proto.params.size() + 1) + " of " + name + ": " + t.diag().message);
+    if (t->isVoid()) return error("parameter of type void in " + name);
+    proto.params.push_back(*t);
+    words.clear();
+    return std::nullopt;
+  };
+  for (auto it = open + 1; it != tokens.end() - 1; ++it) {
+    if (*it == ",") {
+      if (Status st = flush(false)) return *st;
+    } else {
+      words.push_back(*it);
+    }
+  }
+  if (Status st = flush(true)) return *st;
+  if (proto.params.size() > 5) return error(name + " has more than 5 parameters; BPF passes at most R1-R5");
+  return std::make_pair(name, proto);
+}
+
+}  // namespace bpf2arm::abi
