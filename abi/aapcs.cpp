@@ -4,6 +4,20 @@ namespace bpf2arm::abi {
 
 Prototype fiveU64Prototype() { return Prototype{CType::u64(), std::vector<CType>(5, CType::u64())}; }
 
+Widen widenFor(const CType &type) {
+  if (type.kind != TypeKind::Integer) return Widen::None;
+  if (type.size == 1) return type.isSigned ? Widen::Sign8 : Widen::Zero8;
+  if (type.size == 2) return type.isSigned ? Widen::Sign16 : Widen::Zero16;
+  return Widen::None;
+}
+
+ResultConversion resultConversion(const CType &result) {
+  if (result.isVoid()) return {Widen::None, HighWord::Undefined};
+  if (result.armSize() == 8) return {Widen::None, HighWord::FromPair};
+  bool isSigned = result.kind == TypeKind::Integer && result.isSigned;
+  return {widenFor(result), isSigned ? HighWord::SignOfLow : HighWord::Zero};
+}
+
 Expected<CallLayout> placeArguments(const Prototype &proto) {
   if (proto.params.size() > 5)
     return error("a call passes at most 5 arguments (BPF R1-R5), this prototype has " +

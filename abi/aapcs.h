@@ -17,6 +17,21 @@
 
 namespace bpf2arm::abi {
 
+// How a 32-bit-or-narrower value is widened in its core register (AAPCS: the producer
+// extends to 32 bits), and how a result becomes BPF's 64-bit R0 (C conversion rules).
+enum class Widen { None, Sign8, Zero8, Sign16, Zero16 };
+enum class HighWord { FromPair, SignOfLow, Zero, Undefined };
+
+struct ResultConversion {
+  Widen widen = Widen::None;  // applied to r0 first
+  HighWord high = HighWord::Undefined;
+};
+
+// The narrowing/widening a scalar of this type needs in a 32-bit register.
+Widen widenFor(const CType &type);
+// How the callee's result in r0 (or r0:r1) becomes R0.
+ResultConversion resultConversion(const CType &result);
+
 struct ArgLocation {
   enum Kind { Register, RegisterPair, Stack } kind;
   unsigned reg = 0;          // first core register (Register, RegisterPair)

@@ -6,13 +6,15 @@
 
 namespace bpf2arm::arm {
 
-namespace {
-void extendNarrow(ArmAssembler &as, const abi::CType &type, Reg r) {
-  if (type.kind != abi::TypeKind::Integer) return;
-  if (type.size == 1) type.isSigned ? as.sxtb(r, r) : as.uxtb(r, r);
-  if (type.size == 2) type.isSigned ? as.sxth(r, r) : as.uxth(r, r);
+void widen(ArmAssembler &as, abi::Widen how, Reg d, Reg s) {
+  switch (how) {
+    case abi::Widen::Sign8: as.sxtb(d, s); break;
+    case abi::Widen::Zero8: as.uxtb(d, s); break;
+    case abi::Widen::Sign16: as.sxth(d, s); break;
+    case abi::Widen::Zero16: as.uxth(d, s); break;
+    case abi::Widen::None: if (d != s) as.mov(d, s); break;
+  }
 }
-}  // namespace
 
 Status FunctionLowering::lowerCall(const Instruction &ins) {
   const CallTarget &call = ins.call;
@@ -32,7 +34,7 @@ Status FunctionLowering::lowerCall(const Instruction &ins) {
     int home = kArgHomesOffset + 8 * int(i);
     if (loc.kind != abi::ArgLocation::Stack) continue;
     as_.load(4, false, R12, SP, home);
-    if (loc.armSize == 4) extendNarrow(as_, call.prototype.params[i], R12);
+    if (loc.armSize == 4) widen(as_, abi::widenFor(call.prototype.params[i]), R12, R12);
     as_.store(4, R12, SP, kOutgoingArgsOffset + int(loc.stackOffset));
     if (loc.armSize == 8) {
       as_.load(4, false, R12, SP, home + 4);
@@ -46,18 +48,17 @@ Status FunctionLowering::lowerCall(const Instruction &ins) {
     Reg r = static_cast<Reg>(loc.reg);
     as_.load(4, false, r, SP, home);
     if (loc.kind == abi::ArgLocation::RegisterPair) as_.load(4, false, static_cast<Reg>(loc.reg + 1), SP, home + 4);
-    else extendNarrow(as_, call.prototype.params[i], r);
+    else widen(as_, abi::widenFor(call.prototype.params[i]), r, r);
   }
   auto [it, added] = symbols_.externs.emplace(call.symbol, nullptr);
   if (added) it->second = ctx_.getOrCreateSymbol(call.symbol);
   as_.bl(it->second);
 
   // The C result becomes the 64-bit R0 by C conversion rules.
-  const abi::CType &result = call.prototype.result;
-  if (result.isVoid() || result.armSize() == 8) return std::nullopt;
-  extendNarrow(as_, result, R0);
-  if (result.kind == abi::TypeKind::Integer && result.isSigned) as_.movShiftImm(R1, R0, Shift::ASR, 31);
-  else as_.movImm(R1, 0);
+  abi::ResultConversion conv = abi::resultConversion(call.prototype.result);
+  widen(as_, conv.widen, R0, R0);
+  if (conv.high == abi::HighWord::SignOfLow) as_.movShiftImm(R1, R0, Shift::ASR, 31);
+  if (conv.high == abi::HighWord::Zero) as_.movImm(R1, 0);
   return std::nullopt;
 }
 

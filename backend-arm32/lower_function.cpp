@@ -195,8 +195,10 @@ Status FunctionLowering::lowerCEntry() {
     }
     if (loc.armSize == 4) {
       // Re-extend narrow arguments: BPF code may rely on all 64 bits.
-      if (type.size == 1) (type.isSigned ? as_.sxtb(R12, lo) : as_.uxtb(R12, lo)), lo = R12;
-      if (type.size == 2) (type.isSigned ? as_.sxth(R12, lo) : as_.uxth(R12, lo)), lo = R12;
+      if (abi::widenFor(type) != abi::Widen::None) {
+        widen(as_, abi::widenFor(type), R12, lo);
+        lo = R12;
+      }
       if (type.kind == abi::TypeKind::Integer && type.isSigned) as_.movShiftImm(LR, lo, Shift::ASR, 31);
       else as_.movImm(LR, 0);
       hi = LR;
@@ -205,11 +207,7 @@ Status FunctionLowering::lowerCEntry() {
     as_.store(4, hi, SP, home + 4);
   }
   as_.bl(symbols_.bodies[size_t(&fn_ - program_.functions.data())]);
-  const abi::CType &result = fn_.prototype.result;
-  if (result.kind == abi::TypeKind::Integer && result.size == 1)
-    result.isSigned ? as_.sxtb(R0, R0) : as_.uxtb(R0, R0);
-  if (result.kind == abi::TypeKind::Integer && result.size == 2)
-    result.isSigned ? as_.sxth(R0, R0) : as_.uxth(R0, R0);
+  widen(as_, abi::resultConversion(fn_.prototype.result).widen, R0, R0);  // AAPCS: callee extends
   as_.addConstant(SP, SP, kFakeFrame, R12);
   as_.pop((1u << R4) | (1u << PC));
   return std::nullopt;

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "abi/aapcs.h"
 #include "arm_assembler.h"
 #include "compiler/program.h"
 #include "diagnostics.h"
@@ -27,6 +28,9 @@ struct ObjectSymbols {
   std::set<Routine> routinesUsed;
   std::map<std::string, llvm::MCSymbol *> externs;
 };
+
+// Narrows or widens a value in a core register as abi::widenFor says.
+void widen(ArmAssembler &as, abi::Widen how, Reg d, Reg s);
 
 class FunctionLowering {
  public:

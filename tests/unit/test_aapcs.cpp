@@ -88,3 +88,25 @@ TEST_CASE("more than five arguments is an error") {
   CHECK_FALSE(bool(layout));
   CHECK(layout.diag().message.find("at most 5") != std::string::npos);
 }
+
+TEST_CASE("results become the 64-bit R0 by C conversion rules") {
+  auto conv = [](CType t) { return resultConversion(t); };
+  CHECK(conv(CType::integer(1, true, "s8")).widen == Widen::Sign8);
+  CHECK(conv(CType::integer(1, true, "s8")).high == HighWord::SignOfLow);
+  CHECK(conv(CType::integer(2, false, "u16")).widen == Widen::Zero16);
+  CHECK(conv(CType::integer(2, false, "u16")).high == HighWord::Zero);
+  CHECK(conv(s32()).widen == Widen::None);  // s32 negative: sign of r0 fills the hi word
+  CHECK(conv(s32()).high == HighWord::SignOfLow);
+  CHECK(conv(CType::integer(4, false, "u32")).high == HighWord::Zero);  // top bit set stays positive
+  CHECK(conv(s64()).high == HighWord::FromPair);
+  CHECK(conv(ptr()).high == HighWord::Zero);  // 32-bit pointer, zero-extended
+  CHECK(conv(CType::voidType()).high == HighWord::Undefined);
+}
+
+TEST_CASE("narrow signed arguments are sign-extended, unsigned zero-extended") {
+  CHECK(widenFor(CType::integer(1, true, "s8")) == Widen::Sign8);
+  CHECK(widenFor(CType::integer(2, true, "s16")) == Widen::Sign16);
+  CHECK(widenFor(u8()) == Widen::Zero8);
+  CHECK(widenFor(s32()) == Widen::None);
+  CHECK(widenFor(ptr()) == Widen::None);
+}

@@ -1,0 +1,59 @@
+// The helper database: derived from libbpf's bpf_helper_defs.h at build time, plus
+// custom declarations given on the command line.
+#include <doctest/doctest.h>
+
+#include "abi/helper_table.h"
+
+using namespace bpf2arm::abi;
+
+TEST_CASE("standard helpers come from bpf_helper_defs.h with their prototypes") {
+  HelperTable table = HelperTable::standard();
+  CHECK(table.size() > 150);
+  const Helper *lookup = table.find(1);
+  REQUIRE(lookup);
+  CHECK(lookup->name == "bpf_map_lookup_elem");
+  CHECK(lookup->prototype.params.size() == 2);
+  CHECK(lookup->prototype.result.kind == TypeKind::Pointer);
+  const Helper *ktime = table.find(5);
+  REQUIRE(ktime);
+  CHECK(ktime->name == "bpf_ktime_get_ns");
+  CHECK(ktime->prototype.params.empty());
+  CHECK(ktime->prototype.result.size == 8);
+  const Helper *printk = table.find(6);
+  REQUIRE(printk);
+  CHECK(printk->name == "bpf_trace_printk");
+  CHECK(printk->unusable.find("variadic") != std::string::npos);
+  CHECK(table.find(100000) == nullptr);
+}
+
+TEST_CASE("custom helper declarations") {
+  auto parsed = parseDeclaration("long my_helper(const void *buf, __u32 len, signed char c)");
+  REQUIRE(bool(parsed));
+  CHECK(parsed->first == "my_helper");
+  const Prototype &p = parsed->second;
+  CHECK(p.result.size == 8);
+  CHECK(p.result.isSigned);
+  REQUIRE(p.params.size() == 3);
+  CHECK(p.params[0].kind == TypeKind::Pointer);
+  CHECK(p.params[1].size == 4);
+  CHECK_FALSE(p.params[1].isSigned);
+  CHECK(p.params[2].size == 1);
+  CHECK(p.params[2].isSigned);
+
+  auto noArgs = parseDeclaration("unsigned int tick(void)");
+  REQUIRE(bool(noArgs));
+  CHECK(noArgs->second.params.empty());
+  CHECK_FALSE(noArgs->second.result.isSigned);
+
+  CHECK_FALSE(bool(parseDeclaration("long f(struct s x)")));
+  CHECK_FALSE(bool(parseDeclaration("long f(const char *fmt, ...)")));
+  CHECK_FALSE(bool(parseDeclaration("double f(int)")));
+  CHECK_FALSE(bool(parseDeclaration("int f(int, int, int, int, int, int)")));
+  CHECK_FALSE(bool(parseDeclaration("not a declaration")));
+
+  HelperTable table;
+  CHECK_FALSE(table.addCustomOption("200=int f(int)").has_value());
+  REQUIRE(table.find(200));
+  CHECK(table.find(200)->name == "f");
+  CHECK(table.addCustomOption("x=int f(int)").has_value());
+}
