@@ -529,6 +529,53 @@ void ArmAssembler::bl(llvm::MCSymbol *target) {
   emit(inst);
 }
 
+void ArmAssembler::blx(Reg target) {
+  MCInst inst;
+  inst.setOpcode(t_.op().BLX);
+  inst.addOperand(reg(target));
+  emit(inst);
+}
+
+void ArmAssembler::loadAddress(Reg d, llvm::MCSymbol *base, int64_t offset) {
+  // MOVW/MOVT REL addends are signed 16-bit immediates; larger offsets are added after.
+  int64_t inline16 = offset >= -32768 && offset < 32768 ? offset : 0;
+  auto relocate = [&](const char *type) {
+    if (!streamer_ || recorder_) return;
+    llvm::MCSymbol *here = ctx_.createTempSymbol();
+    streamer_->emitLabel(here);
+    streamer_->emitRelocDirective(*llvm::MCSymbolRefExpr::create(here, ctx_), type,
+                                  llvm::MCSymbolRefExpr::create(base, ctx_), llvm::SMLoc(), t_.subtarget());
+  };
+  if (t_.hasMovwMovt()) {
+    relocate("R_ARM_MOVW_ABS_NC");
+    MCInst lo;
+    lo.setOpcode(t_.op().MOVi16);
+    lo.addOperand(reg(d));
+    lo.addOperand(MCOperand::createImm(inline16 & 0xffff));
+    addPredicate(lo, Cond::AL);
+    emit(lo);
+    relocate("R_ARM_MOVT_ABS");
+    MCInst hi;
+    hi.setOpcode(t_.op().MOVTi16);
+    hi.addOperand(reg(d));
+    hi.addOperand(reg(d));
+    hi.addOperand(MCOperand::createImm(inline16 & 0xffff));
+    addPredicate(hi, Cond::AL);
+    emit(hi);
+  } else {
+    // ldr d, [pc] reads the word after the branch (pc reads 8 ahead); the branch skips it.
+    llvm::MCSymbol *after = newLabel();
+    load(4, false, d, PC, 0);
+    b(after);
+    if (streamer_ && !recorder_)
+      streamer_->emitValue(llvm::MCBinaryExpr::createAdd(llvm::MCSymbolRefExpr::create(base, ctx_),
+                                                         llvm::MCConstantExpr::create(inline16, ctx_), ctx_),
+                           4);
+    bind(after);
+  }
+  if (offset != inline16) addConstant(d, d, int32_t(offset - inline16), d == R12 ? LR : R12);
+}
+
 void ArmAssembler::bxLr() {
   MCInst inst;
   inst.setOpcode(t_.op().BX_RET);

@@ -59,6 +59,10 @@ class ArmAssembler {
   // Any 32-bit constant, in the fewest instructions this CPU allows.
   void loadConstant(Reg d, uint32_t value, Cond c = Cond::AL);
 
+  // d = the address of `base` + offset, relocated (R_ARM_MOVW_ABS_NC/MOVT_ABS, or a
+  // literal word where there is no MOVW). The offset travels in the instruction (REL).
+  void loadAddress(Reg d, llvm::MCSymbol *base, int64_t offset);
+
   void cmp(Reg n, Reg m, Cond c = Cond::AL);
   // Compares with any constant, using `scratch` when neither CMP nor CMN can encode it.
   void cmpConstant(Reg n, uint32_t value, Reg scratch, Cond c = Cond::AL);
@@ -97,6 +101,7 @@ class ArmAssembler {
 
   void b(llvm::MCSymbol *target, Cond c = Cond::AL);
   void bl(llvm::MCSymbol *target);
+  void blx(Reg target);
   void bxLr();
 
   llvm::MCSymbol *newLabel() { return ctx_.createTempSymbol(); }

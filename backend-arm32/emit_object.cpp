@@ -74,7 +74,8 @@ void endFunction(llvm::MCStreamer &streamer, llvm::MCContext &ctx, llvm::MCSymbo
 
 }  // namespace
 
-Expected<std::string> emitProgram(const Program &program, const ArmTarget &target, OutputKind kind) {
+Expected<std::string> emitProgram(const Program &program, const ArmTarget &target, const EmitOptions &emitOptions) {
+  OutputKind kind = emitOptions.kind;
   llvm::SourceMgr sources;
   std::string mcErrors;
   llvm::MCContext ctx(target.triple(), &target.asmInfo(), &target.registerInfo(), &target.subtarget(), &sources);
@@ -114,6 +115,8 @@ Expected<std::string> emitProgram(const Program &program, const ArmTarget &targe
   // Each function's body is reached by local calls under its internal symbol; a global
   // function also gets an AAPCS entry under its own name that C code calls.
   ObjectSymbols symbols;
+  DataLayout data(program, ctx);
+  symbols.data = &data;
   for (const Function &fn : program.functions)
     symbols.bodies.push_back(ctx.getOrCreateSymbol(fn.isGlobal ? fn.name + ".bpf" : fn.name));
   ArmAssembler as(target, ctx, streamer.get());
@@ -133,6 +136,13 @@ Expected<std::string> emitProgram(const Program &program, const ArmTarget &targe
   }
   if (!symbols.routinesUsed.empty())
     if (Status st = assembleRoutines(*streamer, ctx, sources, target)) return *st;
+
+  auto programEntry = [&](const std::string &name) -> llvm::MCSymbol * {
+    for (const Function &fn : program.functions)
+      if (fn.name == name && fn.isGlobal) return ctx.getOrCreateSymbol(name);
+    return nullptr;
+  };
+  if (Status st = data.emit(*streamer, programEntry, emitOptions.numCpus)) return *st;
 
   streamer->switchSection(ctx.getELFSection(".note.GNU-stack", llvm::ELF::SHT_PROGBITS, 0));
   streamer->finish();

@@ -12,6 +12,11 @@ namespace bpf2arm::arm {
 
 enum class OutputKind { Object, Assembly };
 
-Expected<std::string> emitProgram(const Program &program, const ArmTarget &target, OutputKind kind);
+struct EmitOptions {
+  OutputKind kind = OutputKind::Object;
+  unsigned numCpus = 1;  // value copies in per-CPU maps
+};
+
+Expected<std::string> emitProgram(const Program &program, const ArmTarget &target, const EmitOptions &options);
 
 }  // namespace bpf2arm::arm

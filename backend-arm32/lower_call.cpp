@@ -6,6 +6,8 @@
 
 namespace bpf2arm::arm {
 
+constexpr int32_t kTailCallHelper = 12;  // BPF_FUNC_tail_call
+
 void widen(ArmAssembler &as, abi::Widen how, Reg d, Reg s) {
   switch (how) {
     case abi::Widen::Sign8: as.sxtb(d, s); break;
@@ -16,13 +18,39 @@ void widen(ArmAssembler &as, abi::Widen how, Reg d, Reg s) {
   }
 }
 
+// bpf_tail_call(ctx, prog_array, index) does not return when it succeeds: the program
+// in the slot runs with ctx and its result is ours. The runtime finds the slot (and
+// enforces the nesting limit); we call it and leave through our own epilogue.
+void FunctionLowering::lowerTailCall() {
+  llvm::MCSymbol *failed = as_.newLabel();
+  as_.load(4, false, R0, SP, kArgHomesOffset + 8);       // R2: the PROG_ARRAY
+  as_.load(4, false, R1, SP, kArgHomesOffset + 16);      // R3: the index
+  as_.bl(ctx_.getOrCreateSymbol("bpf2arm_tail_call_target"));
+  as_.cmpConstant(R0, 0, R12);
+  as_.b(failed, Cond::EQ);
+  as_.mov(R12, R0);
+  as_.load(4, false, R0, SP, kArgHomesOffset);           // R1: ctx
+  as_.blx(R12);
+  as_.bl(ctx_.getOrCreateSymbol("bpf2arm_tail_call_return"));
+  lowerExit();
+  as_.bind(failed);
+  as_.mvnImm(R0, 1);  // -ENOENT
+  as_.mvnImm(R1, 0);
+}
+
 Status FunctionLowering::lowerCall(const Instruction &ins) {
   const CallTarget &call = ins.call;
   switch (call.kind) {
     case CallTarget::Local:
       as_.bl(symbols_.bodies[call.function]);
       return std::nullopt;
-    case CallTarget::Helper: case CallTarget::Extern: break;
+    case CallTarget::Helper:
+      if (call.helperId == kTailCallHelper) {
+        lowerTailCall();
+        return std::nullopt;
+      }
+      break;
+    case CallTarget::Extern: break;
     case CallTarget::None: return fail(ins, "call without a resolved target");
   }
 

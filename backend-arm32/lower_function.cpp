@@ -221,7 +221,14 @@ Status FunctionLowering::lowerInstruction(const Instruction &ins, const BasicBlo
     case bpf::LD: {
       assert(insn.isLdImm64());
       Reg lo = destLo(insn.dst, kTemp0), hi = destHi(insn.dst, kTemp1);
-      loadImm64(lo, hi, int64_t(insn.imm64));
+      if (ins.address.kind == AddressRef::None) {
+        loadImm64(lo, hi, int64_t(insn.imm64));
+      } else {
+        auto where = symbols_.data->addressOf(ins.address);
+        if (!where) return fail(ins, where.diag().message);
+        as_.loadAddress(lo, where->sectionStart, where->offset);
+        as_.movImm(hi, 0);  // ARM32 addresses
+      }
       storePair(insn.dst, lo, hi);
       return std::nullopt;
     }

@@ -14,6 +14,7 @@
 #include "arm_assembler.h"
 #include "compiler/program.h"
 #include "diagnostics.h"
+#include "emit_data.h"
 #include "frame_layout.h"
 
 namespace bpf2arm::arm {
@@ -27,6 +28,7 @@ struct ObjectSymbols {
   std::vector<llvm::MCSymbol *> bodies;  // internal (BPF-convention) entry of each function
   std::set<Routine> routinesUsed;
   std::map<std::string, llvm::MCSymbol *> externs;
+  const DataLayout *data = nullptr;
 };
 
 // Narrows or widens a value in a core register as abi::widenFor says.
@@ -75,6 +77,7 @@ class FunctionLowering {
   Status lowerAtomic(const Instruction &ins);
   void lowerJump(const Instruction &ins, const BasicBlock &block);
   Status lowerCall(const Instruction &ins);
+  void lowerTailCall();
   void lowerExit();
 
   // Address of [bpfReg + offset] as base register + small offset that fits `bytes`.

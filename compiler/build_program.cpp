@@ -8,6 +8,7 @@
 #include <set>
 
 #include "abi/btf_prototype.h"
+#include "collect_data.h"
 
 namespace bpf2arm {
 namespace {
@@ -75,8 +76,9 @@ std::string unnamedFunctionName(const std::string &section, unsigned slot) {
 class FunctionBuilder {
  public:
   FunctionBuilder(const BpfObject &obj, const CodeSection &sec,
-                  const std::map<std::pair<unsigned, unsigned>, unsigned> &functionAt, const abi::HelperTable &helpers)
-      : obj_(obj), sec_(sec), functionAt_(functionAt), helpers_(helpers) {
+                  const std::map<std::pair<unsigned, unsigned>, unsigned> &functionAt, const abi::HelperTable &helpers,
+                  const DataIndex &data)
+      : obj_(obj), sec_(sec), functionAt_(functionAt), helpers_(helpers), data_(data) {
     for (const CodeRelocation &r : sec.relocations) relocs_[r.offset] = &r;
   }
 
@@ -176,11 +178,32 @@ class FunctionBuilder {
       if (sym.section == SHN_UNDEF) return resolveExternCall(ins, sym.name);
       return resolveLocalCall(ins, sym.section, int64_t(sym.value / 8) + insn.imm + 1);
     }
-    if (insn.isLdImm64() && r.type == R_BPF_64_64)
-      return fail(ins, "unsupported relocation: ld_imm64 of '" + sym.name +
-                           "' (maps, global data and extern variables are not supported yet)");
+    if (insn.isLdImm64() && r.type == R_BPF_64_64) return resolveAddress(ins, sym);
     return fail(ins, "unsupported relocation type " + std::to_string(r.type) + " against '" + sym.name +
                          "' on " + bpf::disassemble(insn));
+  }
+
+  // ld_imm64 of a map, of global data (+ offset, which clang leaves in imm) or of an
+  // extern variable.
+  Status resolveAddress(Instruction &ins, const ElfSymbol &sym) {
+    int64_t addend = ins.insn.imm;
+    if (sym.section == SHN_UNDEF) {
+      ins.address = {AddressRef::Extern, 0, sym.name, addend};
+      return std::nullopt;
+    }
+    if (sym.section == data_.mapsSection) {
+      auto it = data_.mapByOffset.find(sym.value + uint64_t(addend));
+      if (it == data_.mapByOffset.end()) return fail(ins, "ld_imm64 of '" + sym.name + "' does not point at a map");
+      ins.address = {AddressRef::Map, it->second, "", 0};
+      return std::nullopt;
+    }
+    auto data = data_.dataBySection.find(sym.section);
+    if (data == data_.dataBySection.end())
+      return fail(ins, "unsupported relocation: ld_imm64 of '" + sym.name + "' in section " +
+                           obj_.sectionNames[sym.section] + ", which is not global data or a map");
+    bool named = sym.type == STT_OBJECT && !sym.name.empty();
+    ins.address = {AddressRef::Data, data->second, named ? sym.name : "", addend};
+    return std::nullopt;
   }
 
   Status resolveHelperCall(Instruction &ins) {
@@ -219,6 +242,7 @@ class FunctionBuilder {
   const CodeSection &sec_;
   const std::map<std::pair<unsigned, unsigned>, unsigned> &functionAt_;
   const abi::HelperTable &helpers_;
+  const DataIndex &data_;
   std::map<uint64_t, const CodeRelocation *> relocs_;
   Function *fn_ = nullptr;
   unsigned first_ = 0;
@@ -248,6 +272,8 @@ Expected<Program> buildProgram(const BpfObject &obj, const abi::HelperTable &hel
   if (Status st = finder.run()) return *st;
 
   Program program;
+  auto data = collectData(obj, program);
+  if (!data) return data.diag();
   std::map<std::pair<unsigned, unsigned>, unsigned> functionAt;  // (section, slot) -> function
   std::vector<std::pair<unsigned, unsigned>> ranges;
   for (const CodeSection &sec : obj.code) {
@@ -267,7 +293,7 @@ Expected<Program> buildProgram(const BpfObject &obj, const abi::HelperTable &hel
   }
   size_t index = 0;
   for (const CodeSection &sec : obj.code) {
-    FunctionBuilder builder(obj, sec, functionAt, helpers);
+    FunctionBuilder builder(obj, sec, functionAt, helpers, *data);
     for (size_t k = 0; k < finder.startsOf(sec.index).size(); ++k, ++index) {
       Function &fn = program.functions[index];
       if (Status st = builder.build(fn, ranges[index].first, ranges[index].second)) return *st;

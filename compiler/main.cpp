@@ -80,6 +80,8 @@ int main(int argc, char **argv) {
   app.add_flag("-S", assembly, "write assembly text instead of an object");
   app.add_option("--dump", dump, "print the program after a stage to stdout: model (after building), frame (after frame analysis)")
       ->check(CLI::IsMember({"model", "frame"}));
+  unsigned numCpus = 1;
+  app.add_option("--cpus", numCpus, "CPUs that per-CPU maps keep a value copy for (default 1)")->check(CLI::Range(1u, 64u));
   std::vector<std::string> customHelpers;
   app.add_option("--helper", customHelpers,
                  "declare helper id ID as a C function: 'ID=RESULT NAME(PARAMS)', e.g. '200=long my_helper(const void *p, __u32 n)'");
@@ -109,7 +111,10 @@ int main(int argc, char **argv) {
 
   auto target = arm::ArmTarget::create(cpu);
   if (!target) return reportError(input, target.diag());
-  auto bytes = arm::emitProgram(*program, **target, assembly ? arm::OutputKind::Assembly : arm::OutputKind::Object);
+  arm::EmitOptions emitOptions;
+  emitOptions.kind = assembly ? arm::OutputKind::Assembly : arm::OutputKind::Object;
+  emitOptions.numCpus = numCpus;
+  auto bytes = arm::emitProgram(*program, **target, emitOptions);
   if (!bytes) return reportError(input, bytes.diag());
   if (Status st = writeAtomically(output, *bytes)) return reportError(input, *st);
   return 0;

@@ -27,6 +27,15 @@ struct ElfCloser {
   void operator()(Elf *elf) const { elf_end(elf); }
 };
 
+// Sections that hold BPF global data or map definitions, as libbpf recognizes them.
+bool isDataSectionName(const std::string &name) {
+  auto is = [&](const char *prefix) {
+    size_t n = std::strlen(prefix);
+    return name == prefix || (name.compare(0, n, prefix) == 0 && name.size() > n && name[n] == '.');
+  };
+  return is(".data") || is(".rodata") || is(".bss") || name == ".maps";
+}
+
 std::string elfError() { return elf_errmsg(-1) ? elf_errmsg(-1) : "unknown libelf error"; }
 
 // .BTF.ext line_info: a record size, then per section {name_off, count, records}; each
@@ -110,6 +119,22 @@ Expected<BpfObject> readBpfObject(const std::string &path) {
       auto *bytes = static_cast<const uint8_t *>(data->d_buf);
       code.bytes.assign(bytes, bytes + data->d_size);
       obj.code.push_back(std::move(code));
+    } else if ((shdr.sh_flags & SHF_ALLOC) && !(shdr.sh_flags & SHF_EXECINSTR) &&
+               (shdr.sh_type == SHT_PROGBITS || shdr.sh_type == SHT_NOBITS) && isDataSectionName(obj.sectionNames[i])) {
+      DataSectionIn sec;
+      sec.index = unsigned(i);
+      sec.name = obj.sectionNames[i];
+      sec.writable = (shdr.sh_flags & SHF_WRITE) != 0;
+      sec.zeroFill = shdr.sh_type == SHT_NOBITS;
+      sec.size = shdr.sh_size;
+      sec.align = shdr.sh_addralign ? shdr.sh_addralign : 1;
+      if (!sec.zeroFill && shdr.sh_size) {
+        Elf_Data *data = elf_getdata(scn, nullptr);
+        if (!data || data->d_size != shdr.sh_size) return error("cannot read section " + sec.name);
+        auto *bytes = static_cast<const uint8_t *>(data->d_buf);
+        sec.bytes.assign(bytes, bytes + data->d_size);
+      }
+      obj.data.push_back(std::move(sec));
     }
   }
 
@@ -138,23 +163,28 @@ Expected<BpfObject> readBpfObject(const std::string &path) {
   for (Elf_Scn *scn : relSections) {
     GElf_Shdr shdr;
     gelf_getshdr(scn, &shdr);
-    auto target = std::find_if(obj.code.begin(), obj.code.end(),
-                               [&](const CodeSection &c) { return c.index == shdr.sh_info; });
-    if (target == obj.code.end()) continue;  // relocations of BTF or debug info
+    std::vector<CodeRelocation> *relocations = nullptr;
+    std::string targetName;
+    size_t targetSize = 0;
+    for (CodeSection &c : obj.code)
+      if (c.index == shdr.sh_info) relocations = &c.relocations, targetName = c.name, targetSize = c.bytes.size();
+    for (DataSectionIn &d : obj.data)
+      if (d.index == shdr.sh_info) relocations = &d.relocations, targetName = d.name, targetSize = d.size;
+    if (!relocations) continue;  // relocations of BTF or debug info
     Elf_Data *data = elf_getdata(scn, nullptr);
-    if (!data || shdr.sh_entsize == 0) return error("cannot read relocations of " + target->name);
+    if (!data || shdr.sh_entsize == 0) return error("cannot read relocations of " + targetName);
     size_t count = shdr.sh_size / shdr.sh_entsize;
     for (size_t i = 0; i < count; ++i) {
       GElf_Rel rel;
-      if (!gelf_getrel(data, int(i), &rel)) return error("corrupt relocation in " + target->name);
+      if (!gelf_getrel(data, int(i), &rel)) return error("corrupt relocation in " + targetName);
       CodeRelocation r{rel.r_offset, uint32_t(GELF_R_TYPE(rel.r_info)), uint32_t(GELF_R_SYM(rel.r_info))};
       if (r.symbol >= obj.symbols.size())
-        return error("relocation in " + target->name + " names symbol " + std::to_string(r.symbol) + " that does not exist");
-      if (r.offset % 8 || r.offset + 8 > target->bytes.size())
-        return error("relocation in " + target->name + " at offset " + std::to_string(r.offset) + " is outside the code");
-      target->relocations.push_back(r);
+        return error("relocation in " + targetName + " names symbol " + std::to_string(r.symbol) + " that does not exist");
+      if (r.offset % 8 || r.offset + 8 > targetSize)
+        return error("relocation in " + targetName + " at offset " + std::to_string(r.offset) + " is outside the section");
+      relocations->push_back(r);
     }
-    std::sort(target->relocations.begin(), target->relocations.end(),
+    std::sort(relocations->begin(), relocations->end(),
               [](const CodeRelocation &a, const CodeRelocation &b) { return a.offset < b.offset; });
   }
 

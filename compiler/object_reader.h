@@ -38,6 +38,18 @@ struct CodeSection {
   std::vector<CodeRelocation> relocations;  // sorted by offset
 };
 
+// A section of global data (.data, .rodata, .bss and their .NAME variants) or .maps.
+struct DataSectionIn {
+  unsigned index = 0;
+  std::string name;
+  bool writable = false;
+  bool zeroFill = false;         // SHT_NOBITS (.bss)
+  uint64_t size = 0;
+  uint64_t align = 1;
+  std::vector<uint8_t> bytes;    // empty for .bss
+  std::vector<CodeRelocation> relocations;  // e.g. .maps initializers of PROG_ARRAYs
+};
+
 struct BtfDeleter {
   void operator()(struct btf *btf) const;
 };
@@ -50,6 +62,7 @@ struct BpfObject {
   std::vector<std::string> sectionNames;  // by ELF section index
   std::vector<ElfSymbol> symbols;         // by ELF symbol index
   std::vector<CodeSection> code;
+  std::vector<DataSectionIn> data;
   std::unique_ptr<struct btf, BtfDeleter> btf;  // null when the object has no .BTF
   LineTable lines;
 

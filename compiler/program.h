@@ -22,11 +22,21 @@ struct CallTarget {
   abi::Prototype prototype;  // Helper, Extern: its C prototype
 };
 
+// What an ld_imm64 with a relocation loads: the address of global data, of a map's
+// descriptor, or of an extern variable, plus an addend.
+struct AddressRef {
+  enum Kind { None, Data, Map, Extern } kind = None;
+  unsigned index = 0;   // Data: Program::data; Map: Program::maps
+  std::string symbol;   // Data: a named variable ("" = the section start); Extern: its name
+  int64_t addend = 0;
+};
+
 struct Instruction {
   bpf::Insn insn;
   unsigned slot = 0;       // index of its first 8-byte slot within the function
   int targetBlock = -1;    // jumps: the block jumped to
   CallTarget call;         // calls
+  AddressRef address;      // ld_imm64 with a relocation
   std::string line;        // "file.c:LINE" from BTF, if any
 };
 
@@ -55,8 +65,34 @@ struct Function {
   unsigned numSlots() const;
 };
 
+// A section of global data, copied into the output with its symbols.
+struct DataSection {
+  struct Symbol {
+    std::string name;
+    uint64_t offset = 0, size = 0;
+    bool isGlobal = false;
+  };
+  std::string name;  // .data, .rodata.str1.1, .bss, ...
+  bool writable = false;
+  bool zeroFill = false;
+  uint64_t size = 0, align = 1;
+  std::vector<uint8_t> bytes;
+  std::vector<Symbol> symbols;
+};
+
+// A map from the BTF-defined `.maps` section.
+struct MapDef {
+  std::string name;
+  bool isGlobal = true;
+  uint32_t type = 0, keySize = 0, valueSize = 0, maxEntries = 0, flags = 0;
+  int keyTypeId = 0, valueTypeId = 0;  // BTF ids, 0 when given only as sizes
+  std::vector<std::pair<uint32_t, std::string>> initialPrograms;  // PROG_ARRAY slot -> function
+};
+
 struct Program {
   std::vector<Function> functions;
+  std::vector<DataSection> data;
+  std::vector<MapDef> maps;
 };
 
 // Text form of the model, for `--dump=model`.

@@ -1,0 +1,133 @@
+#include "emit_data.h"
+
+#include <llvm/BinaryFormat/ELF.h>
+#include <llvm/MC/MCExpr.h>
+#include <llvm/MC/MCSectionELF.h>
+
+#include <algorithm>
+
+#include "bpf2arm/map_layout.h"
+
+namespace bpf2arm::arm {
+
+DataLayout::DataLayout(const Program &program, llvm::MCContext &ctx) : program_(program), ctx_(ctx) {
+  // Named (local) rather than temporary labels: REL relocations need a symbol at the
+  // section start, and these names tell readers of the object what they are.
+  for (const DataSection &sec : program.data) dataStart_.push_back(ctx.getOrCreateSymbol("__bpf2arm_start" + sec.name));
+  if (!program.maps.empty()) mapsStart_ = ctx.getOrCreateSymbol("__bpf2arm_maps");
+}
+
+Expected<SectionAddress> DataLayout::addressOf(const AddressRef &ref) const {
+  switch (ref.kind) {
+    case AddressRef::Map:
+      return SectionAddress{mapsStart_, int64_t(ref.index) * kMapDescriptorBytes};
+    case AddressRef::Data: {
+      const DataSection &sec = program_.data[ref.index];
+      int64_t base = 0;
+      if (!ref.symbol.empty()) {
+        auto sym = std::find_if(sec.symbols.begin(), sec.symbols.end(),
+                                [&](const DataSection::Symbol &s) { return s.name == ref.symbol; });
+        if (sym == sec.symbols.end()) return error("internal error: data symbol " + ref.symbol + " vanished");
+        base = int64_t(sym->offset);
+      }
+      return SectionAddress{dataStart_[ref.index], base + ref.addend};
+    }
+    case AddressRef::Extern:
+      return SectionAddress{ctx_.getOrCreateSymbol(ref.symbol), ref.addend};
+    case AddressRef::None: break;
+  }
+  return error("internal error: ld_imm64 without an address");
+}
+
+namespace {
+
+void defineObject(llvm::MCStreamer &s, llvm::MCSymbol *sym, bool global, uint64_t size) {
+  s.emitSymbolAttribute(sym, global ? llvm::MCSA_Global : llvm::MCSA_Local);
+  s.emitSymbolAttribute(sym, llvm::MCSA_ELF_TypeObject);
+  s.emitELFSize(sym, llvm::MCConstantExpr::create(int64_t(size), s.getContext()));
+  s.emitLabel(sym);
+}
+
+}  // namespace
+
+Status DataLayout::emit(llvm::MCStreamer &s, const std::function<llvm::MCSymbol *(const std::string &)> &programEntry,
+                        unsigned numCpus) const {
+  using namespace llvm::ELF;
+  for (size_t i = 0; i < program_.data.size(); ++i) {
+    const DataSection &sec = program_.data[i];
+    unsigned flags = SHF_ALLOC | (sec.writable ? SHF_WRITE : 0);
+    s.switchSection(ctx_.getELFSection(sec.name, sec.zeroFill ? SHT_NOBITS : SHT_PROGBITS, flags));
+    s.emitValueToAlignment(llvm::Align(std::max<uint64_t>(sec.align, 1)));
+    s.emitLabel(dataStart_[i]);
+    std::vector<DataSection::Symbol> symbols = sec.symbols;
+    std::stable_sort(symbols.begin(), symbols.end(),
+                     [](const DataSection::Symbol &a, const DataSection::Symbol &b) { return a.offset < b.offset; });
+    uint64_t pos = 0;
+    auto fillTo = [&](uint64_t end) {
+      if (end <= pos) return;
+      if (sec.zeroFill) s.emitZeros(end - pos);
+      else s.emitBytes(llvm::StringRef(reinterpret_cast<const char *>(sec.bytes.data() + pos), end - pos));
+      pos = end;
+    };
+    for (const DataSection::Symbol &sym : symbols) {
+      fillTo(sym.offset);
+      defineObject(s, ctx_.getOrCreateSymbol(sym.name), sym.isGlobal, sym.size);
+    }
+    fillTo(sec.size);
+  }
+  if (program_.maps.empty()) return std::nullopt;
+
+  // Storage first, so the descriptors can point at it.
+  std::vector<llvm::MCSymbol *> storage;
+  s.switchSection(ctx_.getELFSection(".bss.bpf2arm.maps", SHT_NOBITS, SHF_ALLOC | SHF_WRITE));
+  for (const MapDef &m : program_.maps) {
+    uint64_t bytes = bpf2arm_map_storage_size(m.type, m.keySize, m.valueSize, m.maxEntries, numCpus);
+    if (bytes == 0 || bytes > (uint64_t(1) << 31))
+      return error("map '" + m.name + "' needs " + std::to_string(bytes) + " bytes of storage, more than a 32-bit device has");
+    storage.push_back(ctx_.getOrCreateSymbol(m.name + ".storage"));
+    s.emitValueToAlignment(llvm::Align(8));
+    defineObject(s, storage.back(), false, bytes);
+    if (m.initialPrograms.empty()) s.emitZeros(bytes);
+    else s.emitZeros(0);  // PROG_ARRAY slots with initializers live in .data below
+  }
+  std::vector<llvm::MCSymbol *> names;
+  s.switchSection(ctx_.getELFSection(".rodata.bpf2arm.maps", SHT_PROGBITS, SHF_ALLOC));
+  for (const MapDef &m : program_.maps) {
+    names.push_back(ctx_.createTempSymbol());
+    s.emitLabel(names.back());
+    s.emitBytes(m.name);
+    s.emitIntValue(0, 1);
+  }
+  s.switchSection(ctx_.getELFSection(".data.bpf2arm.maps", SHT_PROGBITS, SHF_ALLOC | SHF_WRITE));
+  s.emitValueToAlignment(llvm::Align(8));
+  s.emitLabel(mapsStart_);
+  std::vector<llvm::MCSymbol *> initialized(program_.maps.size(), nullptr);
+  for (size_t i = 0; i < program_.maps.size(); ++i) {
+    const MapDef &m = program_.maps[i];
+    if (!m.initialPrograms.empty()) initialized[i] = ctx_.createTempSymbol();
+    defineObject(s, ctx_.getOrCreateSymbol(m.name), m.isGlobal, kMapDescriptorBytes);
+    uint32_t cpus = bpf2arm_map_is_percpu(m.type) ? numCpus : 1;
+    for (uint32_t field : {m.type, m.keySize, m.valueSize, m.maxEntries, m.flags, cpus}) s.emitIntValue(field, 4);
+    llvm::MCSymbol *data = initialized[i] ? initialized[i] : storage[i];
+    s.emitValue(llvm::MCSymbolRefExpr::create(data, ctx_), 4);
+    s.emitValue(llvm::MCSymbolRefExpr::create(names[i], ctx_), 4);
+  }
+  for (size_t i = 0; i < program_.maps.size(); ++i) {
+    const MapDef &m = program_.maps[i];
+    if (!initialized[i]) continue;
+    s.emitLabel(initialized[i]);
+    std::vector<llvm::MCSymbol *> slots(m.maxEntries, nullptr);
+    for (const auto &[slot, name] : m.initialPrograms) {
+      if (slot >= m.maxEntries) return error("map '" + m.name + "': initializer for slot " + std::to_string(slot) + " beyond max_entries");
+      slots[slot] = programEntry(name);
+      if (!slots[slot]) return error("map '" + m.name + "': slot " + std::to_string(slot) + " names '" + name + "', which is not a global BPF function");
+    }
+    for (llvm::MCSymbol *entry : slots) {
+      if (entry) s.emitValue(llvm::MCSymbolRefExpr::create(entry, ctx_), 4);
+      else s.emitIntValue(0, 4);
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace bpf2arm::arm

@@ -1,0 +1,45 @@
+// Global data and maps in the output object. Data sections keep their names, contents
+// and symbols. Each map becomes a descriptor named after the map (struct bpf2arm_map of
+// runtime-stub/include/bpf2arm/runtime.h) in .data.bpf2arm.maps, pointing at its
+// zeroed storage in .bss.bpf2arm.maps, sized by map_layout.h.
+#pragma once
+
+#include <llvm/MC/MCContext.h>
+#include <llvm/MC/MCStreamer.h>
+
+#include <vector>
+
+#include "compiler/program.h"
+#include "diagnostics.h"
+
+namespace bpf2arm::arm {
+
+// An address as a symbol at the start of an output section plus an offset: the form
+// ld_imm64 lowering needs for REL relocations (the offset travels in the instruction).
+struct SectionAddress {
+  llvm::MCSymbol *sectionStart = nullptr;
+  int64_t offset = 0;
+};
+
+class DataLayout {
+ public:
+  // Creates the labels; call before lowering functions so they can refer to them.
+  DataLayout(const Program &program, llvm::MCContext &ctx);
+
+  Expected<SectionAddress> addressOf(const AddressRef &ref) const;
+
+  // Emits the sections. `programEntry` gives the C entry symbol of a function by name
+  // (for PROG_ARRAY initializers), or null.
+  Status emit(llvm::MCStreamer &streamer, const std::function<llvm::MCSymbol *(const std::string &)> &programEntry,
+              unsigned numCpus) const;
+
+ private:
+  const Program &program_;
+  llvm::MCContext &ctx_;
+  std::vector<llvm::MCSymbol *> dataStart_;
+  llvm::MCSymbol *mapsStart_ = nullptr;
+};
+
+constexpr unsigned kMapDescriptorBytes = 32;  // struct bpf2arm_map on ARM32
+
+}  // namespace bpf2arm::arm

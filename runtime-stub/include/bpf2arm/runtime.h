@@ -1,0 +1,101 @@
+/* bpf2arm runtime: the helpers and map operations that BPF programs compiled by
+ * bpf2arm call, for firmware without a kernel. Freestanding C11, no heap: every map's
+ * memory is allocated statically by bpf2arm in the program's object (map_layout.h).
+ *
+ * Build: compile runtime-stub/*.c with the firmware's own compiler, e.g.
+ *   arm-none-eabi-gcc -ffreestanding -O2 -I runtime-stub/include -c runtime-stub/*.c
+ *
+ * Platform hooks are weak functions; define a function of the same name to override.
+ */
+#ifndef BPF2ARM_RUNTIME_H
+#define BPF2ARM_RUNTIME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bpf2arm/map_layout.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* A map as bpf2arm emits it: BPF code passes its address as the map argument. The
+ * compiler fills every field; the runtime treats them as read-only. */
+struct bpf2arm_map {
+  uint32_t type;         /* BPF2ARM_MAP_* (the kernel's BPF_MAP_TYPE_* numbers) */
+  uint32_t key_size;
+  uint32_t value_size;
+  uint32_t max_entries;
+  uint32_t flags;        /* map_flags as declared */
+  uint32_t n_cpus;       /* copies of each value in per-CPU maps, else 1 */
+  void *storage;         /* bpf2arm_map_storage_size() zeroed bytes */
+  const char *name;
+};
+
+/* The kernel's error numbers, returned negated like the kernel's helpers do. */
+#define BPF2ARM_ENOENT 2
+#define BPF2ARM_E2BIG 7
+#define BPF2ARM_EEXIST 17
+#define BPF2ARM_EINVAL 22
+#define BPF2ARM_EBUSY 16
+#define BPF2ARM_ENOSPC 28
+
+/* Update flags (BPF_ANY, BPF_NOEXIST, BPF_EXIST) and ring buffer flags. */
+#define BPF2ARM_ANY 0u
+#define BPF2ARM_NOEXIST 1u
+#define BPF2ARM_EXIST 2u
+
+/* ---- helpers called by BPF code (bpf_helper_defs.h prototypes, ARM32 types) ---- */
+void *bpf_map_lookup_elem(void *map, const void *key);
+int64_t bpf_map_update_elem(void *map, const void *key, const void *value, uint64_t flags);
+int64_t bpf_map_delete_elem(void *map, const void *key);
+int64_t bpf_map_push_elem(void *map, const void *value, uint64_t flags);
+int64_t bpf_map_pop_elem(void *map, void *value);
+int64_t bpf_map_peek_elem(void *map, void *value);
+uint64_t bpf_ktime_get_ns(void);
+uint32_t bpf_get_prandom_u32(void);
+uint32_t bpf_get_smp_processor_id(void);
+int64_t bpf_probe_read_kernel(void *dst, uint32_t size, const void *unsafe_ptr);
+int64_t bpf_probe_read_kernel_str(void *dst, uint32_t size, const void *unsafe_ptr);
+void *bpf_ringbuf_reserve(void *ringbuf, uint64_t size, uint64_t flags);
+void bpf_ringbuf_submit(void *data, uint64_t flags);
+void bpf_ringbuf_discard(void *data, uint64_t flags);
+int64_t bpf_ringbuf_output(void *ringbuf, void *data, uint64_t size, uint64_t flags);
+/* bpf_trace_printk and bpf_printk: up to three 64-bit arguments, formats %d %i %u %x
+ * %ld %lu %lx %lld %llu %llx %p %s %c. */
+int64_t bpf_trace_printk(const char *fmt, uint32_t fmt_size, uint64_t a1, uint64_t a2, uint64_t a3);
+int64_t bpf_spin_lock(void *lock);
+int64_t bpf_spin_unlock(void *lock);
+
+/* ---- tail calls: bpf2arm lowers a call of bpf_tail_call (helper 12) to these ---- */
+/* The C entry of the program in slot `index`, or NULL when the slot is empty, the index
+ * is out of range, or 33 tail calls are already in progress (the kernel's limit). On
+ * success the caller calls the entry and then bpf2arm_tail_call_return(). */
+void *bpf2arm_tail_call_target(struct bpf2arm_map *prog_array, uint32_t index);
+uint64_t bpf2arm_tail_call_return(uint64_t result);
+#define BPF2ARM_MAX_TAIL_CALLS 33
+
+/* ---- firmware side ---- */
+/* Sets slot `index` of a PROG_ARRAY to a program's C entry (NULL empties it).
+ * Returns 0, or -BPF2ARM_E2BIG when the index is out of range. */
+int bpf2arm_prog_array_set(struct bpf2arm_map *prog_array, uint32_t index, void *program);
+
+/* Consumes ring buffer records in order: calls `fn(ctx, data, len)` for each
+ * submitted record (discarded ones are skipped), stops early when fn returns nonzero.
+ * Returns the number of records consumed. */
+typedef int (*bpf2arm_ringbuf_fn)(void *ctx, const void *data, uint32_t len);
+int bpf2arm_ringbuf_consume(struct bpf2arm_map *ringbuf, bpf2arm_ringbuf_fn fn, void *ctx);
+
+/* ---- platform hooks (weak; override in firmware) ---- */
+uint64_t bpf2arm_platform_time_ns(void);       /* default: a counter that grows by 1 per call */
+uint32_t bpf2arm_platform_random_u32(void);    /* default: xorshift32 with a fixed seed */
+uint32_t bpf2arm_platform_cpu_id(void);        /* default: 0 */
+void bpf2arm_platform_putc(char c);            /* default: discards the character */
+uint32_t bpf2arm_platform_irq_save(void);      /* default: masks IRQs on ARM (cpsid i), returns the old state */
+void bpf2arm_platform_irq_restore(uint32_t state);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
