@@ -6,6 +6,7 @@
 // values; the driver prints one message and exits 1, leaving no output file.
 #include <CLI/CLI.hpp>
 
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -18,6 +19,7 @@
 #include "backend-arm32/arm_target.h"
 #include "backend-arm32/emit_object.h"
 #include "build_program.h"
+#include "generate_header.h"
 #include "object_reader.h"
 #include "program.h"
 
@@ -38,6 +40,12 @@ std::string defaultOutput(const std::string &input, bool assembly) {
   std::string stem = input;
   if (stem.size() > 2 && stem.compare(stem.size() - 2, 2, ".o") == 0) stem.resize(stem.size() - 2);
   return stem + (assembly ? ".arm.s" : ".arm.o");
+}
+
+std::string headerGuard(const std::string &path) {
+  std::string base = path.substr(path.find_last_of('/') + 1), guard;
+  for (char c : base) guard += std::isalnum(static_cast<unsigned char>(c)) ? char(std::toupper(static_cast<unsigned char>(c))) : '_';
+  return "BPF2ARM_" + guard;
 }
 
 // Writes next to the destination and renames, so a failure never leaves a partial file.
@@ -70,13 +78,14 @@ Status writeAtomically(const std::string &path, const std::string &bytes) {
 
 int main(int argc, char **argv) {
   CLI::App app{"bpf2arm: compiles eBPF objects (clang -target bpf) to relocatable ARM32 ELF objects"};
-  std::string input, output, cpu = arm::supportedCpus().front().name, dump;
+  std::string input, output, header, cpu = arm::supportedCpus().front().name, dump;
   bool assembly = false;
   app.add_option("input", input, "BPF ELF object to compile")->required();
   app.add_option("-o", output, "output file (default: INPUT with .o replaced by .arm.o)");
   std::vector<std::string> cpuNames;
   for (const auto &c : arm::supportedCpus()) cpuNames.push_back(c.name);
   app.add_option("--mcpu", cpu, "target CPU")->check(CLI::IsMember(cpuNames));
+  app.add_option("--header", header, "also write a C header for the firmware: programs, maps with typed accessors, globals");
   app.add_flag("-S", assembly, "write assembly text instead of an object");
   app.add_option("--dump", dump, "print the program after a stage to stdout: model (after building), frame (after frame analysis)")
       ->check(CLI::IsMember({"model", "frame"}));
@@ -116,6 +125,17 @@ int main(int argc, char **argv) {
   emitOptions.numCpus = numCpus;
   auto bytes = arm::emitProgram(*program, **target, emitOptions);
   if (!bytes) return reportError(input, bytes.diag());
+  std::string headerText;
+  if (!header.empty()) {
+    auto text = generateHeader(*object, *program, headerGuard(header));
+    if (!text) return reportError(input, text.diag());
+    headerText = *text;
+  }
   if (Status st = writeAtomically(output, *bytes)) return reportError(input, *st);
+  if (!header.empty())
+    if (Status st = writeAtomically(header, headerText)) {
+      unlink(output.c_str());  // all or nothing
+      return reportError(input, *st);
+    }
   return 0;
 }

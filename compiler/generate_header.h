@@ -1,0 +1,18 @@
+// `--header`: a C header for the firmware, in the spirit of `bpftool gen skeleton`:
+// the ARM prototype of every program, every map with its key and value types and
+// typed accessors, and the global variables. Types are re-declared from BTF with
+// ARM32-correct field types, and a _Static_assert on every field offset and on every
+// size stops a firmware build whose layout would differ from the BPF program's.
+#pragma once
+
+#include <string>
+
+#include "diagnostics.h"
+#include "object_reader.h"
+#include "program.h"
+
+namespace bpf2arm {
+
+Expected<std::string> generateHeader(const BpfObject &object, const Program &program, const std::string &guardName);
+
+}  // namespace bpf2arm
