@@ -93,6 +93,7 @@ unsigned shiftOperand(Shift sh, unsigned amount) {
 }  // namespace
 
 void ArmAssembler::opShiftImm(DataOp op, Reg d, Reg n, Reg m, Shift sh, unsigned amount, Flags f) {
+  if (amount == 0) return this->op(op, d, n, m, f);  // an encoded LSR/ASR #0 would mean #32
   MCInst inst;
   inst.setOpcode(dataOpcode(op, 's'));
   inst.addOperand(reg(d));
@@ -174,7 +175,7 @@ void ArmAssembler::mvnImm(Reg d, uint32_t imm, Cond c) {
 }
 
 void ArmAssembler::movShiftImm(Reg d, Reg m, Shift sh, unsigned amount, Cond c) {
-  if (amount == 0 && sh == Shift::LSL) return mov(d, m, c);
+  if (amount == 0) return mov(d, m, c);  // an encoded LSR/ASR #0 would mean #32
   MCInst inst;
   inst.setOpcode(t_.op().MOVsi);
   inst.addOperand(reg(d));

@@ -161,3 +161,10 @@ TEST_CASE("frame offsets beyond one immediate take two instructions and no scrat
   // 0x1234 has no single modified immediate: add r2, sp, #0x234 ; add r2, r2, #0x1000
   CHECK(enc.encode([](ArmAssembler &a) { a.addConstant(R2, SP, 0x1234, R2); }).size() == 8);
 }
+
+TEST_CASE("a shift by 0 is a plain move, never the encoding that means 32") {
+  Encoder enc("cortex-a7");
+  auto plainMove = enc.encode([](ArmAssembler &a) { a.mov(R0, R1); });
+  CHECK(hex(enc.encode([](ArmAssembler &a) { a.movShiftImm(R0, R1, Shift::LSR, 0); })) == hex(plainMove));
+  CHECK(hex(enc.encode([](ArmAssembler &a) { a.movShiftImm(R0, R1, Shift::ASR, 0); })) == hex(plainMove));
+}
