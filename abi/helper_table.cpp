@@ -43,6 +43,9 @@ HelperTable HelperTable::standard() {
     else helper.unusable = proto.diag().message;
     table.helpers_[std::stoi(m[1].str())] = helper;
   }
+  // bpf_trace_printk is variadic in the header, but BPF passes every argument as a
+  // 64-bit register, so the runtime stub takes exactly that: R3-R5 as three u64s.
+  table.addCustom(6, "long bpf_trace_printk(const char *fmt, __u32 fmt_size, __u64 a1, __u64 a2, __u64 a3)");
   return table;
 }
 

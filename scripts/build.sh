@@ -8,4 +8,10 @@ shift || true
 if [ ! -f "$dir/build.ninja" ]; then
   meson setup "$dir" --native-file scripts/llvm19.ini "$@" >/dev/null
 fi
-ninja -C "$dir" >/dev/null
+log=$(mktemp)
+if ! ninja -C "$dir" >"$log" 2>&1; then
+  cat "$log"
+  rm -f "$log"
+  exit 1
+fi
+rm -f "$log"
