@@ -4,6 +4,8 @@
 #include <elf.h>
 #include <linux/bpf.h>
 
+#include <algorithm>
+
 namespace bpf2arm {
 namespace {
 
@@ -137,9 +139,18 @@ Expected<DataIndex> collectData(const BpfObject &obj, Program &program) {
   const struct btf_type *sec = btf__type_by_id(btf, secId);
   const struct btf_var_secinfo *vars = btf_var_secinfos(sec);
   for (unsigned i = 0; i < btf_vlen(sec); ++i) {
-    auto map = mapFromBtf(btf, vars[i], obj, index.mapsSection);
+    // clang leaves DATASEC offsets 0 (libbpf fills them in at load): the ELF symbol of
+    // the same name says where the map sits.
+    struct btf_var_secinfo info = vars[i];
+    std::string name = btf__name_by_offset(btf, btf__type_by_id(btf, info.type)->name_off);
+    auto sym = std::find_if(obj.symbols.begin(), obj.symbols.end(), [&](const ElfSymbol &s) {
+      return s.section == index.mapsSection && s.name == name;
+    });
+    if (sym == obj.symbols.end()) return error("map '" + name + "' has no symbol in .maps");
+    info.offset = uint32_t(sym->value);
+    auto map = mapFromBtf(btf, info, obj, index.mapsSection);
     if (!map) return map.diag();
-    index.mapByOffset[vars[i].offset] = unsigned(program.maps.size());
+    index.mapByOffset[info.offset] = unsigned(program.maps.size());
     program.maps.push_back(std::move(*map));
   }
   return index;

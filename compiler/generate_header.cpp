@@ -29,6 +29,8 @@ class HeaderWriter {
         return spell(int(t->type), inMemory);
       case BTF_KIND_INT:
         if (btf_int_encoding(t) & BTF_INT_BOOL) return std::make_pair(std::string("_Bool"), std::string());
+        // Plain char stays char, so strings pass without casts.
+        if (std::string(btf__name_by_offset(btf_, t->name_off)) == "char") return std::make_pair(std::string("char"), std::string());
         return std::make_pair(intType(t->size, btf_int_encoding(t) & BTF_INT_SIGNED), std::string());
       case BTF_KIND_ENUM: case BTF_KIND_ENUM64:
         return std::make_pair(intType(t->size, btf_kflag(t)), std::string());
@@ -162,20 +164,20 @@ Expected<std::string> generateHeader(const BpfObject &obj, const Program &progra
           << ", key " << m.keySize << " bytes, value " << m.valueSize << " bytes */\n";
     switch (m.type) {
       case BPF_MAP_TYPE_QUEUE: case BPF_MAP_TYPE_STACK:
-        decls << "static inline int " << n << "_push(const " << v << " *value, uint64_t flags) { return (int)bpf_map_push_elem(&" << n << ", value, flags); }\n"
-              << "static inline int " << n << "_pop(" << v << " *value) { return (int)bpf_map_pop_elem(&" << n << ", value); }\n"
-              << "static inline int " << n << "_peek(" << v << " *value) { return (int)bpf_map_peek_elem(&" << n << ", value); }\n";
+        decls << "static inline int " << n << "__push(const " << v << " *value, uint64_t flags) { return (int)bpf_map_push_elem(&" << n << ", value, flags); }\n"
+              << "static inline int " << n << "__pop(" << v << " *value) { return (int)bpf_map_pop_elem(&" << n << ", value); }\n"
+              << "static inline int " << n << "__peek(" << v << " *value) { return (int)bpf_map_peek_elem(&" << n << ", value); }\n";
         break;
       case BPF_MAP_TYPE_RINGBUF:
-        decls << "static inline int " << n << "_consume(bpf2arm_ringbuf_fn fn, void *ctx) { return bpf2arm_ringbuf_consume(&" << n << ", fn, ctx); }\n";
+        decls << "static inline int " << n << "__consume(bpf2arm_ringbuf_fn fn, void *ctx) { return bpf2arm_ringbuf_consume(&" << n << ", fn, ctx); }\n";
         break;
       case BPF_MAP_TYPE_PROG_ARRAY:
-        decls << "static inline int " << n << "_set(uint32_t index, void *program) { return bpf2arm_prog_array_set(&" << n << ", index, program); }\n";
+        decls << "static inline int " << n << "__set(uint32_t index, void *program) { return bpf2arm_prog_array_set(&" << n << ", index, program); }\n";
         break;
       default:
-        decls << "static inline " << v << " *" << n << "_lookup(const " << k << " *key) { return (" << v << " *)bpf_map_lookup_elem(&" << n << ", key); }\n"
-              << "static inline int " << n << "_update(const " << k << " *key, const " << v << " *value, uint64_t flags) { return (int)bpf_map_update_elem(&" << n << ", key, value, flags); }\n"
-              << "static inline int " << n << "_delete(const " << k << " *key) { return (int)bpf_map_delete_elem(&" << n << ", key); }\n";
+        decls << "static inline " << v << " *" << n << "__lookup(const " << k << " *key) { return (" << v << " *)bpf_map_lookup_elem(&" << n << ", key); }\n"
+              << "static inline int " << n << "__update(const " << k << " *key, const " << v << " *value, uint64_t flags) { return (int)bpf_map_update_elem(&" << n << ", key, value, flags); }\n"
+              << "static inline int " << n << "__delete(const " << k << " *key) { return (int)bpf_map_delete_elem(&" << n << ", key); }\n";
     }
   }
 

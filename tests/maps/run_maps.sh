@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Maps, global data, helpers and tail calls: compiles tests/maps/*.bpf.c with clang-19 and
+# bpf2arm (--header), links them with runtime-stub/*.c and the firmware-side checks of
+# maps_main.c, and runs the result under qemu-arm.
+#   run_maps.sh --bpf2arm PATH [--workdir DIR]
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+bpf2arm="" work=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --bpf2arm) bpf2arm=$2; shift 2 ;;
+    --workdir) work=$2; shift 2 ;;
+    *) echo "usage: $0 --bpf2arm PATH [--workdir DIR]" >&2; exit 2 ;;
+  esac
+done
+[ -n "$bpf2arm" ] || { echo "usage: $0 --bpf2arm PATH [--workdir DIR]" >&2; exit 2; }
+if [ -z "$work" ]; then work=$(mktemp -d); trap 'rm -rf "$work"' EXIT; fi
+mkdir -p "$work"
+
+for prog in maps tailcall; do
+  clang-19 -target bpf -mcpu=v4 -O2 -g -I/usr/include/x86_64-linux-gnu \
+    -c "$here/$prog.bpf.c" -o "$work/$prog.bpf.o"
+  "$bpf2arm" "$work/$prog.bpf.o" -o "$work/$prog.arm.o" --header "$work/$prog.arm.h"
+done
+arm-linux-gnueabihf-gcc -std=c11 -static -O2 -Wall -I"$work" -I"$root/runtime-stub/include" \
+  "$here/maps_main.c" "$work/maps.arm.o" "$work/tailcall.arm.o" "$root"/runtime-stub/*.c -o "$work/maps_test"
+qemu-arm "$work/maps_test"
