@@ -26,8 +26,10 @@
 @ certainly below D and jumps into the table so that only as many steps run as
 @ the quotient has bits (4 instructions per bit).
 @   - both high words 0: one 32-bit division;
-@   - divisor high word 0: high word by the 32-bit path, then all 32 steps for
-@     the low word with the remainder carried in R (schoolbook, base 2^32);
+@   - divisor high word 0: if n's high word has fewer bits than d, the
+@     quotient fits in 32 bits and one pass over the table does it; otherwise
+@     the high word goes through the 32-bit path, then all 32 steps run for
+@     the low word with that remainder in R (schoolbook, base 2^32);
 @   - divisor high word non-zero: the quotient fits in 32 bits; n < d returns
 @     at once, otherwise a loop over the CLZ-aligned 64-bit divisor runs once
 @     per quotient bit (8 instructions per bit).
@@ -59,11 +61,12 @@ __bpf2arm_udiv32:
     add r1, r1, #1
     mov r1, r0, lsr r1           @ R = n >> (k+1) has fewer bits than d, so R < d
     movs r0, r0, lsl r3          @ B = the k lower bits, top-aligned; C = bit k, the first to go in
-    @ Run the last k+1 steps: pc reads as .Ldiv32_jump + 8, and 32 - k steps
-    @ of 16 bytes from there is the table's step 31 - k when the table starts
-    @ 24 bytes after the jump; the 5 words in between are only reached by branch.
-    @ (No .if guards the 24: bpf2arm -S prints through MC's text streamer,
-    @ which cannot evaluate label differences; tests/routines checks it.)
+    @ Run the last k+1 steps. .Ldiv32_jump is also an entry (64-bit division):
+    @ with r3 = s in 1..32 it runs the last 33 - s steps, since pc reads as
+    @ .Ldiv32_jump + 8 and the table starts 24 bytes after the jump; the 5
+    @ words in between are reached only by branches. (No .if guards the 24:
+    @ bpf2arm -S prints through MC's text streamer, which cannot evaluate
+    @ label differences; any slip fails tests/routines.)
 .Ldiv32_jump:
     add pc, pc, r3, lsl #4
 .Ldiv32_small:
@@ -164,9 +167,30 @@ __bpf2arm_smod32:
 .L\name\()_wide:
     cmp r3, #0
     bne .L\name\()_bigdiv
+    @ d < 2^32 <= n.
+    clz r12, r2
+    clz r3, r1
+    subs r3, r3, r12             @ j = clz(nh) - clz(d)
+    ble .L\name\()_twostep
+    @ nh has fewer bits than d, so the quotient has only 33 - j <= 32 bits:
+    @ preload R with the top 31 + j bits of n (below d) and run the table over
+    @ the other 33 - j, as .Ldiv32 does within one word.
+    sub r12, r3, #1
+    mov r1, r1, lsl r12
+    rsb r12, r3, #33
+    orr r1, r1, r0, lsr r12      @ for j = 1 a shift by 32, which gives 0
+    movs r0, r0, lsl r3          @ C = bit 32 - j of the low word, the first to go in
+    mov r12, lr
+    bl .Ldiv32_jump              @ r3 = j skips the table's first j - 1 steps
+    .if \mod
+    mov r0, r1
+    .endif
+    mov r1, #0
+    bx r12
 
-    @ d < 2^32 <= n: divide the high word, then the remainder:low word. The
-    @ second division cannot overflow 32 bits because its R starts below d.
+.L\name\()_twostep:
+    @ Divide the high word, then remainder:low word (schoolbook, base 2^32).
+    @ The second quotient fits in 32 bits because its R starts below d.
     push {r4, lr}
     mov r4, r0                   @ the low word waits out the first division
     mov r0, r1
