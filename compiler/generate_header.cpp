@@ -181,6 +181,17 @@ Expected<std::string> generateHeader(const BpfObject &obj, const Program &progra
     }
   }
 
+  // Every other named struct and union the program uses (ring buffer records, context
+  // structs), so the firmware can read what the program writes.
+  if (writer)
+    for (unsigned id = 1; id < btf__type_cnt(obj.btf.get()); ++id) {
+      const struct btf_type *t = btf__type_by_id(obj.btf.get(), id);
+      if ((!btf_is_struct(t) && !btf_is_union(t)) || !*btf__name_by_offset(obj.btf.get(), t->name_off)) continue;
+      if (std::string(btf__name_by_offset(obj.btf.get(), t->name_off)).rfind("bpf_", 0) == 0) continue;
+      auto declared = writer->spell(int(id), true);
+      if (!declared) types << "/* " << btf__name_by_offset(obj.btf.get(), t->name_off) << ": " << declared.diag().message << " */\n";
+    }
+
   bool anyGlobal = false;
   for (const DataSection &sec : program.data)
     for (const DataSection::Symbol &sym : sec.symbols) {
