@@ -52,7 +52,8 @@ struct bpf2arm_hash_entry {
   uint32_t next;
   uint32_t hash;
   uint32_t stamp;
-  uint32_t reserved; /* keeps the key 8-byte aligned */
+  uint32_t reserved; /* keeps the key 8-byte aligned (entries start 8-byte aligned
+                        except with a single bucket, max_entries <= 1: 4-byte) */
 };
 
 /* Queues and stacks keep one slot free to tell full from empty. */

@@ -2,8 +2,8 @@
  * bpf2arm call, for firmware without a kernel. Freestanding C11, no heap: every map's
  * memory is allocated statically by bpf2arm in the program's object (map_layout.h).
  *
- * Build: compile runtime-stub/*.c with the firmware's own compiler, e.g.
- *   arm-none-eabi-gcc -ffreestanding -O2 -I runtime-stub/include -c runtime-stub/*.c
+ * Build: compile every .c file of runtime-stub with the firmware's own compiler, e.g.
+ *   cd runtime-stub && arm-none-eabi-gcc -ffreestanding -O2 -I include -c *.c
  *
  * Platform hooks are weak functions; define a function of the same name to override.
  */
@@ -39,6 +39,7 @@ struct bpf2arm_map {
 #define BPF2ARM_EINVAL 22
 #define BPF2ARM_EBUSY 16
 #define BPF2ARM_ENOSPC 28
+#define BPF2ARM_EAGAIN 11
 
 /* Update flags (BPF_ANY, BPF_NOEXIST, BPF_EXIST) and ring buffer flags. */
 #define BPF2ARM_ANY 0u
@@ -47,23 +48,39 @@ struct bpf2arm_map {
 
 /* ---- helpers called by BPF code (bpf_helper_defs.h prototypes, ARM32 types) ---- */
 void *bpf_map_lookup_elem(void *map, const void *key);
+/* Helper 195: the copy of CPU `cpu` in a per-CPU map (NULL when cpu >= n_cpus); firmware
+ * also uses it to read or write every CPU's copy. */
+void *bpf_map_lookup_percpu_elem(void *map, const void *key, uint32_t cpu);
 int64_t bpf_map_update_elem(void *map, const void *key, const void *value, uint64_t flags);
 int64_t bpf_map_delete_elem(void *map, const void *key);
 int64_t bpf_map_push_elem(void *map, const void *value, uint64_t flags);
 int64_t bpf_map_pop_elem(void *map, void *value);
 int64_t bpf_map_peek_elem(void *map, void *value);
 uint64_t bpf_ktime_get_ns(void);
+uint64_t bpf_ktime_get_boot_ns(void);
 uint32_t bpf_get_prandom_u32(void);
 uint32_t bpf_get_smp_processor_id(void);
 int64_t bpf_probe_read_kernel(void *dst, uint32_t size, const void *unsafe_ptr);
 int64_t bpf_probe_read_kernel_str(void *dst, uint32_t size, const void *unsafe_ptr);
+/* Same as the _kernel forms: firmware has one address space. */
+int64_t bpf_probe_read_user(void *dst, uint32_t size, const void *unsafe_ptr);
+int64_t bpf_probe_read_user_str(void *dst, uint32_t size, const void *unsafe_ptr);
+int64_t bpf_probe_read(void *dst, uint32_t size, const void *unsafe_ptr);
+int64_t bpf_probe_read_str(void *dst, uint32_t size, const void *unsafe_ptr);
 void *bpf_ringbuf_reserve(void *ringbuf, uint64_t size, uint64_t flags);
 void bpf_ringbuf_submit(void *data, uint64_t flags);
 void bpf_ringbuf_discard(void *data, uint64_t flags);
 int64_t bpf_ringbuf_output(void *ringbuf, void *data, uint64_t size, uint64_t flags);
-/* bpf_trace_printk and bpf_printk: up to three 64-bit arguments, formats %d %i %u %x
- * %ld %lu %lx %lld %llu %llx %p %s %c. */
+/* bpf_trace_printk and bpf_printk: up to three 64-bit arguments, formats %d %i %u %x %X
+ * (low 32 bits), %ld %li %lu %lx %lX and the ll forms (64 bits), %p %s %c %%. Returns the
+ * characters written, or -EINVAL (printing nothing) for another conversion, more than
+ * three arguments, or no NUL within fmt_size. */
 int64_t bpf_trace_printk(const char *fmt, uint32_t fmt_size, uint64_t a1, uint64_t a2, uint64_t a3);
+/* `lock` is a struct bpf_spin_lock { uint32_t val; } in a map value: 0 when free, else
+ * BPF2ARM_SPIN_HELD | the IRQ state saved by bpf2arm_platform_irq_save(). A map update
+ * copies the whole value, lock word included (the kernel skips it): do not update an
+ * element whose lock is held. */
+#define BPF2ARM_SPIN_HELD 0x80000000u
 int64_t bpf_spin_lock(void *lock);
 int64_t bpf_spin_unlock(void *lock);
 
@@ -77,12 +94,14 @@ uint64_t bpf2arm_tail_call_return(uint64_t result);
 
 /* ---- firmware side ---- */
 /* Sets slot `index` of a PROG_ARRAY to a program's C entry (NULL empties it).
- * Returns 0, or -BPF2ARM_E2BIG when the index is out of range. */
+ * Returns 0, -BPF2ARM_E2BIG when the index is out of range, -BPF2ARM_EINVAL when the
+ * map is not a PROG_ARRAY. */
 int bpf2arm_prog_array_set(struct bpf2arm_map *prog_array, uint32_t index, void *program);
 
 /* Consumes ring buffer records in order: calls `fn(ctx, data, len)` for each
- * submitted record (discarded ones are skipped), stops early when fn returns nonzero.
- * Returns the number of records consumed. */
+ * submitted record (discarded ones are skipped), stops at a record still reserved, and
+ * stops early when fn returns nonzero (that record counts as consumed). Returns the
+ * number of records passed to fn. One consumer at a time. */
 typedef int (*bpf2arm_ringbuf_fn)(void *ctx, const void *data, uint32_t len);
 int bpf2arm_ringbuf_consume(struct bpf2arm_map *ringbuf, bpf2arm_ringbuf_fn fn, void *ctx);
 
@@ -91,7 +110,13 @@ uint64_t bpf2arm_platform_time_ns(void);       /* default: a counter that grows 
 uint32_t bpf2arm_platform_random_u32(void);    /* default: xorshift32 with a fixed seed */
 uint32_t bpf2arm_platform_cpu_id(void);        /* default: 0 */
 void bpf2arm_platform_putc(char c);            /* default: discards the character */
-uint32_t bpf2arm_platform_irq_save(void);      /* default: masks IRQs on ARM (cpsid i), returns the old state */
+/* Masks interrupts and returns the previous state; restore puts it back. Map operations
+ * use the pair as their critical section, so SMP firmware may override both to also take
+ * a global lock (nesting must work: restore of a state saved inside another section).
+ * The state must leave bit 31 clear (bpf_spin_lock stores it next to its held bit).
+ * Default: on ARM, 1 if IRQs were already masked else 0, masking with cpsid i (a NOP in
+ * User mode, so safe under qemu-arm) or PRIMASK on M profile; elsewhere nothing. */
+uint32_t bpf2arm_platform_irq_save(void);
 void bpf2arm_platform_irq_restore(uint32_t state);
 
 #ifdef __cplusplus
