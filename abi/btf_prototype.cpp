@@ -3,6 +3,12 @@
 #include <bpf/btf.h>
 
 namespace bpf2arm::abi {
+
+std::string btfName(const struct btf *btf, uint32_t offset) {
+  const char *name = btf__name_by_offset(btf, offset);
+  return name ? name : "";
+}
+
 namespace {
 
 const char *nameOf(const struct btf *btf, const struct btf_type *t) {

@@ -32,8 +32,9 @@ HelperTable HelperTable::standard() {
   for (unsigned id = 1; id < btf__type_cnt(btf.get()); ++id) {
     const struct btf_type *t = btf__type_by_id(btf.get(), id);
     if (!btf_is_var(t)) continue;
-    std::cmatch m;
-    if (!std::regex_match(btf__name_by_offset(btf.get(), t->name_off), m, varName)) continue;
+    std::string varText = btfName(btf.get(), t->name_off);
+    std::smatch m;
+    if (!std::regex_match(varText, m, varName)) continue;
     Helper helper;
     helper.name = m[2].str();
     const struct btf_type *ptr = btf__type_by_id(btf.get(), t->type);

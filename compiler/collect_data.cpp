@@ -1,5 +1,7 @@
 #include "collect_data.h"
 
+#include "abi/btf_prototype.h"
+
 #include <bpf/btf.h>
 #include <elf.h>
 #include <linux/bpf.h>
@@ -60,14 +62,14 @@ Expected<MapDef> mapFromBtf(const struct btf *btf, const struct btf_var_secinfo 
                             unsigned mapsSection) {
   MapDef m;
   const struct btf_type *var = btf__type_by_id(btf, info.type);
-  m.name = btf__name_by_offset(btf, var->name_off);
+  m.name = abi::btfName(btf, var->name_off);
   m.isGlobal = btf_var(var)->linkage != BTF_VAR_STATIC;
   int structId = btf__resolve_type(btf, var->type);
   const struct btf_type *def = structId > 0 ? btf__type_by_id(btf, structId) : nullptr;
   if (!def || !btf_is_struct(def)) return error("map '" + m.name + "': its definition is not a struct");
   const struct btf_member *members = btf_members(def);
   for (unsigned i = 0; i < btf_vlen(def); ++i) {
-    std::string field = btf__name_by_offset(btf, members[i].name_off);
+    std::string field = abi::btfName(btf, members[i].name_off);
     const struct btf_type *t = btf__type_by_id(btf, members[i].type);
     // __uint(field, N) is `int (*field)[N]`; __type(field, T) is `T *field`.
     auto uintValue = [&]() -> Expected<uint32_t> {
@@ -142,7 +144,9 @@ Expected<DataIndex> collectData(const BpfObject &obj, Program &program) {
     // clang leaves DATASEC offsets 0 (libbpf fills them in at load): the ELF symbol of
     // the same name says where the map sits.
     struct btf_var_secinfo info = vars[i];
-    std::string name = btf__name_by_offset(btf, btf__type_by_id(btf, info.type)->name_off);
+    const struct btf_type *var = btf__type_by_id(btf, info.type);
+    if (!var || !btf_is_var(var)) return error(".maps holds something that is not a variable");
+    std::string name = abi::btfName(btf, var->name_off);
     auto sym = std::find_if(obj.symbols.begin(), obj.symbols.end(), [&](const ElfSymbol &s) {
       return s.section == index.mapsSection && s.name == name;
     });

@@ -1,5 +1,7 @@
 #include "generate_header.h"
 
+#include "abi/btf_prototype.h"
+
 #include <bpf/btf.h>
 #include <linux/bpf.h>
 
@@ -21,6 +23,12 @@ class HeaderWriter {
   // The ARM spelling of a BTF type used for a declaration `T name`, declaring the
   // structs it needs first. Returns {prefix, suffix} so arrays come out as T name[N].
   Expected<std::pair<std::string, std::string>> spell(int id, bool inMemory) {
+    struct DepthGuard {
+      int &depth;
+      explicit DepthGuard(int &d) : depth(++d) {}
+      ~DepthGuard() { --depth; }
+    } guard(depth_);
+    if (depth_ > 64) return error("BTF type chain too deep (a cycle?)");
     const struct btf_type *t = btf__type_by_id(btf_, id);
     if (id == 0) return std::make_pair(std::string("void"), std::string());
     if (!t) return error("BTF type " + std::to_string(id) + " missing");
@@ -30,7 +38,7 @@ class HeaderWriter {
       case BTF_KIND_INT:
         if (btf_int_encoding(t) & BTF_INT_BOOL) return std::make_pair(std::string("_Bool"), std::string());
         // Plain char stays char, so strings pass without casts.
-        if (std::string(btf__name_by_offset(btf_, t->name_off)) == "char") return std::make_pair(std::string("char"), std::string());
+        if (abi::btfName(btf_, t->name_off) == "char") return std::make_pair(std::string("char"), std::string());
         return std::make_pair(intType(t->size, btf_int_encoding(t) & BTF_INT_SIGNED), std::string());
       case BTF_KIND_ENUM: case BTF_KIND_ENUM64:
         return std::make_pair(intType(t->size, btf_kflag(t)), std::string());
@@ -64,8 +72,8 @@ class HeaderWriter {
     if (known != names_.end()) return known->second;
     const struct btf_type *t = btf__type_by_id(btf_, id);
     bool isUnion = btf_is_union(t);
-    const char *raw = btf__name_by_offset(btf_, t->name_off);
-    std::string tag = raw && *raw ? raw : "bpf2arm_anon_" + std::to_string(id);
+    std::string tag = abi::btfName(btf_, t->name_off);
+    if (tag.empty()) tag = "bpf2arm_anon_" + std::to_string(id);
     std::string name = std::string(isUnion ? "union " : "struct ") + tag;
     names_[id] = name;
     std::ostringstream body, checks;
@@ -82,8 +90,8 @@ class HeaderWriter {
         body << "  uint8_t __bpf2arm_pad" << padIndex++ << "[" << offset - expectedOffset << "];\n";
       auto type = spell(int(m[i].type), true);
       if (!type) return type.diag();
-      const char *fieldName = btf__name_by_offset(btf_, m[i].name_off);
-      std::string field = fieldName && *fieldName ? fieldName : "__bpf2arm_field" + std::to_string(i);
+      std::string field = abi::btfName(btf_, m[i].name_off);
+      if (field.empty()) field = "__bpf2arm_field" + std::to_string(i);
       body << "  " << type->first << " " << field << type->second << ";\n";
       long size = btf__resolve_size(btf_, m[i].type);
       if (!isUnion) expectedOffset = offset + uint32_t(size > 0 ? size : 0);
@@ -102,6 +110,7 @@ class HeaderWriter {
   const struct btf *btf_;
   std::ostringstream &types_;
   std::map<int, std::string> names_;
+  int depth_ = 0;
 };
 
 const char *mapKindComment(uint32_t type) {
@@ -146,8 +155,8 @@ Expected<std::string> generateHeader(const BpfObject &obj, const Program &progra
     for (unsigned i = 0; i < btf_vlen(proto); ++i) {
       auto p = writer->spell(int(params[i].type), false);
       if (!p) return Diagnostic{fn.name, -1, "", "header: " + p.diag().message};
-      const char *pname = btf__name_by_offset(obj.btf.get(), params[i].name_off);
-      decls << (i ? ", " : "") << p->first << (p->first.back() == '*' ? "" : " ") << (pname && *pname ? pname : "arg" + std::to_string(i));
+      std::string pname = abi::btfName(obj.btf.get(), params[i].name_off);
+      decls << (i ? ", " : "") << p->first << (p->first.back() == '*' ? "" : " ") << (pname.empty() ? "arg" + std::to_string(i) : pname);
     }
     decls << (btf_vlen(proto) ? ")" : "void)") << ";\n";
   }
@@ -186,10 +195,10 @@ Expected<std::string> generateHeader(const BpfObject &obj, const Program &progra
   if (writer)
     for (unsigned id = 1; id < btf__type_cnt(obj.btf.get()); ++id) {
       const struct btf_type *t = btf__type_by_id(obj.btf.get(), id);
-      if ((!btf_is_struct(t) && !btf_is_union(t)) || !*btf__name_by_offset(obj.btf.get(), t->name_off)) continue;
-      if (std::string(btf__name_by_offset(obj.btf.get(), t->name_off)).rfind("bpf_", 0) == 0) continue;
+      std::string name = abi::btfName(obj.btf.get(), t->name_off);
+      if ((!btf_is_struct(t) && !btf_is_union(t)) || name.empty() || name.rfind("bpf_", 0) == 0) continue;
       auto declared = writer->spell(int(id), true);
-      if (!declared) types << "/* " << btf__name_by_offset(obj.btf.get(), t->name_off) << ": " << declared.diag().message << " */\n";
+      if (!declared) types << "/* " << name << ": " << declared.diag().message << " */\n";
     }
 
   bool anyGlobal = false;
