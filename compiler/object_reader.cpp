@@ -1,10 +1,13 @@
 #include "object_reader.h"
 
 #include <bpf/btf.h>
+#include <bpf/libbpf.h>
 #include <gelf.h>
 #include <libelf.h>
 
 #include <algorithm>
+#include <cstdarg>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -34,6 +37,24 @@ bool isDataSectionName(const std::string &name) {
     return name == prefix || (name.compare(0, n, prefix) == 0 && name.size() > n && name[n] == '.');
   };
   return is(".data") || is(".rodata") || is(".bss") || name == ".maps";
+}
+
+// libbpf reports details through a print callback; we keep the last warning for our one
+// error message instead of letting it reach stderr on its own.
+std::string &libbpfMessage() {
+  static std::string last;
+  return last;
+}
+
+int captureLibbpfPrint(enum libbpf_print_level level, const char *format, va_list args) {
+  if (level == LIBBPF_DEBUG) return 0;
+  char buf[256];
+  int n = vsnprintf(buf, sizeof buf, format, args);
+  std::string text = buf;
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  if (text.rfind("libbpf: ", 0) == 0) text.erase(0, 8);
+  libbpfMessage() = text;
+  return n;
 }
 
 std::string elfError() { return elf_errmsg(-1) ? elf_errmsg(-1) : "unknown libelf error"; }
@@ -128,6 +149,8 @@ Expected<BpfObject> readBpfObject(const std::string &path) {
       sec.zeroFill = shdr.sh_type == SHT_NOBITS;
       sec.size = shdr.sh_size;
       sec.align = shdr.sh_addralign ? shdr.sh_addralign : 1;
+      if (sec.align & (sec.align - 1))
+        return error("section " + sec.name + " has alignment " + std::to_string(sec.align) + ", not a power of two");
       if (!sec.zeroFill && shdr.sh_size) {
         Elf_Data *data = elf_getdata(scn, nullptr);
         if (!data || data->d_size != shdr.sh_size) return error("cannot read section " + sec.name);
@@ -191,8 +214,10 @@ Expected<BpfObject> readBpfObject(const std::string &path) {
   if (btfScn) {
     Elf_Data *data = elf_getdata(btfScn, nullptr);
     if (!data) return error("cannot read .BTF");
+    libbpf_set_print(captureLibbpfPrint);
+    libbpfMessage().clear();
     struct btf *btf = btf__new(data->d_buf, uint32_t(data->d_size));
-    if (!btf) return error("corrupt .BTF section");
+    if (!btf) return error("corrupt .BTF section" + (libbpfMessage().empty() ? "" : ": " + libbpfMessage()));
     obj.btf.reset(btf);
     if (btfExtScn) {
       Elf_Data *ext = elf_getdata(btfExtScn, nullptr);
