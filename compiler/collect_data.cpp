@@ -62,6 +62,7 @@ Expected<MapDef> mapFromBtf(const struct btf *btf, const struct btf_var_secinfo 
                             unsigned mapsSection) {
   MapDef m;
   const struct btf_type *var = btf__type_by_id(btf, info.type);
+  if (!var || !btf_is_var(var)) return error(".maps holds something that is not a variable");
   m.name = abi::btfName(btf, var->name_off);
   m.isGlobal = btf_var(var)->linkage != BTF_VAR_STATIC;
   int structId = btf__resolve_type(btf, var->type);
@@ -71,6 +72,7 @@ Expected<MapDef> mapFromBtf(const struct btf *btf, const struct btf_var_secinfo 
   for (unsigned i = 0; i < btf_vlen(def); ++i) {
     std::string field = abi::btfName(btf, members[i].name_off);
     const struct btf_type *t = btf__type_by_id(btf, members[i].type);
+    if (!t) return error("map '" + m.name + "': field " + field + " has a type that does not exist");
     // __uint(field, N) is `int (*field)[N]`; __type(field, T) is `T *field`.
     auto uintValue = [&]() -> Expected<uint32_t> {
       if (!btf_is_ptr(t)) return error("map '" + m.name + "': field " + field + " is not __uint()");

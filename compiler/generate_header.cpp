@@ -148,6 +148,7 @@ Expected<std::string> generateHeader(const BpfObject &obj, const Program &progra
       continue;
     }
     const struct btf_type *proto = btf__type_by_id(obj.btf.get(), btf__type_by_id(obj.btf.get(), funcId)->type);
+    if (!proto || !btf_is_func_proto(proto)) return Diagnostic{fn.name, -1, "", "header: its BTF is not a function"};
     auto result = writer->spell(int(proto->type), false);
     if (!result) return Diagnostic{fn.name, -1, "", "header: " + result.diag().message};
     decls << result->first << " " << fn.name << "(";
