@@ -37,7 +37,7 @@ void FunctionLowering::lowerAlu32(const Instruction &ins) {
     if (useImm) {
       as_.loadConstant(d, uint32_t(insn.imm));
     } else {
-      Reg s = readLo(insn.src, kTemp2);
+      Reg s = readLo(insn.src, d);  // straight into the destination when src is in the frame
       if (insn.offset == 8) as_.sxtb(d, s);
       else if (insn.offset == 16) as_.sxth(d, s);
       else if (d != s) as_.mov(d, s);

@@ -31,8 +31,23 @@ namespace {
 
 using namespace bpf2arm;
 
+// Names in a corrupt object can hold any bytes: show them escaped, on one line.
+std::string printable(const std::string &text) {
+  std::string out;
+  for (unsigned char c : text) {
+    if (c >= 0x20 && c < 0x7f) {
+      out += char(c);
+    } else {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
+    }
+  }
+  return out;
+}
+
 int reportError(const std::string &input, const Diagnostic &diag) {
-  std::cerr << input << ": error: " << diag.format() << "\n";
+  std::cerr << input << ": error: " << printable(diag.format()) << "\n";
   return 1;
 }
 

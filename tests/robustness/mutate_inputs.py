@@ -63,12 +63,13 @@ def main():
             bad = os.path.join(work, f"m{i}.o")
             out = os.path.join(work, f"m{i}.arm.o")
             open(bad, "wb").write(mutate(rng, rng.choice(originals)))
-            r = subprocess.run([opts.bpf2arm, bad, "-o", out, "--header", out + ".h"], capture_output=True, text=True, env=env)
+            r = subprocess.run([opts.bpf2arm, bad, "-o", out, "--header", out + ".h"], capture_output=True, text=True, errors="replace", env=env)
             lines = r.stderr.strip().splitlines()
             problem = None
             if r.returncode not in (0, 1):
                 problem = f"exit status {r.returncode}"
-            elif r.returncode == 1 and (len(lines) != 1 or not lines[0].startswith(bad + ": error: ")):
+            elif r.returncode == 1 and (len(lines) != 1 or not lines[0].startswith(bad + ": error: ")
+                                        or not lines[0].isprintable()):
                 problem = "not one error line: " + r.stderr[:300]
             elif r.returncode == 1 and (os.path.exists(out) or os.path.exists(out + ".h")):
                 problem = "output left behind after an error"
