@@ -54,11 +54,11 @@ std::string validateJump(const Insn &insn) {
   uint8_t op = aluOp(insn.opcode);
   if (op == CALL) {
     if (insn.cls() == JMP32) return "unknown opcode " + hex(insn.opcode);
-    if (source(insn.opcode) == X) return "";  // callx: target address in a register
+    if (source(insn.opcode) == X) return "callx (a call through a register) is not supported";
     if (insn.src > CALL_KFUNC) return "call with unknown src_reg " + std::to_string(insn.src);
     return "";
   }
-  if (op == EXIT) return insn.cls() == JMP ? "" : "unknown opcode " + hex(insn.opcode);
+  if (op == EXIT) return insn.cls() == JMP && source(insn.opcode) == K ? "" : "unknown opcode " + hex(insn.opcode);
   if (op == JA) return source(insn.opcode) == K ? "" : "unknown opcode " + hex(insn.opcode);
   if (op > JSLE) return "unknown opcode " + hex(insn.opcode);
   return "";

@@ -165,8 +165,6 @@ class FunctionBuilder {
                                " (map or BTF reference) without a relocation is not supported");
         return std::nullopt;
       }
-      if (bpf::source(insn.opcode) == bpf::X)
-        return fail(ins, "callx (call through a register) is not supported");
       if (insn.src == bpf::CALL_HELPER) return resolveHelperCall(ins);
       if (insn.src == bpf::CALL_KFUNC)
         return fail(ins, "kfunc call by BTF id without a relocation is not supported; declare the function `extern ... __ksym`");

@@ -105,6 +105,8 @@ Expected<BpfObject> readBpfObject(const std::string &path) {
   if (!elf || !gelf_getehdr(elf.get(), &ehdr)) return error("truncated or corrupt ELF header");
   if (ehdr.e_machine != EM_BPF)
     return error("not a BPF object (ELF machine " + std::to_string(ehdr.e_machine) + ")");
+  if (ehdr.e_shoff + uint64_t(ehdr.e_shnum) * ehdr.e_shentsize > file.size())
+    return error("truncated file: the section header table extends past its end");
   if (ehdr.e_type != ET_REL) return error("not a relocatable object (ELF type " + std::to_string(ehdr.e_type) + ")");
 
   size_t numSections = 0, strIndex = 0;

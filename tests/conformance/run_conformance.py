@@ -19,12 +19,12 @@ import argparse
 import concurrent.futures
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.dont_write_bytecode = True  # keep the source tree free of __pycache__
 sys.path.insert(0, os.path.join(HERE, '..', 'tools'))
 import bpf_asm  # noqa: E402
 
@@ -154,6 +154,7 @@ class Test:
         self.expected = None
         self.expect_error = False
         self.bpf_obj = self.arm_obj = None
+        self.words = []
 
     def finish(self, status, reason=''):
         if self.status is None:
@@ -218,12 +219,17 @@ def compile_one(t, args, workdir):
     if t.expect_error:
         if r.returncode == 1:
             t.finish('pass', 'refused as expected: ' + err)
+            if os.path.exists(t.arm_obj):
+                t.status = None
+                t.finish('fail', 'bpf2arm refused the program but left %s behind' % t.arm_obj)
         elif r.returncode == 0:
             t.finish('fail', 'bpf2arm accepted a program the test expects to be refused')
         else:
             t.finish('fail', 'bpf2arm exited with %d (expected 1): %s' % (r.returncode, err))
         return
-    if r.returncode != 0:
+    if r.returncode < 0:
+        t.finish('fail', 'bpf2arm killed by signal %d%s' % (-r.returncode, ': ' + err if err else ''))
+    elif r.returncode != 0:
         t.finish('fail', 'bpf2arm exited with %d: %s' % (r.returncode, err or '(no message)'))
     elif not os.path.exists(t.arm_obj):
         t.finish('fail', 'bpf2arm wrote no output')
@@ -316,7 +322,7 @@ def write_harness(path, tests, stubs, timeout):
     out.append('\nstatic const struct test tests[] = {\n')
     for i, t in enumerate(tests):
         mem = 'mem_%d' % i if t.mem else '0'
-        out.append('    {"%s", %s, %s, %d},\n' % (t.name, t.symbol, mem, len(t.mem)))
+        out.append('    {"%s", %s, %s, %d},\n' % (t.symbol, t.symbol, mem, len(t.mem)))
     if not tests:
         out.append('    {0, 0, 0, 0},\n')
     out.append('};\n')
@@ -360,7 +366,7 @@ def run_harness(args, exe, tests):
         if len(parts) == 3 and parts[0] == 'RESULT':
             results[parts[1]] = parts[2]
     for t in tests:
-        res = results.get(t.name)
+        res = results.get(t.symbol)
         if res is None:
             t.finish('fail', 'no result from the harness')
         elif res.startswith('OK '):

@@ -149,15 +149,6 @@ def _target(text):
     return ('label', t)
 
 
-def _width(mnemonic, base):
-    """Splits `add32` -> ('add', True); `add` -> ('add', False)."""
-    if mnemonic == base + '32':
-        return True
-    if mnemonic == base or mnemonic == base + '64':
-        return False
-    return None
-
-
 def _encode_line(mn, ops, lineno):
     """Returns an _Insn for one source line (mnemonic already lower-cased)."""
 

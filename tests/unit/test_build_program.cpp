@@ -104,6 +104,15 @@ TEST_CASE("bad input: unknown opcode") {
   CHECK(d.message.find("unknown opcode 0xff") != std::string::npos);
 }
 
+TEST_CASE("bad input: callx and exit with the register bit are refused, not lowered") {
+  Asm callx;
+  callx.insn(bpf::JMP | bpf::CALL | bpf::X, 2, 0, 0, 0).exit();
+  CHECK(failure(callx).message.find("callx") != std::string::npos);
+  Asm exitX;
+  exitX.insn(bpf::JMP | bpf::EXIT | bpf::X, 0, 0, 0, 0);
+  CHECK(failure(exitX).message.find("unknown opcode 0x9d") != std::string::npos);
+}
+
 TEST_CASE("bad input: jump out of range") {
   Asm code;
   code.insn(bpf::JMP | bpf::JA, 0, 0, 5, 0).exit();

@@ -1,0 +1,328 @@
+#!/usr/bin/env python3
+"""Feeds bpf2arm inputs it must refuse and checks how it refuses them.
+
+    run_bad_input.py --bpf2arm build/compiler/bpf2arm [--workdir DIR] [-v]
+
+For bad input the contract (SPEC section 2) is: exit status 1, exactly one message on stderr of
+the form `IN.o: error: FUNCTION: insn N: ...` (FUNCTION and insn N where the fault lies in a
+function), and no output file, not even a temporary one, in the output directory.  Bad usage
+exits with status 2.  Each case runs with an empty output directory of its own; a control case
+first checks that a valid object does compile, so that a broken set-up cannot pass as refusals.
+
+Prints PASS/FAIL per case and a final `N passed, N failed`; exit status 0 only when all passed.
+"""
+
+import argparse
+import os
+import re
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.dont_write_bytecode = True  # keep the source tree free of __pycache__
+sys.path.insert(0, os.path.join(HERE, '..', 'tools'))
+import bpf_asm  # noqa: E402
+
+CLANG = 'clang-19'
+HOST_CC = 'gcc'
+
+VALID_C = 'int scale(int x) { return x * 3 + 1; }\n'
+
+
+def asm_object(path, name, text, relocations=()):
+    bpf_asm.write_bpf_elf(path, [(name, bpf_asm.assemble(text))], relocations)
+
+
+def raw_object(path, name, words):
+    bpf_asm.write_bpf_elf(path, [(name, words)])
+
+
+def valid_object(path):
+    """A real clang object when clang-19 is there (BTF, line info), else an assembled one."""
+    src = path[:-2] + '.c'
+    with open(src, 'w') as f:
+        f.write(VALID_C)
+    try:
+        r = subprocess.run([CLANG, '-target', 'bpf', '-mcpu=v4', '-O2', '-g', '-c', src, '-o', path],
+                           capture_output=True, text=True)
+        if r.returncode == 0:
+            return
+    except OSError:
+        pass
+    asm_object(path, 'scale', 'mov %r0, %r1\nmul32 %r0, 3\nadd32 %r0, 1\nexit')
+
+
+class Case:
+    def __init__(self, name, build, status=1, function=None, insn=None, args=None, custom=None):
+        self.name = name
+        self.custom = custom        # (bpf2arm, case_dir) -> problems: a case with its own checks
+        self.build = build          # (input_dir) -> input path
+        self.status = status        # expected exit status
+        self.function = function    # function name the message must contain
+        self.insn = insn            # accepted instruction indexes for `insn N`
+        self.args = args            # command line; None means IN -o OUT
+
+
+def build_cases():
+    def at(name):
+        return lambda d: os.path.join(d, name)
+
+    def not_elf(d):
+        p = at('not_elf.o')(d)
+        with open(p, 'w') as f:
+            f.write('this is not an ELF object\n')
+        return p
+
+    def empty_file(d):
+        p = at('empty.o')(d)
+        open(p, 'wb').close()
+        return p
+
+    def truncated(d):
+        full = at('whole.o')(d)
+        valid_object(full)
+        with open(full, 'rb') as f:
+            data = f.read()
+        p = at('truncated.o')(d)
+        with open(p, 'wb') as f:
+            f.write(data[:len(data) // 2])
+        return p
+
+    def x86(d):
+        src = at('empty.c')(d)
+        with open(src, 'w') as f:
+            f.write('int nothing;\n')
+        p = at('x86_64.o')(d)
+        subprocess.run([HOST_CC, '-c', src, '-o', p], check=True, capture_output=True)
+        return p
+
+    def big_endian(d):
+        # The same minimal object with EI_DATA = ELFDATA2MSB: a big-endian (bpfeb) object.
+        p = at('big_endian.o')(d)
+        asm_object(p, 'be_fn', 'mov %r0, 0\nexit')
+        with open(p, 'r+b') as f:
+            f.seek(5)
+            f.write(b'\x02')
+        return p
+
+    def unknown_opcode(d):
+        p = at('unknown_opcode.o')(d)
+        words = bpf_asm.assemble('mov %r0, 0') + [struct.pack('<Q', 0xff)] + bpf_asm.assemble('exit')
+        raw_object(p, 'bad_opcode', words)
+        return p
+
+    def jump_out(d):
+        p = at('jump_out.o')(d)
+        asm_object(p, 'jump_far', 'ja +5\nexit')
+        return p
+
+    def jump_back_out(d):
+        p = at('jump_back_out.o')(d)
+        asm_object(p, 'jump_before', 'mov %r0, 0\nja -3\nexit')
+        return p
+
+    def jump_lddw(d):
+        p = at('jump_into_lddw.o')(d)
+        asm_object(p, 'jump_mid_lddw', 'ja +1\nlddw %r0, 0x1122334455667788\nexit')
+        return p
+
+    def falls_off(d):
+        p = at('falls_off.o')(d)
+        asm_object(p, 'no_exit', 'mov %r0, 0\nadd %r0, 1')
+        return p
+
+    def bad_reloc(d):
+        # R_BPF_64_ABS64 is for data sections (DWARF, BTF); in .text bpf2arm cannot honour it.
+        p = at('abs64_reloc.o')(d)
+        asm_object(p, 'reloc_fn', 'mov %r0, 0\nlddw %r1, 0\nexit',
+                   relocations=[(1, bpf_asm.R_BPF_64_ABS64, 'some_var')])
+        return p
+
+    def stack_below(d):
+        p = at('stack_below.o')(d)
+        asm_object(p, 'deep_stack', 'mov %r0, 0\nstxdw [%r10-520], %r0\nexit')
+        return p
+
+    def lddw_truncated(d):
+        p = at('lddw_truncated.o')(d)
+        words = bpf_asm.assemble('mov %r0, 0\nexit') + bpf_asm.assemble('lddw %r0, 1')[:1]
+        raw_object(p, 'half_lddw', words)
+        return p
+
+    def bad_register(d):
+        p = at('bad_register.o')(d)
+        asm_object(p, 'reg11', 'mov %r0, 0\nmov %r11, 1\nexit')
+        return p
+
+    def missing(d):
+        return at('does_not_exist.o')(d)
+
+    return [
+        Case('control: a valid object compiles', lambda d: (valid_object(at('valid.o')(d)), at('valid.o')(d))[1],
+             status=0),
+        Case('not an ELF file', not_elf),
+        Case('empty file', empty_file),
+        Case('truncated ELF (a valid object cut in half)', truncated),
+        Case('ELF for x86_64, not BPF', x86),
+        Case('big-endian ELF (bpfeb)', big_endian),
+        Case('unknown opcode 0xff', unknown_opcode, function='bad_opcode', insn={1}),
+        Case('jump out of the function (forward)', jump_out, function='jump_far', insn={0}),
+        Case('jump out of the function (backward)', jump_back_out, function='jump_before', insn={1}),
+        Case('jump into the second slot of lddw', jump_lddw, function='jump_mid_lddw', insn={0}),
+        # The fault is the last instruction (1) or the missing one after it (2).
+        Case('function falls off its end', falls_off, function='no_exit', insn={1, 2}),
+        Case('unsupported relocation R_BPF_64_ABS64 in .text', bad_reloc, function='reloc_fn', insn={1}),
+        Case('stack access below r10-512', stack_below, function='deep_stack', insn={1}),
+        Case('lddw truncated at the end of the function', lddw_truncated, function='half_lddw', insn={2}),
+        Case('register number out of range (r11)', bad_register, function='reg11', insn={1}),
+        Case('nonexistent input file', missing),
+        Case('every opcode byte is compiled or refused, never a crash', None, custom=opcode_sweep),
+        Case('bad usage: unknown flag', lambda d: (valid_object(at('usage.o')(d)), at('usage.o')(d))[1],
+             status=2, args=['--no-such-flag', '{IN}', '-o', '{OUT}']),
+    ]
+
+
+SWEEP_OPERANDS = [(1, 2, 1, 1), (0, 0, 0, 0)]  # (dst, src, offset, imm) for each opcode byte
+
+
+def opcode_sweep(bpf2arm, casedir):
+    """Each of the 256 opcode bytes, with two operand sets, as insn 3 of a small function.
+
+    A byte may be valid (exit 0, no message, an output) or invalid (exit 1, one message naming
+    the function and insn 3, no output); anything else, a crash in particular, is a failure.
+    The offsets and immediates are small, so a jump lands inside the function.
+    """
+    problems = []
+    head = bpf_asm.assemble('mov %r0, 0\nmov %r1, 1\nmov %r2, 2')
+    tail = bpf_asm.assemble('mov %r0, 0\nexit')
+    inp = os.path.join(casedir, 'sweep.o')
+    outdir = os.path.join(casedir, 'out')
+    os.makedirs(outdir)
+    out = os.path.join(outdir, 'out.o')
+    for opcode in range(256):
+        for dst, src, off, imm in SWEEP_OPERANDS:
+            words = head + [bpf_asm.encode(opcode, dst, src, off, imm)]
+            if opcode == 0x18:
+                words.append(bpf_asm.encode(0))  # lddw needs its second slot
+            bpf_asm.write_bpf_elf(inp, [('sweep', words + tail)])
+            what = 'opcode 0x%02x (dst %d src %d off %d imm %d)' % (opcode, dst, src, off, imm)
+            try:
+                r = subprocess.run([bpf2arm, inp, '-o', out], capture_output=True, text=True, timeout=60)
+            except subprocess.TimeoutExpired:
+                problems.append('%s: no answer within 60 s' % what)
+                continue
+            lines = [l for l in r.stderr.splitlines() if l.strip()]
+            left = os.listdir(outdir)
+            if r.returncode == 0:
+                if lines or left != ['out.o']:
+                    problems.append('%s: compiled, but with messages or without output' % what)
+            elif r.returncode == 1:
+                if len(lines) != 1 or not lines[0].startswith(inp + ': error: sweep: insn 3: ') or left:
+                    problems.append('%s: refused, but not with one message naming sweep and insn 3, '
+                                    'or with output left: %s' % (what, r.stderr.strip()))
+            elif r.returncode < 0:
+                problems.append('%s: bpf2arm killed by signal %d' % (what, -r.returncode))
+            else:
+                problems.append('%s: exit status %d' % (what, r.returncode))
+            for f in left:
+                os.unlink(os.path.join(outdir, f))
+    return problems
+
+
+def check(case, bpf2arm, root, verbose):
+    slug = re.sub(r'\W+', '_', case.name).strip('_')[:48]
+    if case.custom is not None:
+        casedir = os.path.join(root, slug)
+        os.makedirs(casedir)
+        return case.custom(bpf2arm, casedir), ''
+    indir = os.path.join(root, slug, 'in')
+    outdir = os.path.join(root, slug, 'out')
+    os.makedirs(indir)
+    os.makedirs(outdir)
+    try:
+        inp = case.build(indir)
+    except (OSError, subprocess.CalledProcessError, bpf_asm.AsmError) as e:
+        return ['cannot build the input: %s' % e], ''
+    out = os.path.join(outdir, 'out.o')
+    args = case.args or ['{IN}', '-o', '{OUT}']
+    cmd = [bpf2arm] + [a.replace('{IN}', inp).replace('{OUT}', out) for a in args]
+    try:
+        r = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        return ['bpf2arm did not finish within 60 s'], ''
+    problems = []
+    if r.returncode != case.status:
+        problems.append('exit status %d, expected %d' % (r.returncode, case.status))
+    left = sorted(os.listdir(outdir))
+    lines = [l for l in r.stderr.splitlines() if l.strip()]
+    if case.status == 0:
+        if left != ['out.o']:
+            problems.append('output directory holds %s, expected out.o' % (left or 'nothing'))
+        if lines:
+            problems.append('unexpected messages on stderr')
+    else:
+        if left:
+            problems.append('output directory not empty: %s' % ', '.join(left))
+    if case.status == 1:
+        if len(lines) != 1:
+            problems.append('%d lines on stderr, expected exactly one message' % len(lines))
+        if not lines or not lines[0].startswith(inp + ': error: '):
+            problems.append('message does not start with "%s: error: "' % inp)
+        msg = lines[0] if lines else ''
+        if case.function and not re.search(r'(^|\W)%s(\W|$)' % re.escape(case.function), msg):
+            problems.append('message does not name the function %s' % case.function)
+        if case.insn is not None:
+            m = re.search(r'\binsn (\d+)\b', msg)
+            if not m:
+                problems.append('message has no "insn N"')
+            elif int(m.group(1)) not in case.insn:
+                problems.append('message says insn %s, expected %s' % (
+                    m.group(1), ' or '.join(str(i) for i in sorted(case.insn))))
+    return problems, r.stderr.strip()
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--bpf2arm', required=True)
+    ap.add_argument('--workdir', help='keep the inputs here (default: a temporary directory)')
+    ap.add_argument('-v', '--verbose', action='store_true', help='show bpf2arm\'s message for every case')
+    args = ap.parse_args()
+    bpf2arm = os.path.abspath(args.bpf2arm)
+    if not os.access(bpf2arm, os.X_OK):
+        print('error: %s is not an executable' % bpf2arm, file=sys.stderr)
+        return 2
+    if args.workdir:
+        root = os.path.abspath(args.workdir)
+        if os.path.exists(root):
+            shutil.rmtree(root)
+        os.makedirs(root)
+        tmp = None
+    else:
+        tmp = tempfile.TemporaryDirectory(prefix='bpf2arm-bad-input.')
+        root = tmp.name
+    passed = failed = 0
+    try:
+        for case in build_cases():
+            problems, stderr = check(case, bpf2arm, root, args.verbose)
+            if problems:
+                failed += 1
+                print('FAIL %s: %s' % (case.name, '\n     '.join(problems)))
+                if stderr:
+                    print('     stderr: ' + stderr.replace('\n', '\n             '))
+            else:
+                passed += 1
+                print('PASS %s' % case.name)
+                if args.verbose and stderr:
+                    print('     ' + stderr.replace('\n', '\n     '))
+    finally:
+        if tmp is not None:
+            tmp.cleanup()
+    print('%d passed, %d failed' % (passed, failed))
+    return 0 if failed == 0 else 1
+
+
+if __name__ == '__main__':
+    sys.exit(main())
