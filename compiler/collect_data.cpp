@@ -131,8 +131,11 @@ Expected<DataIndex> collectData(const BpfObject &obj, Program &program) {
     out.align = in.align;
     out.bytes = in.bytes;
     for (const ElfSymbol &sym : obj.symbols)
-      if (sym.section == in.index && sym.type == STT_OBJECT && !sym.name.empty())
+      if (sym.section == in.index && sym.type == STT_OBJECT && !sym.name.empty()) {
+        if (sym.value > in.size || sym.size > in.size - sym.value)
+          return error("symbol '" + sym.name + "' lies outside section " + in.name);
         out.symbols.push_back({sym.name, sym.value, sym.size, sym.bind == STB_GLOBAL || sym.bind == STB_WEAK});
+      }
     index.dataBySection[in.index] = unsigned(program.data.size());
     program.data.push_back(std::move(out));
   }
