@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# `-S` is faithful and each CPU gets only instructions it has: for every CPU bpf2arm
+# supports, the assembly text of a set of programs is reassembled by llvm-mc for that CPU
+# (which rejects instructions the CPU lacks), and the code must be byte for byte the
+# code of the object bpf2arm writes directly.
+#   run_asm_roundtrip.sh --bpf2arm PATH
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+[ "${1:-}" = "--bpf2arm" ] && [ -n "${2:-}" ] || { echo "usage: $0 --bpf2arm PATH" >&2; exit 2; }
+bpf2arm=$2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+sources=("$root"/tests/maps/*.bpf.c "$root"/examples/*/*.bpf.c "$root"/tests/programs/[a-m]*.c)
+mkdir -p "$work/bpf"
+for src in "${sources[@]}"; do
+  clang-19 -target bpf -mcpu=v4 -O2 -g -I/usr/include/x86_64-linux-gnu -I"$(dirname "$src")" \
+    -c "$src" -o "$work/bpf/$(basename "$src").o"
+done
+
+declare -A triple=([cortex-a7]=armv7a-none-eabi [cortex-a15]=armv7a-none-eabi
+                   [cortex-a53]=armv8a-none-eabi [arm1176jzf-s]=armv6kz-none-eabi)
+passed=0 failed=0
+for cpu in cortex-a7 cortex-a15 cortex-a53 arm1176jzf-s; do
+  for obj in "$work"/bpf/*.o; do
+    name=$(basename "$obj" .o)
+    "$bpf2arm" --mcpu="$cpu" "$obj" -o "$work/direct.o"
+    "$bpf2arm" --mcpu="$cpu" -S "$obj" -o "$work/text.s"
+    if ! llvm-mc-19 -triple="${triple[$cpu]}" -mcpu="$cpu" -filetype=obj "$work/text.s" -o "$work/text.o" 2>"$work/err"; then
+      echo "FAIL $name ($cpu): the -S output does not assemble for this CPU"; head -3 "$work/err"
+      failed=$((failed + 1)); continue
+    fi
+    llvm-objcopy-19 -O binary --only-section=.text "$work/direct.o" "$work/direct.bin"
+    llvm-objcopy-19 -O binary --only-section=.text "$work/text.o" "$work/text.bin"
+    if cmp -s "$work/direct.bin" "$work/text.bin"; then
+      passed=$((passed + 1))
+    else
+      echo "FAIL $name ($cpu): -S text assembles to different code"; failed=$((failed + 1))
+    fi
+  done
+done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,382 @@
+#!/usr/bin/env python3
+"""bpf2arm against native clang on the functions in tests/bench: code size and executed
+ARM instructions per call. Prints figures; it is not a test (only broken tooling fails it).
+
+    bench.py --bpf2arm PATH [--workdir DIR] [--calls N] [NAME...]
+
+Each tests/bench/NAME.c defines one function NAME. It is built two ways:
+  bpf2arm: clang-19 -target bpf -mcpu=v4 -O2 -g, then bpf2arm --mcpu=cortex-a7;
+  native:  clang-19 --target=armv7a-linux-gnueabihf -mcpu=cortex-a7 -marm -O2.
+Helpers that are NOINLINE in the source are separate functions on both sides.
+
+Code size: the bytes of NAME plus every function of the same object it reaches through
+branches (for bpf2arm: the AAPCS entry NAME, the body NAME.bpf, local subfunctions).
+bpf2arm's division routines (__bpf2arm_*) are left out, as libgcc is left out natively,
+and reported on a separate line.
+
+Instructions: each object is linked with harness/driver.c and the driver half of NAME.c
+into a static executable, run under qemu-arm with harness/count_insns.c as a TCG plugin
+counting instructions executed inside the object's code plus whatever code outside it the
+object branches to (libgcc's __aeabi_uldivmod and what it calls, natively). Runs with N and
+2N calls give the cost of one call as (count(2N) - count(N)) / N.
+"""
+import argparse
+import bisect
+import concurrent.futures
+import math
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+HARNESS = os.path.dirname(os.path.abspath(__file__))
+BENCH_DIR = os.path.dirname(HARNESS)
+
+CLANG = "clang-19"
+ARM_GCC = "arm-linux-gnueabihf-gcc"
+OBJDUMP = "llvm-objdump-19"
+READELF = "llvm-readelf-19"
+NM = "llvm-nm-19"
+QEMU = "qemu-arm"
+
+MCPU = "cortex-a7"
+BPF_FLAGS = ["-target", "bpf", "-mcpu=v4", "-O2", "-g", "-I/usr/include/x86_64-linux-gnu"]
+NATIVE_FLAGS = ["--target=armv7a-linux-gnueabihf", f"-mcpu={MCPU}", "-marm", "-O2"]
+DRIVER_FLAGS = ["-O2", f"-mcpu={MCPU}", "-marm", "-DBENCH_DRIVER", "-I", BENCH_DIR]
+CALIBRATION_PER_CALL = 404  # by construction, see harness/calibrate.S
+
+BRANCH_RE = re.compile(r"^\s*([0-9a-f]+):\s+(?:[0-9a-f]{2,8}\s+)*\s*(b[a-z]*)(?:\.w)?\s+0x([0-9a-f]+)")
+RELOC_RE = re.compile(r"^\s+[0-9a-f]+:\s+R_ARM_(?:CALL|JUMP24|PC24|THM_CALL|THM_JUMP24)\s+(\S+)")
+FUNC_HEADER_RE = re.compile(r"^([0-9a-f]+) <(.+)>:$")
+# A function of the section: 0x... <name> or <name+0x..>, as objdump annotates targets.
+TARGET_NAME_RE = re.compile(r"<([^>+]+)(?:\+0x[0-9a-f]+)?>")
+
+
+class ToolError(Exception):
+    pass
+
+
+def run(cmd, what=None, cwd=None):
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd)
+    if p.returncode != 0:
+        raise ToolError(f"{what or cmd[0]} failed (exit {p.returncode}):\n  $ {' '.join(cmd)}\n"
+                        + p.stderr.decode(errors="replace").strip())
+    return p.stdout.decode(errors="replace")
+
+
+# ---------------------------------------------------------------- code size
+
+def func_symbols(obj):
+    """name -> size of the FUNC symbols defined in a relocatable object."""
+    out = run([READELF, "-s", "--wide", obj])
+    syms = {}
+    for line in out.splitlines():
+        f = line.split()
+        if len(f) >= 8 and f[3] == "FUNC" and f[6] != "UND":
+            syms[f[7]] = int(f[2], 0)
+    return syms
+
+
+def call_graph(obj):
+    """name -> names its code branches to (by resolved target or by relocation)."""
+    graph = {}
+    current = None
+    for line in run([OBJDUMP, "-dr", "--no-show-raw-insn", obj]).splitlines():
+        m = FUNC_HEADER_RE.match(line)
+        if m:
+            current = m.group(2)
+            graph.setdefault(current, set())
+            continue
+        if current is None:
+            continue
+        m = RELOC_RE.match(line)
+        if m:
+            graph[current].add(m.group(1))
+            continue
+        if BRANCH_RE.match(line):
+            t = TARGET_NAME_RE.search(line)
+            if t:
+                graph[current].add(t.group(1))
+    return graph
+
+
+def code_size(obj, entry):
+    """Bytes of entry and of every function of obj it reaches, except bpf2arm's routines."""
+    syms = func_symbols(obj)
+    graph = call_graph(obj)
+    if entry not in syms:
+        raise ToolError(f"{obj}: no function {entry}")
+    seen, todo = set(), [entry]
+    while todo:
+        f = todo.pop()
+        if f in seen or f not in syms or f.startswith("__bpf2arm_"):
+            continue
+        seen.add(f)
+        todo.extend(graph.get(f, ()))
+    routines = sum(s for n, s in syms.items() if n.startswith("__bpf2arm_"))
+    return sum(syms[f] for f in seen), sorted(seen), routines
+
+
+# ---------------------------------------------------------------- counted ranges
+
+def exec_sections(obj):
+    out = run([READELF, "-S", "--wide", obj])
+    names = []
+    for line in out.splitlines():
+        m = re.match(r"\s*\[\s*\d+\]\s+(\S+)\s+PROGBITS\s+\S+\s+\S+\s+(\S+)\s+\S+\s+(\S+)", line)
+        if m and "X" in m.group(3) and int(m.group(2), 16) > 0:
+            names.append(m.group(1))
+    return names
+
+
+def object_ranges(map_file, obj, sections):
+    """Where the linker put obj's code sections, from the link map."""
+    lines = open(map_file).read().splitlines()
+    ranges = []
+    for i, line in enumerate(lines):
+        f = line.split()
+        # A long section name sits alone on its line, the addresses on the next.
+        if len(f) == 1 and i + 1 < len(lines):
+            f = f + lines[i + 1].split()
+        if len(f) == 4 and f[0] in sections and f[3] == obj and f[1].startswith("0x"):
+            lo, size = int(f[1], 16), int(f[2], 16)
+            if size:
+                ranges.append((lo, lo + size))
+    if not ranges:
+        raise ToolError(f"{map_file}: no code of {obj} in the link map")
+    return ranges
+
+
+def exe_functions(exe):
+    """Sorted (start, end, name) of the functions of an executable, for address lookup."""
+    funcs = []
+    for line in run([NM, "-S", "--defined-only", exe]).splitlines():
+        f = line.split()
+        if len(f) == 4 and f[2] in "tTwW" and int(f[1], 16) > 0:
+            lo = int(f[0], 16)
+            funcs.append((lo, lo + int(f[1], 16), f[3]))
+    funcs.sort()
+    return funcs
+
+
+def counted_ranges(exe, map_file, obj):
+    """obj's code in exe plus the functions outside it that it can branch to, transitively.
+    Returns (ranges, names of the outside functions, unresolved branch targets)."""
+    ranges = object_ranges(map_file, obj, exec_sections(obj))
+    funcs = exe_functions(exe)
+    starts = [f[0] for f in funcs]
+    extra, unresolved = [], []
+    todo = list(ranges)
+
+    def inside(a):
+        return any(lo <= a < hi for lo, hi in ranges)
+
+    while todo:
+        lo, hi = todo.pop()
+        out = run([OBJDUMP, "-d", "--no-show-raw-insn", f"--start-address={lo:#x}",
+                   f"--stop-address={hi:#x}", exe])
+        for line in out.splitlines():
+            m = BRANCH_RE.match(line)
+            if not m:
+                continue
+            target = int(m.group(3), 16)
+            if inside(target):
+                continue
+            k = bisect.bisect_right(starts, target) - 1
+            if k >= 0 and funcs[k][0] <= target < funcs[k][1]:
+                r = (funcs[k][0], funcs[k][1])
+                ranges.append(r)
+                todo.append(r)
+                extra.append(funcs[k][2])
+            else:
+                unresolved.append(f"{target:#x}")
+    # Indirect calls (blx rN) are not followed; the benchmarks make none.
+    return ranges, extra, unresolved
+
+
+# ---------------------------------------------------------------- running
+
+def count(exe, ranges, plugin, calls, log):
+    args = ",".join(f"range={lo:x}-{hi:x}" for lo, hi in ranges)
+    out = run([QEMU, "-d", "plugin", "-D", log, "-plugin", f"{plugin},{args}", exe, str(calls)],
+              f"qemu-arm {os.path.basename(exe)}")
+    text = open(log).read()
+    m = re.search(r"^insns (\d+)$", text, re.M)
+    if not m:
+        raise ToolError(f"{exe}: the counting plugin reported nothing:\n{text}")
+    return int(m.group(1)), out.strip()
+
+
+def per_call(exe, ranges, plugin, calls, tag):
+    c1, out1 = count(exe, ranges, plugin, calls, tag + ".n.log")
+    c2, _ = count(exe, ranges, plugin, 2 * calls, tag + ".2n.log")
+    diff = c2 - c1
+    note = ""
+    if diff % calls:
+        note = f"{os.path.basename(exe)}: {diff} instructions over {calls} calls is not a whole number per call"
+    return diff / calls, out1, note
+
+
+# ---------------------------------------------------------------- one benchmark
+
+def link(objs, exe):
+    run([ARM_GCC, "-static", "-o", exe, *objs, f"-Wl,-Map={exe}.map"], "link")
+    return exe + ".map"
+
+
+def build_driver(work, name, src):
+    drv = os.path.join(work, f"{name}.driver.o")
+    run([ARM_GCC, *DRIVER_FLAGS, "-c", src, "-o", drv], "driver compile")
+    return drv
+
+
+def measure(name, work, bpf2arm_obj, plugin, main_o, calls):
+    src = os.path.join(BENCH_DIR, name + ".c")
+    native_obj = os.path.join(work, f"{name}.native.o")
+    run([CLANG, *NATIVE_FLAGS, "-c", src, "-o", native_obj], "native clang")
+    with open(os.path.join(work, f"{name}.native.s"), "w") as f:
+        f.write(run([OBJDUMP, "-dr", "--no-show-raw-insn", native_obj]))
+    drv = build_driver(work, name, src)
+
+    result = {"name": name, "notes": []}
+    outputs = {}
+    for side, obj in (("native", native_obj), ("bpf2arm", bpf2arm_obj)):
+        size, funcs, routines = code_size(obj, name)
+        exe = os.path.join(work, f"{name}.{side}")
+        map_file = link([main_o, drv, obj], exe)
+        ranges, extra, unresolved = counted_ranges(exe, map_file, obj)
+        if unresolved:
+            result["notes"].append(f"{name} ({side}): branch targets outside any function, "
+                                   f"not counted: {', '.join(unresolved)}")
+        insns, out, note = per_call(exe, ranges, plugin, calls, os.path.join(work, f"{name}.{side}"))
+        if note:
+            result["notes"].append(note)
+        outputs[side] = out
+        result[side] = {"bytes": size, "funcs": funcs, "routines": routines, "insns": insns,
+                        "outside": sorted(set(extra))}
+    if outputs["native"] != outputs["bpf2arm"]:
+        result["notes"].append(f"{name}: results differ (native {outputs['native']}, "
+                               f"bpf2arm {outputs['bpf2arm']}): the figures compare different work")
+    return result
+
+
+def calibrate(work, plugin, main_o, calls):
+    obj = os.path.join(work, "calibrate.o")
+    run([CLANG, *NATIVE_FLAGS, "-c", os.path.join(HARNESS, "calibrate.S"), "-o", obj], "assemble")
+    drv = build_driver(work, "calibrate", os.path.join(HARNESS, "calibrate_driver.c"))
+    exe = os.path.join(work, "calibrate")
+    map_file = link([main_o, drv, obj], exe)
+    ranges, _, _ = counted_ranges(exe, map_file, obj)
+    insns, _, _ = per_call(exe, ranges, plugin, calls, exe)
+    if insns != CALIBRATION_PER_CALL:
+        raise ToolError(f"calibration: the plugin counted {insns} instructions per call of "
+                        f"calib_loop, which executes exactly {CALIBRATION_PER_CALL}")
+    return insns
+
+
+# ---------------------------------------------------------------- report
+
+def geomean(xs):
+    xs = [x for x in xs if x > 0]
+    return math.exp(sum(math.log(x) for x in xs) / len(xs)) if xs else float("nan")
+
+
+def report(results, compile_s, n_objs, calls, calib):
+    head = ("function", "bytes native", "bytes bpf2arm", "ratio",
+            "insns/call native", "insns/call bpf2arm", "ratio")
+    rows = []
+    for r in results:
+        n, b = r["native"], r["bpf2arm"]
+        rows.append((r["name"], str(n["bytes"]), str(b["bytes"]), f"{b['bytes'] / n['bytes']:.2f}",
+                     f"{n['insns']:.0f}", f"{b['insns']:.0f}", f"{b['insns'] / n['insns']:.2f}"))
+    size_ratios = [r["bpf2arm"]["bytes"] / r["native"]["bytes"] for r in results]
+    insn_ratios = [r["bpf2arm"]["insns"] / r["native"]["insns"] for r in results]
+    foot = ("geometric mean", "", "", f"{geomean(size_ratios):.2f}", "", "", f"{geomean(insn_ratios):.2f}")
+    widths = [max(len(row[i]) for row in [head, foot, *rows]) for i in range(len(head))]
+
+    def fmt(row):
+        return " | ".join(c.ljust(widths[0]) if i == 0 else c.rjust(widths[i]) for i, c in enumerate(row))
+
+    print(f"bpf2arm (--mcpu={MCPU}) vs clang-19 -O2 native ARM, cortex-a7, ARM mode")
+    print(fmt(head))
+    print("-+-".join("-" * w for w in widths))
+    for row in rows:
+        print(fmt(row))
+    print("-+-".join("-" * w for w in widths))
+    print(fmt(foot))
+    print()
+    print("ratio = bpf2arm / native (lower is better for bpf2arm).")
+    print(f"Instructions counted by a qemu-arm TCG plugin, per call, from runs of {calls} and "
+          f"{2 * calls} calls; calibration loop counted {calib:.0f}/{CALIBRATION_PER_CALL}.")
+    for r in results:
+        parts = []
+        for side in ("native", "bpf2arm"):
+            s = r[side]
+            if s["outside"]:
+                parts.append(f"{side} also counts {', '.join(s['outside'])}")
+            if s["routines"]:
+                parts.append(f"{side} object has {s['routines']} bytes of __bpf2arm_* routines "
+                             "(counted in instructions, not in bytes)")
+        if parts:
+            print(f"  {r['name']}: " + "; ".join(parts))
+    print(f"bpf2arm compile time: {compile_s * 1000:.0f} ms for {n_objs} objects "
+          f"({compile_s * 1000 / n_objs:.1f} ms each, wall clock, sequential)")
+    notes = [n for r in results for n in r["notes"]]
+    for n in notes:
+        print("NOTE: " + n)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--bpf2arm", required=True)
+    ap.add_argument("--workdir", required=True, help="scratch directory, emptied first")
+    ap.add_argument("--calls", type=int, default=200, help="N (runs are N and 2N calls)")
+    ap.add_argument("-j", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("names", nargs="*")
+    args = ap.parse_args()
+
+    bpf2arm = os.path.abspath(args.bpf2arm)
+    work = os.path.abspath(args.workdir)
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    names = args.names or sorted(f[:-2] for f in os.listdir(BENCH_DIR) if f.endswith(".c"))
+
+    try:
+        plugin = os.path.join(work, "libcount.so")
+        run(["gcc", "-O2", "-Wall", "-Wextra", "-shared", "-fPIC", "-o", plugin,
+             os.path.join(HARNESS, "count_insns.c")], "plugin build")
+        main_o = os.path.join(work, "driver.o")
+        run([ARM_GCC, *DRIVER_FLAGS, "-c", os.path.join(HARNESS, "driver.c"), "-o", main_o], "driver")
+
+        bpf_objs = {}
+        for n in names:
+            bpf_objs[n] = os.path.join(work, f"{n}.bpf.o")
+            run([CLANG, *BPF_FLAGS, "-c", os.path.join(BENCH_DIR, n + ".c"), "-o", bpf_objs[n]],
+                f"clang -target bpf {n}.c")
+        # Timed alone and one after another, so the figure is bpf2arm's own cost.
+        arm_objs = {n: os.path.join(work, f"{n}.bpf2arm.o") for n in names}
+        t0 = time.perf_counter()
+        for n in names:
+            run([bpf2arm, bpf_objs[n], "-o", arm_objs[n], f"--mcpu={MCPU}"], f"bpf2arm {n}")
+        compile_s = time.perf_counter() - t0
+        for n in names:  # listings for whoever wants to see where the instructions go
+            run([bpf2arm, bpf_objs[n], "-S", "-o", os.path.join(work, f"{n}.bpf2arm.s"),
+                 f"--mcpu={MCPU}"], f"bpf2arm -S {n}")
+
+        calib = calibrate(work, plugin, main_o, args.calls)
+        with concurrent.futures.ThreadPoolExecutor(max_workers=args.j) as pool:
+            futures = [pool.submit(measure, n, work, arm_objs[n], plugin, main_o, args.calls)
+                       for n in names]
+            results = [f.result() for f in futures]
+    except ToolError as e:
+        print(f"benchmark: {e}", file=sys.stderr)
+        return 1
+    report(results, compile_s, len(names), args.calls, calib)
+    print(f"Objects, listings (NAME.bpf2arm.s, NAME.native.s) and executables: {work}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
