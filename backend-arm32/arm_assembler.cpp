@@ -449,47 +449,22 @@ void ArmAssembler::dmbIsh() {
   emit(inst);
 }
 
-namespace {
-MCInst unary(unsigned opcode, unsigned d, unsigned m, bool rotate) {
+void ArmAssembler::unary(unsigned opcode, Reg d, Reg m, bool hasRotation) {
   MCInst inst;
   inst.setOpcode(opcode);
-  inst.addOperand(MCOperand::createReg(d));
-  inst.addOperand(MCOperand::createReg(m));
-  if (rotate) inst.addOperand(MCOperand::createImm(0));
-  return inst;
+  inst.addOperand(reg(d));
+  inst.addOperand(reg(m));
+  if (hasRotation) inst.addOperand(MCOperand::createImm(0));  // SXTB/UXTH: ROR #0
+  addPredicate(inst, Cond::AL);
+  emit(inst);
 }
-}  // namespace
 
-void ArmAssembler::rev(Reg d, Reg m) {
-  MCInst inst = unary(t_.op().REV, t_.gpr(d), t_.gpr(m), false);
-  addPredicate(inst, Cond::AL);
-  emit(inst);
-}
-void ArmAssembler::rev16(Reg d, Reg m) {
-  MCInst inst = unary(t_.op().REV16, t_.gpr(d), t_.gpr(m), false);
-  addPredicate(inst, Cond::AL);
-  emit(inst);
-}
-void ArmAssembler::sxtb(Reg d, Reg m) {
-  MCInst inst = unary(t_.op().SXTB, t_.gpr(d), t_.gpr(m), true);
-  addPredicate(inst, Cond::AL);
-  emit(inst);
-}
-void ArmAssembler::sxth(Reg d, Reg m) {
-  MCInst inst = unary(t_.op().SXTH, t_.gpr(d), t_.gpr(m), true);
-  addPredicate(inst, Cond::AL);
-  emit(inst);
-}
-void ArmAssembler::uxtb(Reg d, Reg m) {
-  MCInst inst = unary(t_.op().UXTB, t_.gpr(d), t_.gpr(m), true);
-  addPredicate(inst, Cond::AL);
-  emit(inst);
-}
-void ArmAssembler::uxth(Reg d, Reg m) {
-  MCInst inst = unary(t_.op().UXTH, t_.gpr(d), t_.gpr(m), true);
-  addPredicate(inst, Cond::AL);
-  emit(inst);
-}
+void ArmAssembler::rev(Reg d, Reg m) { unary(t_.op().REV, d, m, false); }
+void ArmAssembler::rev16(Reg d, Reg m) { unary(t_.op().REV16, d, m, false); }
+void ArmAssembler::sxtb(Reg d, Reg m) { unary(t_.op().SXTB, d, m, true); }
+void ArmAssembler::sxth(Reg d, Reg m) { unary(t_.op().SXTH, d, m, true); }
+void ArmAssembler::uxtb(Reg d, Reg m) { unary(t_.op().UXTB, d, m, true); }
+void ArmAssembler::uxth(Reg d, Reg m) { unary(t_.op().UXTH, d, m, true); }
 
 void ArmAssembler::push(uint16_t regMask) {
   assert(regMask);

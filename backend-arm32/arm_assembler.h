@@ -116,6 +116,7 @@ class ArmAssembler {
   void addPredicate(llvm::MCInst &inst, Cond c) const;
   void addFlags(llvm::MCInst &inst, Flags f) const;
   unsigned dataOpcode(DataOp op, char form) const;
+  void unary(unsigned opcode, Reg d, Reg m, bool hasRotation);
 
   const ArmTarget &t_;
   llvm::MCContext &ctx_;
