@@ -198,7 +198,7 @@ class FunctionBuilder {
     auto data = data_.dataBySection.find(sym.section);
     if (data == data_.dataBySection.end())
       return fail(ins, "unsupported relocation: ld_imm64 of '" + sym.name + "' in section " +
-                           obj_.sectionNames[sym.section] + ", which is not global data or a map");
+                           obj_.sectionName(sym.section) + ", which is not global data or a map");
     bool named = sym.type == STT_OBJECT && !sym.name.empty();
     ins.address = {AddressRef::Data, data->second, named ? sym.name : "", addend};
     return std::nullopt;
@@ -231,7 +231,7 @@ class FunctionBuilder {
     auto it = targetSlot < 0 ? functionAt_.end() : functionAt_.find({section, unsigned(targetSlot)});
     if (it == functionAt_.end())
       return fail(ins, "call target insn " + std::to_string(targetSlot) + " of section " +
-                           obj_.sectionNames[section] + " is not the start of a function");
+                           obj_.sectionName(section) + " is not the start of a function");
     ins.call = {CallTarget::Local, it->second, 0, "", {}};
     return std::nullopt;
   }

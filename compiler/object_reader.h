@@ -66,6 +66,12 @@ struct BpfObject {
   std::unique_ptr<struct btf, BtfDeleter> btf;  // null when the object has no .BTF
   LineTable lines;
 
+  // The name of section `index`, or "#index" for indexes that name no section (a symbol
+  // of a corrupt object may hold any st_shndx).
+  std::string sectionName(unsigned index) const {
+    return index < sectionNames.size() ? sectionNames[index] : "#" + std::to_string(index);
+  }
+
   // The line of the instruction at `offset` in `section`, or of the nearest one before it.
   std::string lineAt(const std::string &section, uint64_t offset) const;
 };
