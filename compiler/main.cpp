@@ -1,6 +1,8 @@
 // bpf2arm: the driver. The whole pipeline reads here, one stage after another:
 //
 //   read object  ->  build program model  ->  analyze frame  ->  lower + emit (MC layer)
+//   (object_reader)  (build_program,         (analyze_frame)    (backend-arm32/emit_object)
+//                     collect_data)
 //
 // `--dump=STAGE` prints the program after a stage. Errors about the input come back as
 // values; the driver prints one message and exits 1, leaving no output file.
@@ -102,8 +104,10 @@ int main(int argc, char **argv) {
   app.add_option("--mcpu", cpu, "target CPU")->check(CLI::IsMember(cpuNames));
   app.add_option("--header", header, "also write a C header for the firmware: programs, maps with typed accessors, globals");
   app.add_flag("-S", assembly, "write assembly text instead of an object");
-  app.add_option("--dump", dump, "print the program after a stage to stdout: model (after building), frame (after frame analysis)")
-      ->check(CLI::IsMember({"model", "frame"}));
+  app.add_option("--dump", dump,
+                 "print the program after a stage to stdout: object (as read), model (after building), "
+                 "frame (after frame analysis)")
+      ->check(CLI::IsMember({"object", "model", "frame"}));
   unsigned numCpus = 1;
   app.add_option("--cpus", numCpus, "CPUs that per-CPU maps keep a value copy for (default 1)")->check(CLI::Range(1u, 64u));
   std::vector<std::string> customHelpers;
@@ -127,6 +131,7 @@ int main(int argc, char **argv) {
 
   auto object = readBpfObject(input);
   if (!object) return reportError(input, object.diag());
+  if (dump == "object") std::cout << dumpObject(*object);
   auto program = buildProgram(*object, helpers);
   if (!program) return reportError(input, program.diag());
   if (dump == "model") std::cout << dumpProgram(*program);

@@ -229,4 +229,23 @@ Expected<BpfObject> readBpfObject(const std::string &path) {
   return obj;
 }
 
+std::string dumpObject(const BpfObject &obj) {
+  std::string out = "object " + obj.path + (obj.btf ? " (BTF)" : " (no BTF)") + "\n";
+  for (const CodeSection &c : obj.code) {
+    out += "  code " + c.name + ": " + std::to_string(c.bytes.size() / 8) + " insns, " +
+           std::to_string(c.relocations.size()) + " relocations\n";
+    for (const CodeRelocation &r : c.relocations)
+      out += "    insn " + std::to_string(r.offset / 8) + ": type " + std::to_string(r.type) + " -> " +
+             obj.symbols[r.symbol].name + "\n";
+  }
+  for (const DataSectionIn &d : obj.data)
+    out += "  data " + d.name + ": " + std::to_string(d.size) + " bytes" + (d.writable ? "" : ", read-only") +
+           (d.zeroFill ? ", zero-filled" : "") + "\n";
+  for (const ElfSymbol &s : obj.symbols)
+    if (s.type == STT_FUNC || s.type == STT_OBJECT)
+      out += std::string("  symbol ") + (s.type == STT_FUNC ? "function " : "object ") + s.name + " in " +
+             obj.sectionName(s.section) + "+" + std::to_string(s.value) + "\n";
+  return out;
+}
+
 }  // namespace bpf2arm

@@ -78,4 +78,7 @@ struct BpfObject {
 
 Expected<BpfObject> readBpfObject(const std::string &path);
 
+// Text form of the object as read, for `--dump=object`.
+std::string dumpObject(const BpfObject &object);
+
 }  // namespace bpf2arm

@@ -121,60 +121,68 @@ def code_size(obj, entry):
 
 # ---------------------------------------------------------------- counted ranges
 
-def exec_sections(obj):
-    out = run([READELF, "-S", "--wide", obj])
-    names = []
-    for line in out.splitlines():
-        m = re.match(r"\s*\[\s*\d+\]\s+(\S+)\s+PROGBITS\s+\S+\s+\S+\s+(\S+)\s+\S+\s+(\S+)", line)
-        if m and "X" in m.group(3) and int(m.group(2), 16) > 0:
-            names.append(m.group(1))
-    return names
+CODE_OUTPUT_SECTIONS = (".init", ".plt", ".iplt", ".text", ".fini")
 
 
-def object_ranges(map_file, obj, sections):
-    """Where the linker put obj's code sections, from the link map."""
+def code_pieces(map_file):
+    """The input sections the linker placed into code output sections, from the link map:
+    sorted (lo, hi, file, first symbol). Each is one object's code (for libgcc, one routine)."""
     lines = open(map_file).read().splitlines()
-    ranges = []
-    for i, line in enumerate(lines):
+    pieces = []
+    out_sec = None
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        i += 1
+        if line and not line[0].isspace():
+            out_sec = line.split()[0]
+            continue
+        if out_sec not in CODE_OUTPUT_SECTIONS or not line.startswith(" ."):
+            continue
         f = line.split()
-        # A long section name sits alone on its line, the addresses on the next.
-        if len(f) == 1 and i + 1 < len(lines):
-            f = f + lines[i + 1].split()
-        if len(f) == 4 and f[0] in sections and f[3] == obj and f[1].startswith("0x"):
-            lo, size = int(f[1], 16), int(f[2], 16)
-            if size:
-                ranges.append((lo, lo + size))
-    if not ranges:
-        raise ToolError(f"{map_file}: no code of {obj} in the link map")
-    return ranges
+        # A long input section name sits alone on its line, the rest on the next.
+        if len(f) == 1 and i < len(lines):
+            f += lines[i].split()
+            i += 1
+        if len(f) != 4 or not f[1].startswith("0x"):
+            continue
+        lo, size = int(f[1], 16), int(f[2], 16)
+        if size == 0:
+            continue
+        # The symbols the map lists under a section: "   0xADDR   name".
+        name = None
+        while i < len(lines):
+            g = lines[i].split()
+            if len(g) == 2 and g[0].startswith("0x") and lines[i].startswith("    "):
+                name = name or g[1]
+                i += 1
+            else:
+                break
+        pieces.append((lo, lo + size, f[3], name or os.path.basename(f[3])))
+    pieces.sort()
+    return pieces
 
 
-def exe_functions(exe):
-    """Sorted (start, end, name) of the functions of an executable, for address lookup."""
-    funcs = []
-    for line in run([NM, "-S", "--defined-only", exe]).splitlines():
-        f = line.split()
-        if len(f) == 4 and f[2] in "tTwW" and int(f[1], 16) > 0:
-            lo = int(f[0], 16)
-            funcs.append((lo, lo + int(f[1], 16), f[3]))
-    funcs.sort()
-    return funcs
+def is_compiler_runtime(path):
+    return os.path.basename(path).startswith("libgcc.a(")
 
 
 def counted_ranges(exe, map_file, obj):
-    """obj's code in exe plus the functions outside it that it can branch to, transitively.
-    Returns (ranges, names of the outside functions, unresolved branch targets)."""
-    ranges = object_ranges(map_file, obj, exec_sections(obj))
-    funcs = exe_functions(exe)
-    starts = [f[0] for f in funcs]
-    extra, unresolved = [], []
-    todo = list(ranges)
+    """obj's code in exe plus the compiler runtime routines (libgcc) it can branch to,
+    transitively. Returns (ranges, runtime routines counted, other targets not counted)."""
+    pieces = code_pieces(map_file)
+    starts = [p[0] for p in pieces]
+    ranges = [(lo, hi) for lo, hi, f, _ in pieces if f == obj]
+    if not ranges:
+        raise ToolError(f"{map_file}: no code of {obj} in the link map")
+    extra, ignored = [], set()
+    todo = [(lo, hi, True) for lo, hi in ranges]
 
     def inside(a):
         return any(lo <= a < hi for lo, hi in ranges)
 
     while todo:
-        lo, hi = todo.pop()
+        lo, hi, own = todo.pop()
         out = run([OBJDUMP, "-d", "--no-show-raw-insn", f"--start-address={lo:#x}",
                    f"--stop-address={hi:#x}", exe])
         for line in out.splitlines():
@@ -185,15 +193,18 @@ def counted_ranges(exe, map_file, obj):
             if inside(target):
                 continue
             k = bisect.bisect_right(starts, target) - 1
-            if k >= 0 and funcs[k][0] <= target < funcs[k][1]:
-                r = (funcs[k][0], funcs[k][1])
+            if k >= 0 and pieces[k][0] <= target < pieces[k][1] and is_compiler_runtime(pieces[k][2]):
+                r = pieces[k][:2]
                 ranges.append(r)
-                todo.append(r)
-                extra.append(funcs[k][2])
-            else:
-                unresolved.append(f"{target:#x}")
+                todo.append((*r, False))
+                extra.append(pieces[k][3])
+            elif own:
+                # Only the benchmark's own calls matter here: libgcc's branches out are its
+                # error paths (raise on division by zero), never taken by these inputs.
+                t = TARGET_NAME_RE.search(line)
+                ignored.add(t.group(1) if t else f"{target:#x}")
     # Indirect calls (blx rN) are not followed; the benchmarks make none.
-    return ranges, extra, unresolved
+    return ranges, extra, sorted(ignored)
 
 
 # ---------------------------------------------------------------- running
@@ -246,10 +257,10 @@ def measure(name, work, bpf2arm_obj, plugin, main_o, calls):
         size, funcs, routines = code_size(obj, name)
         exe = os.path.join(work, f"{name}.{side}")
         map_file = link([main_o, drv, obj], exe)
-        ranges, extra, unresolved = counted_ranges(exe, map_file, obj)
-        if unresolved:
-            result["notes"].append(f"{name} ({side}): branch targets outside any function, "
-                                   f"not counted: {', '.join(unresolved)}")
+        ranges, extra, ignored = counted_ranges(exe, map_file, obj)
+        if ignored:
+            result["notes"].append(f"{name} ({side}): branches out of the counted code to "
+                                   f"{', '.join(ignored)}; instructions there are not counted")
         insns, out, note = per_call(exe, ranges, plugin, calls, os.path.join(work, f"{name}.{side}"))
         if note:
             result["notes"].append(note)
