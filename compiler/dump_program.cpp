@@ -23,6 +23,11 @@ std::string prototypeText(const abi::Prototype &proto) {
 
 std::string dumpProgram(const Program &program) {
   std::ostringstream out;
+  for (const DataSection &sec : program.data)
+    out << "data " << sec.name << " " << sec.size << " bytes" << (sec.writable ? "" : " read-only") << "\n";
+  for (const MapDef &m : program.maps)
+    out << "map " << m.name << " type " << m.type << " key " << m.keySize << " value " << m.valueSize
+        << " max_entries " << m.maxEntries << "\n";
   for (const Function &fn : program.functions) {
     out << "function " << fn.name << (fn.isGlobal ? " global" : " static") << " section " << fn.section
         << "+" << fn.sectionOffset << "\n  prototype " << prototypeText(fn.prototype)
@@ -37,6 +42,15 @@ std::string dumpProgram(const Program &program) {
           case CallTarget::Helper: out << "  -> helper " << ins.call.helperId; break;
           case CallTarget::Extern: out << "  -> extern " << ins.call.symbol; break;
           case CallTarget::None: break;
+        }
+        switch (ins.address.kind) {
+          case AddressRef::Map: out << "  -> map " << program.maps[ins.address.index].name; break;
+          case AddressRef::Data:
+            out << "  -> " << program.data[ins.address.index].name
+                << (ins.address.symbol.empty() ? "" : ":" + ins.address.symbol) << "+" << ins.address.addend;
+            break;
+          case AddressRef::Extern: out << "  -> extern " << ins.address.symbol << "+" << ins.address.addend; break;
+          case AddressRef::None: break;
         }
         if (!ins.line.empty()) out << "  ; " << ins.line;
         out << "\n";
