@@ -56,8 +56,9 @@ def valid_object(path):
 
 
 class Case:
-    def __init__(self, name, build, status=1, function=None, insn=None, args=None, custom=None):
+    def __init__(self, name, build, status=1, function=None, insn=None, args=None, custom=None, message=None):
         self.name = name
+        self.message = message      # text the error message must contain
         self.custom = custom        # (bpf2arm, case_dir) -> problems: a case with its own checks
         self.build = build          # (input_dir) -> input path
         self.status = status        # expected exit status
@@ -160,6 +161,29 @@ def build_cases():
     def missing(d):
         return at('does_not_exist.o')(d)
 
+    def c_object(name, source):
+        """A clang-19 BPF object from C, for faults that only real programs can carry."""
+        def build(d):
+            src, obj = at(name + '.c')(d), at(name + '.o')(d)
+            with open(src, 'w') as f:
+                f.write('#include <linux/types.h>\n#include <linux/bpf.h>\n#include <bpf/bpf_helpers.h>\n' + source)
+            subprocess.run([CLANG, '-target', 'bpf', '-mcpu=v4', '-O2', '-g', '-I/usr/include/x86_64-linux-gnu',
+                            '-c', src, '-o', obj], check=True, capture_output=True)
+            return obj
+        return build
+
+    unknown_helper = c_object('unknown_helper', 'static long (* const h)(int) = (void *) 99999;\n'
+                              'int f(int x) { return h(x); }\n')
+    struct_by_value = c_object('struct_by_value', 'struct s { int a, b; };\nextern int g(struct s v) __ksym;\n'
+                               'int f(int x) { struct s v = {x, x}; return g(v); }\n')
+    variadic = c_object('variadic', 'extern int v(int a, ...) __ksym;\nint f(int x) { return v(x, 1, 2); }\n')
+    map_type = c_object('map_type', 'struct { __uint(type, BPF_MAP_TYPE_SOCKMAP); __uint(max_entries, 4);\n'
+                        '  __type(key, __u32); __type(value, __u32); } socks SEC(".maps");\n'
+                        'int f(int x) { return bpf_map_lookup_elem(&socks, &x) != 0; }\n')
+    map_flag = c_object('map_flag', 'struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 4);\n'
+                        '  __uint(map_flags, BPF_F_MMAPABLE); __type(key, __u32); __type(value, __u32); } mm SEC(".maps");\n'
+                        'int f(int x) { return bpf_map_lookup_elem(&mm, &x) != 0; }\n')
+
     return [
         Case('control: a valid object compiles', lambda d: (valid_object(at('valid.o')(d)), at('valid.o')(d))[1],
              status=0),
@@ -179,6 +203,13 @@ def build_cases():
         Case('lddw truncated at the end of the function', lddw_truncated, function='half_lddw', insn={2}),
         Case('register number out of range (r11)', bad_register, function='reg11', insn={1}),
         Case('nonexistent input file', missing),
+        Case('call to an unknown helper id', unknown_helper, function='f', insn={0},
+             message="unknown helper id 99999: declare it with --helper"),
+        Case('extern call with a struct passed by value', struct_by_value, function='f',
+             message='struct passed by value'),
+        Case('call to a variadic extern function', variadic, function='f', message='variadic'),
+        Case('unsupported map type (SOCKMAP)', map_type, message="map 'socks': map type 15 is not supported"),
+        Case('unsupported map flag (BPF_F_MMAPABLE)', map_flag, message="map 'mm': map_flags 0x400 not supported"),
         Case('every opcode byte is compiled or refused, never a crash', None, custom=opcode_sweep),
         Case('bad usage: unknown flag', lambda d: (valid_object(at('usage.o')(d)), at('usage.o')(d))[1],
              status=2, args=['--no-such-flag', '{IN}', '-o', '{OUT}']),
@@ -281,6 +312,8 @@ def check(case, bpf2arm, root, verbose):
             elif int(m.group(1)) not in case.insn:
                 problems.append('message says insn %s, expected %s' % (
                     m.group(1), ' or '.join(str(i) for i in sorted(case.insn))))
+        if case.message and case.message not in msg:
+            problems.append('message does not say "%s"' % case.message)
     return problems, r.stderr.strip()
 
 
