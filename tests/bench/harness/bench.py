@@ -16,9 +16,11 @@ and reported on a separate line.
 
 Instructions: each object is linked with harness/driver.c and the driver half of NAME.c
 into a static executable, run under qemu-arm with harness/count_insns.c as a TCG plugin
-counting instructions executed inside the object's code plus whatever code outside it the
-object branches to (libgcc's __aeabi_uldivmod and what it calls, natively). Runs with N and
-2N calls give the cost of one call as (count(2N) - count(N)) / N.
+counting instructions executed inside the object's code plus the libgcc routines it
+branches to, transitively (a 64-bit division by a variable calls __aeabi_uldivmod natively;
+bpf2arm's own routines are inside its object). Runs with N and 2N calls give the cost of
+one call as (count(2N) - count(N)) / N. Before any benchmark, harness/calibrate.S, whose
+count is known by construction, must come out exact.
 """
 import argparse
 import bisect

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Prints how bpf2arm's code compares with the same C compiled natively for ARM by clang -O2:
+# bytes per function and executed instructions per call (qemu-arm with a counting plugin)
+# for the functions in tests/bench, plus bpf2arm's compile time. Figures only, no verdict.
+# Scratch files, listings included, stay in build/bench (emptied on each run).
+#
+#     scripts/benchmark.sh [--calls N] [NAME...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+scripts/build.sh build
+exec python3 tests/bench/harness/bench.py --bpf2arm build/compiler/bpf2arm --workdir build/bench "$@"
