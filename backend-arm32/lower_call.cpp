@@ -22,6 +22,7 @@ void widen(ArmAssembler &as, abi::Widen how, Reg d, Reg s) {
 // in the slot runs with ctx and its result is ours. The runtime finds the slot (and
 // enforces the nesting limit); we call it and leave through our own epilogue.
 void FunctionLowering::lowerTailCall() {
+  spillArguments(3);
   llvm::MCSymbol *failed = as_.newLabel();
   as_.load(4, false, R0, SP, kArgHomesOffset + 8);       // R2: the PROG_ARRAY
   as_.load(4, false, R1, SP, kArgHomesOffset + 16);      // R3: the index
@@ -42,6 +43,7 @@ Status FunctionLowering::lowerCall(const Instruction &ins) {
   const CallTarget &call = ins.call;
   switch (call.kind) {
     case CallTarget::Local:
+      spillArguments(program_.functions[call.function].prototype.params.size());
       as_.bl(symbols_.bodies[call.function]);
       return std::nullopt;
     case CallTarget::Helper:
@@ -56,6 +58,7 @@ Status FunctionLowering::lowerCall(const Instruction &ins) {
 
   auto layout = abi::placeArguments(call.prototype);
   if (!layout) return fail(ins, "call to '" + call.symbol + "': " + layout.diag().message);
+  spillArguments(call.prototype.params.size());
   // Stack arguments first, through r12, so that r0-r3 can then be filled freely.
   for (size_t i = 0; i < layout->args.size(); ++i) {
     const abi::ArgLocation &loc = layout->args[i];

@@ -19,14 +19,23 @@ const char *routineName(Routine r) {
   return "";
 }
 
-FrameLayout layoutFrame(const std::array<bool, 11> &usesReg, unsigned bpfStackBytes) {
+FrameLayout layoutFrame(const std::array<unsigned, 11> &uses, unsigned bpfStackBytes) {
   FrameLayout frame;
+  frame.homes[0] = {RegisterHome::InRegisters, R0, R1, 0};
+  frame.homes[10] = {RegisterHome::FramePointer, R0, R0, 0};
+  for (unsigned r = 1; r <= 5; ++r) frame.homes[r] = {RegisterHome::InFrame, R0, R0, kArgHomesOffset + 8 * int(r - 1)};
+  for (unsigned r = 6; r <= 9; ++r) frame.homes[r] = {RegisterHome::InFrame, R0, R0, kSavedHomesOffset + 8 * int(r - 6)};
+
+  std::vector<unsigned> busiest;
+  for (unsigned r = 1; r <= 9; ++r)
+    if (uses[r]) busiest.push_back(r);
+  std::stable_sort(busiest.begin(), busiest.end(), [&](unsigned a, unsigned b) { return uses[a] > uses[b]; });
+  static const Reg pairs[4][2] = {{R4, R5}, {R6, R7}, {R8, R9}, {R10, R11}};
   frame.savedRegs = 1u << LR;
-  for (unsigned bpfReg = 6; bpfReg <= 9; ++bpfReg)
-    if (usesReg[bpfReg]) {
-      RegisterHome home = homeOf(bpfReg);
-      frame.savedRegs |= (1u << home.lo) | (1u << home.hi);
-    }
+  for (size_t i = 0; i < busiest.size() && i < 4; ++i) {
+    frame.homes[busiest[i]] = {RegisterHome::InRegisters, pairs[i][0], pairs[i][1], 0};
+    frame.savedRegs |= (1u << pairs[i][0]) | (1u << pairs[i][1]);
+  }
   frame.bpfStackBytes = int(bpfStackBytes);
   int needed = kBpfStackOffset + frame.bpfStackBytes;
   frame.bodyBytes = ((needed + frame.savedBytes() + 7) & ~7) - frame.savedBytes();
@@ -36,7 +45,7 @@ FrameLayout layoutFrame(const std::array<bool, 11> &usesReg, unsigned bpfStackBy
 FunctionLowering::FunctionLowering(const Program &program, const Function &fn, ArmAssembler &as,
                                    llvm::MCContext &ctx, ObjectSymbols &symbols)
     : program_(program), fn_(fn), as_(as), ctx_(ctx), symbols_(symbols) {
-  frame_ = layoutFrame(fn.usesReg, fn.stackSize);
+  frame_ = layoutFrame(fn.regUses, fn.stackSize);
   for (size_t i = 0; i < fn.blocks.size(); ++i) blockLabels_.push_back(ctx.createTempSymbol());
 }
 
@@ -54,7 +63,7 @@ llvm::MCSymbol *FunctionLowering::routine(Routine r) {
 // ---- operand access -------------------------------------------------------------
 
 Reg FunctionLowering::readLo(unsigned bpfReg, Reg temp) {
-  RegisterHome home = homeOf(bpfReg);
+  const RegisterHome &home = frame_.home(bpfReg);
   switch (home.kind) {
     case RegisterHome::InRegisters: return home.lo;
     case RegisterHome::InFrame: as_.load(4, false, temp, SP, home.frameOffset); return temp;
@@ -64,7 +73,7 @@ Reg FunctionLowering::readLo(unsigned bpfReg, Reg temp) {
 }
 
 Reg FunctionLowering::readHi(unsigned bpfReg, Reg temp) {
-  RegisterHome home = homeOf(bpfReg);
+  const RegisterHome &home = frame_.home(bpfReg);
   switch (home.kind) {
     case RegisterHome::InRegisters: return home.hi;
     case RegisterHome::InFrame: as_.load(4, false, temp, SP, home.frameOffset + 4); return temp;
@@ -74,19 +83,19 @@ Reg FunctionLowering::readHi(unsigned bpfReg, Reg temp) {
 }
 
 Reg FunctionLowering::destLo(unsigned bpfReg, Reg temp) const {
-  RegisterHome home = homeOf(bpfReg);
+  const RegisterHome &home = frame_.home(bpfReg);
   assert(home.kind != RegisterHome::FramePointer && "R10 writes are rejected by the frame analysis");
   return home.kind == RegisterHome::InRegisters ? home.lo : temp;
 }
 
 Reg FunctionLowering::destHi(unsigned bpfReg, Reg temp) const {
-  RegisterHome home = homeOf(bpfReg);
+  const RegisterHome &home = frame_.home(bpfReg);
   assert(home.kind != RegisterHome::FramePointer);
   return home.kind == RegisterHome::InRegisters ? home.hi : temp;
 }
 
 void FunctionLowering::writeLo(unsigned bpfReg, Reg value) {
-  RegisterHome home = homeOf(bpfReg);
+  const RegisterHome &home = frame_.home(bpfReg);
   if (home.kind == RegisterHome::InRegisters) {
     if (value != home.lo) as_.mov(home.lo, value);
   } else {
@@ -95,7 +104,7 @@ void FunctionLowering::writeLo(unsigned bpfReg, Reg value) {
 }
 
 void FunctionLowering::writeHi(unsigned bpfReg, Reg value) {
-  RegisterHome home = homeOf(bpfReg);
+  const RegisterHome &home = frame_.home(bpfReg);
   if (home.kind == RegisterHome::InRegisters) {
     if (value != home.hi) as_.mov(home.hi, value);
   } else {
@@ -140,11 +149,28 @@ void FunctionLowering::emitPrologue() {
   // A local call leaves our arguments in the caller's R1..R5 homes; take them into ours.
   size_t numArgs = fn_.prototype.params.size();
   for (size_t i = 0; i < numArgs; ++i) {
-    int from = frame_.callerArgHomes() + 8 * int(i), to = kArgHomesOffset + 8 * int(i);
-    as_.load(4, false, kTemp0, SP, from);
-    as_.load(4, false, kTemp1, SP, from + 4);
-    as_.store(4, kTemp0, SP, to);
-    as_.store(4, kTemp1, SP, to + 4);
+    unsigned bpfReg = unsigned(i + 1);
+    int from = frame_.callerArgHomes() + 8 * int(i);
+    const RegisterHome &home = frame_.home(bpfReg);
+    if (home.kind == RegisterHome::InRegisters) {
+      as_.load(4, false, home.lo, SP, from);
+      as_.load(4, false, home.hi, SP, from + 4);
+    } else {
+      as_.load(4, false, kTemp0, SP, from);
+      as_.load(4, false, kTemp1, SP, from + 4);
+      as_.store(4, kTemp0, SP, home.frameOffset);
+      as_.store(4, kTemp1, SP, home.frameOffset + 4);
+    }
+  }
+}
+
+void FunctionLowering::spillArguments(size_t count) {
+  for (unsigned bpfReg = 1; bpfReg <= count; ++bpfReg) {
+    const RegisterHome &home = frame_.home(bpfReg);
+    if (home.kind != RegisterHome::InRegisters) continue;
+    int at = kArgHomesOffset + 8 * int(bpfReg - 1);
+    as_.store(4, home.lo, SP, at);
+    as_.store(4, home.hi, SP, at + 4);
   }
 }
 

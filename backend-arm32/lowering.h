@@ -88,6 +88,9 @@ class FunctionLowering {
   Address address(unsigned bpfReg, int32_t offset, unsigned bytes, bool signExtend, Reg temp);
 
   void emitPrologue();
+  // Stores R1..R`count` that live in registers into the argument homes, where callees
+  // and call lowering read arguments.
+  void spillArguments(size_t count);
   llvm::MCSymbol *routine(Routine r);
 
   const Program &program_;

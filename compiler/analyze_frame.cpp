@@ -1,5 +1,8 @@
 #include "analyze_frame.h"
 
+#include <algorithm>
+#include <vector>
+
 namespace bpf2arm {
 
 using namespace bpf;
@@ -28,6 +31,33 @@ bool writes(const Insn &insn, unsigned reg) {
   return false;
 }
 
+// The registers an instruction reads or writes; a call reads R1-R5.
+void countOperands(const Insn &insn, unsigned weight, std::array<unsigned, NUM_REGS> &uses) {
+  if (insn.isCall()) {
+    for (unsigned r = 1; r <= 5; ++r) uses[r] += weight;  // arguments, read by the callee
+    return;
+  }
+  if (insn.isExit() || insn.isUnconditionalJump()) return;
+  uses[insn.dst] += weight;
+  bool srcIsReg = insn.cls() == LDX || insn.cls() == STX || (insn.isJump() && source(insn.opcode) == X) ||
+                  (insn.isAlu() && source(insn.opcode) == X && aluOp(insn.opcode) != END);  // END|X: big endian
+  if (srcIsReg) uses[insn.src] += weight;
+}
+
+// Weight of each slot: 1, times 8 for every loop (backward jump) around it.
+std::vector<unsigned> loopWeights(const Function &fn) {
+  std::vector<unsigned> weight(fn.numSlots() + 1, 1);
+  for (const BasicBlock &block : fn.blocks)
+    for (const Instruction &ins : block.insns) {
+      if (!ins.insn.isConditionalJump() && !ins.insn.isUnconditionalJump()) continue;
+      int64_t target = int64_t(ins.slot) + ins.insn.jumpOffset() + 1;
+      if (target > int64_t(ins.slot)) continue;
+      for (int64_t s = target; s <= int64_t(ins.slot); ++s)
+        weight[size_t(s)] = std::min(weight[size_t(s)] * 8u, 1u << 20);
+    }
+  return weight;
+}
+
 // Whether R10 is used as a value rather than as a memory base with a constant offset,
 // in which case the whole stack may be reached through another register.
 bool r10Escapes(const Insn &insn) {
@@ -45,7 +75,8 @@ Status analyzeFrame(Program &program) {
   for (Function &fn : program.functions) {
     int deepest = 0;
     bool escapes = false;
-    fn.usesReg.fill(false);
+    fn.regUses.fill(0);
+    std::vector<unsigned> weight = loopWeights(fn);
     for (const BasicBlock &block : fn.blocks)
       for (const Instruction &ins : block.insns) {
         const Insn &insn = ins.insn;
@@ -55,8 +86,7 @@ Status analyzeFrame(Program &program) {
           return d;
         };
         if (writes(insn, R10) && !insn.isCall()) return fail("r10 (the frame pointer) is read-only");
-        fn.usesReg[insn.dst] = true;
-        if (!insn.isLdImm64() && !insn.isCall()) fn.usesReg[insn.src] = true;
+        countOperands(insn, weight[ins.slot], fn.regUses);
         if (insn.isCall()) fn.makesCalls = true;
         if (memoryBase(insn) == R10) {
           int size = int(sizeBytes(memSize(insn.opcode)));

@@ -59,7 +59,9 @@ struct Function {
 
   // Filled by the frame analysis.
   unsigned stackSize = 0;                    // bytes of BPF stack under R10, multiple of 8
-  std::array<bool, bpf::NUM_REGS> usesReg{};  // which BPF registers appear at all
+  // How often each BPF register is named, loops weighing more: the backend gives
+  // registers to the busiest.
+  std::array<unsigned, bpf::NUM_REGS> regUses{};
   bool makesCalls = false;
 
   unsigned numSlots() const;
