@@ -174,6 +174,16 @@ void ArmAssembler::mvnImm(Reg d, uint32_t imm, Cond c) {
   emit(inst);
 }
 
+void ArmAssembler::mvn(Reg d, Reg m) {
+  MCInst inst;
+  inst.setOpcode(t_.op().MVNr);
+  inst.addOperand(reg(d));
+  inst.addOperand(reg(m));
+  addPredicate(inst, Cond::AL);
+  addFlags(inst, Flags::Keep);
+  emit(inst);
+}
+
 void ArmAssembler::movShiftImm(Reg d, Reg m, Shift sh, unsigned amount, Cond c) {
   if (amount == 0) return mov(d, m, c);  // an encoded LSR/ASR #0 would mean #32
   MCInst inst;

@@ -54,6 +54,7 @@ class ArmAssembler {
   void mov(Reg d, Reg m, Cond c = Cond::AL);
   void movImm(Reg d, uint32_t encodableImm, Cond c = Cond::AL);
   void mvnImm(Reg d, uint32_t encodableImm, Cond c = Cond::AL);
+  void mvn(Reg d, Reg m);
   void movShiftImm(Reg d, Reg m, Shift sh, unsigned amount, Cond c = Cond::AL);
   void movShiftReg(Reg d, Reg m, Shift sh, Reg s, Cond c = Cond::AL);
   // Any 32-bit constant, in the fewest instructions this CPU allows.

@@ -58,6 +58,8 @@ void FunctionLowering::lowerAlu32(const Instruction &ins) {
         as_.opImm(op == ADD ? DataOp::SUB : DataOp::ADD, d, cur, 0u - imm);
       } else if (useImm && op == AND && as_.canEncodeImmediate(~imm)) {
         as_.opImm(DataOp::BIC, d, cur, ~imm);
+      } else if (useImm && op == XOR && imm == 0xffffffffu) {
+        as_.mvn(d, cur);
       } else {
         Reg s = useImm ? (as_.loadConstant(kTemp2, imm), kTemp2) : readLo(insn.src, kTemp2);
         as_.op(dop, d, cur, s);
@@ -111,6 +113,25 @@ void FunctionLowering::lowerAlu64(const Instruction &ins) {
   if (useImm && as_.canEncodeImmediate(immLo) && as_.canEncodeImmediate(immHi)) {
     as_.opImm(loOp, dl, curLo, immLo, loFlags);
     as_.opImm(hiOp, dh, curHi, immHi);
+  } else if (useImm && carries && insn.imm < 0 && as_.canEncodeImmediate(0u - immLo)) {
+    // x + (-k) is x - k: subs/sbc #0 (and the other way round for SUB).
+    as_.opImm(op == ADD ? DataOp::SUB : DataOp::ADD, dl, curLo, 0u - immLo, Flags::Set);
+    as_.opImm(op == ADD ? DataOp::SBC : DataOp::ADC, dh, curHi, 0);
+  } else if (useImm && !carries && (as_.canEncodeImmediate(immLo) || (op == AND && as_.canEncodeImmediate(~immLo)))) {
+    // The hi word of a sign-extended immediate is 0 or all ones: it keeps, clears, sets
+    // or inverts the hi word without an operand.
+    if (op == AND && !as_.canEncodeImmediate(immLo)) as_.opImm(DataOp::BIC, dl, curLo, ~immLo);
+    else as_.opImm(loOp, dl, curLo, immLo);
+    bool ones = immHi != 0;
+    if ((op == AND && ones) || (op != AND && !ones)) {
+      if (dh != curHi) as_.mov(dh, curHi);
+    } else if (op == AND) {
+      as_.movImm(dh, 0);
+    } else if (op == OR) {
+      as_.mvnImm(dh, 0);
+    } else {
+      as_.mvn(dh, curHi);  // x ^ 0xffffffff
+    }
   } else {
     Reg sl, sh;
     if (useImm) {

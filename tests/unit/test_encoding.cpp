@@ -41,6 +41,7 @@ std::vector<Golden> goldenTable() {
       {"mov r0, r1", [](ArmAssembler &a) { a.mov(R0, R1); }, {0x01, 0x00, 0xa0, 0xe1}},
       {"mov r0, #255", [](ArmAssembler &a) { a.loadConstant(R0, 255); }, {0xff, 0x00, 0xa0, 0xe3}},
       {"mvn r0, #0", [](ArmAssembler &a) { a.loadConstant(R0, 0xffffffff); }, {0x00, 0x00, 0xe0, 0xe3}},
+      {"mvn r0, r1", [](ArmAssembler &a) { a.mvn(R0, R1); }, {0x01, 0x00, 0xe0, 0xe1}},
       {"movw r1, #0x1234; movt r1, #0x5678", [](ArmAssembler &a) { a.loadConstant(R1, 0x56781234); },
        {0x34, 0x12, 0x01, 0xe3, 0x78, 0x16, 0x45, 0xe3}},
       {"lsl r0, r1, #3", [](ArmAssembler &a) { a.movShiftImm(R0, R1, Shift::LSL, 3); }, {0x81, 0x01, 0xa0, 0xe1}},
