@@ -241,6 +241,16 @@ void FunctionLowering::lowerShift64(const Insn &insn) {
 
 void FunctionLowering::lowerMul64(const Insn &insn) {
   Reg dl = destLo(insn.dst, kTemp0), dh = destHi(insn.dst, kTemp1);
+  bool srcNarrow = source(insn.opcode) == K ? insn.imm >= 0 : current_->hiKnownZero(insn.src);
+  if (current_->hiKnownZero(insn.dst) && srcNarrow) {
+    // Both below 2^32: one 32 x 32 -> 64 multiply.
+    Reg sl = source(insn.opcode) == K ? (as_.loadConstant(kTemp2, uint32_t(insn.imm)), kTemp2)
+                                      : readLo(insn.src, kTemp2);
+    Reg lo = readLo(insn.dst, dl);
+    as_.umull(dl, dh, lo, sl);
+    storePair(insn.dst, dl, dh);
+    return;
+  }
   Reg sl, sh;
   if (source(insn.opcode) == K) {
     loadImm64(kTemp2, kTemp3, insn.imm);

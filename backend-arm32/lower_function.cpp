@@ -112,7 +112,14 @@ void FunctionLowering::writeHi(unsigned bpfReg, Reg value) {
   }
 }
 
+bool FunctionLowering::isZeroExtensionPair(const bpf::Insn &first, const bpf::Insn &second) {
+  const uint8_t lsh = bpf::ALU64 | bpf::LSH | bpf::K, rsh = bpf::ALU64 | bpf::RSH | bpf::K;
+  return first.opcode == lsh && second.opcode == rsh && first.dst == second.dst && first.imm == 32 &&
+         second.imm == 32 && first.dst != bpf::R10;
+}
+
 void FunctionLowering::writeHiZero(unsigned bpfReg) {
+  if (current_ && current_->hiKnownZero(bpfReg)) return;  // already zero (track_upper_zero)
   Reg hi = destHi(bpfReg, kTemp3);
   as_.movImm(hi, 0);
   writeHi(bpfReg, hi);
@@ -183,10 +190,20 @@ Status FunctionLowering::lowerBody() {
   emitPrologue();
   for (const BasicBlock &block : fn_.blocks) {
     as_.bind(blockLabels_[block.id]);
-    for (const Instruction &ins : block.insns) {
+    for (size_t k = 0; k < block.insns.size(); ++k) {
+      const Instruction &ins = block.insns[k];
+      current_ = &ins;
       std::string text = "insn " + std::to_string(ins.slot) + ": " + bpf::disassemble(ins.insn);
       if (!ins.line.empty()) text += "    (" + ins.line + ")";
       as_.comment(text);
+      if (k + 1 < block.insns.size() && isZeroExtensionPair(ins.insn, block.insns[k + 1].insn)) {
+        // clang's zero extension `r <<= 32; r >>= 32` only clears the hi word.
+        as_.comment("insn " + std::to_string(block.insns[k + 1].slot) + ": " +
+                    bpf::disassemble(block.insns[k + 1].insn) + "    (with the previous: hi = 0)");
+        writeHiZero(ins.insn.dst);
+        ++k;
+        continue;
+      }
       if (Status st = lowerInstruction(ins, block)) return st;
     }
   }

@@ -40,7 +40,19 @@ void FunctionLowering::lowerJump(const Instruction &ins, const BasicBlock &block
   Cond cond = conditionFor(op);
   Reg dl = readLo(insn.dst, kTemp0);
 
-  if (insn.cls() == JMP32) {
+  // Both values below 2^32 (track_upper_zero): the lo words decide, and signed order is
+  // unsigned order.
+  bool narrow = insn.cls() == JMP32 ||
+                (ins.hiKnownZero(insn.dst) && (useImm ? insn.imm >= 0 : ins.hiKnownZero(insn.src)));
+  if (insn.cls() == JMP && narrow) {
+    switch (op) {
+      case JSGT: cond = Cond::HI; break;
+      case JSGE: cond = Cond::HS; break;
+      case JSLT: cond = Cond::LO; break;
+      case JSLE: cond = Cond::LS; break;
+    }
+  }
+  if (narrow) {
     if (useImm) {
       if (op == JSET) as_.tstConstant(dl, immLo, kTemp2);
       else as_.cmpConstant(dl, immLo, kTemp2);

@@ -58,7 +58,9 @@ class FunctionLowering {
   // Completes a write computed into the register `destLo`/`destHi` returned.
   void writeLo(unsigned bpfReg, Reg value);
   void writeHi(unsigned bpfReg, Reg value);
+  // Sets the hi word to 0, unless track_upper_zero knows it already is.
   void writeHiZero(unsigned bpfReg);
+  static bool isZeroExtensionPair(const bpf::Insn &first, const bpf::Insn &second);
   void writeHiSign(unsigned bpfReg, Reg lo);  // hi = lo >> 31 (arithmetic)
   void loadPair(unsigned bpfReg, Reg lo, Reg hi);   // copies the register into lo/hi
   void storePair(unsigned bpfReg, Reg lo, Reg hi);  // sets the register from lo/hi
@@ -95,6 +97,7 @@ class FunctionLowering {
 
   const Program &program_;
   const Function &fn_;
+  const Instruction *current_ = nullptr;  // the instruction being lowered
   ArmAssembler &as_;
   llvm::MCContext &ctx_;
   ObjectSymbols &symbols_;

@@ -52,6 +52,12 @@ std::string dumpProgram(const Program &program) {
           case AddressRef::Extern: out << "  -> extern " << ins.address.symbol << "+" << ins.address.addend; break;
           case AddressRef::None: break;
         }
+        if (ins.upperZero) {
+          out << "  [hi=0:";
+          for (unsigned r = 0; r < bpf::NUM_REGS; ++r)
+            if (ins.hiKnownZero(r)) out << " r" << r;
+          out << "]";
+        }
         if (!ins.line.empty()) out << "  ; " << ins.line;
         out << "\n";
       }

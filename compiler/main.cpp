@@ -1,8 +1,8 @@
 // bpf2arm: the driver. The whole pipeline reads here, one stage after another:
 //
-//   read object  ->  build program model  ->  analyze frame  ->  lower + emit (MC layer)
-//   (object_reader)  (build_program,         (analyze_frame)    (backend-arm32/emit_object)
-//                     collect_data)
+//   read object -> build program model -> analyze frame -> track upper zero -> lower + emit
+//   (object_reader)  (build_program,       (analyze_frame)  (track_upper_zero) (backend-arm32/
+//                     collect_data)                                             emit_object)
 //
 // `--dump=STAGE` prints the program after a stage. Errors about the input come back as
 // values; the driver prints one message and exits 1, leaving no output file.
@@ -24,6 +24,7 @@
 #include "generate_header.h"
 #include "object_reader.h"
 #include "program.h"
+#include "track_upper_zero.h"
 
 #ifndef BPF2ARM_VERSION
 #define BPF2ARM_VERSION "unknown"
@@ -106,8 +107,8 @@ int main(int argc, char **argv) {
   app.add_flag("-S", assembly, "write assembly text instead of an object");
   app.add_option("--dump", dump,
                  "print the program after a stage to stdout: object (as read), model (after building), "
-                 "frame (after frame analysis)")
-      ->check(CLI::IsMember({"object", "model", "frame"}));
+                 "frame (after frame analysis), upper (after tracking zero hi words)")
+      ->check(CLI::IsMember({"object", "model", "frame", "upper"}));
   unsigned numCpus = 1;
   app.add_option("--cpus", numCpus, "CPUs that per-CPU maps keep a value copy for (default 1)")->check(CLI::Range(1u, 64u));
   std::vector<std::string> customHelpers;
@@ -137,6 +138,8 @@ int main(int argc, char **argv) {
   if (dump == "model") std::cout << dumpProgram(*program);
   if (Status st = analyzeFrame(*program)) return reportError(input, *st);
   if (dump == "frame") std::cout << dumpProgram(*program);
+  trackUpperZero(*program);
+  if (dump == "upper") std::cout << dumpProgram(*program);
 
   auto target = arm::ArmTarget::create(cpu);
   if (!target) return reportError(input, target.diag());

@@ -38,6 +38,11 @@ struct Instruction {
   CallTarget call;         // calls
   AddressRef address;      // ld_imm64 with a relocation
   std::string line;        // "file.c:LINE" from BTF, if any
+  // Registers whose hi word is known to be zero before this instruction (bit r = Rr),
+  // from track_upper_zero; 0 (nothing known) until that pass runs.
+  uint16_t upperZero = 0;
+
+  bool hiKnownZero(unsigned bpfReg) const { return upperZero & (1u << bpfReg); }
 };
 
 struct BasicBlock {

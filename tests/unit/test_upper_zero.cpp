@@ -1,0 +1,92 @@
+// track_upper_zero: which registers are known to be below 2^32 before each instruction.
+// The backend skips hi-word writes and compares lo words on these facts, so a fact that
+// is wrong miscompiles: each case pins one rule, including the joins that lose facts.
+#include <doctest/doctest.h>
+
+#include "bpf_builder.h"
+#include "compiler/build_program.h"
+#include "compiler/track_upper_zero.h"
+
+using namespace bpf2arm;
+
+namespace {
+
+// Facts before each instruction of the only function, in order.
+std::vector<uint16_t> factsOf(const Asm &code) {
+  auto program = buildProgram(objectWith(code), noHelpers());
+  REQUIRE(bool(program));
+  trackUpperZero(*program);
+  std::vector<uint16_t> facts;
+  for (const BasicBlock &b : program->functions[0].blocks)
+    for (const Instruction &ins : b.insns) facts.push_back(ins.upperZero);
+  return facts;
+}
+
+constexpr uint16_t r(unsigned n) { return uint16_t(1u << n); }
+
+}  // namespace
+
+TEST_CASE("32-bit results, narrow loads and small constants are below 2^32; entry knows only r10") {
+  Asm code;
+  code.insn(bpf::ALU | bpf::MOV | bpf::K, 1, 0, 0, -1)            // w1 = -1
+      .insn(bpf::LDX | bpf::MEM | bpf::H, 2, 10, -8, 0)           // r2 = *(u16 *)(r10 - 8)
+      .movImm(3, 7)                                                // r3 = 7
+      .movImm(4, -7)                                               // r4 = -7: not narrow
+      .insn(bpf::LDX | bpf::MEMSX | bpf::H, 5, 10, -8, 0)         // sign-extending: not narrow
+      .exit();
+  auto f = factsOf(code);
+  CHECK(f[0] == r(10));
+  CHECK((f[5] & r(1)));
+  CHECK((f[5] & r(2)));
+  CHECK((f[5] & r(3)));
+  CHECK_FALSE((f[5] & r(4)));
+  CHECK_FALSE((f[5] & r(5)));
+}
+
+TEST_CASE("64-bit arithmetic forgets, copies keep") {
+  Asm code;
+  code.insn(bpf::ALU | bpf::MOV | bpf::K, 1, 0, 0, 5)             // w1 = 5
+      .insn(bpf::ALU64 | bpf::MOV | bpf::X, 2, 1, 0, 0)           // r2 = r1: narrow
+      .insn(bpf::ALU64 | bpf::ADD | bpf::K, 1, 0, 0, 1)           // r1 += 1: may carry
+      .insn(bpf::ALU64 | bpf::RSH | bpf::K, 3, 0, 0, 32)          // r3 >>= 32: narrow
+      .exit();
+  auto f = factsOf(code);
+  CHECK((f[4] & r(2)));
+  CHECK_FALSE((f[4] & r(1)));
+  CHECK((f[4] & r(3)));
+}
+
+TEST_CASE("a join keeps only what both paths know") {
+  Asm code;
+  code.insn(bpf::ALU | bpf::MOV | bpf::K, 1, 0, 0, 5)             // 0: w1 = 5
+      .insn(bpf::JMP | bpf::JEQ | bpf::K, 2, 0, 1, 0)             // 1: if r2 == 0 goto 3
+      .movImm(1, -1)                                               // 2: r1 = -1 (hi all ones)
+      .exit();                                                     // 3: join
+  auto f = factsOf(code);
+  CHECK((f[2] & r(1)));
+  CHECK_FALSE((f[3] & r(1)));
+}
+
+TEST_CASE("a loop back edge removes facts the loop body breaks") {
+  Asm code;
+  code.insn(bpf::ALU | bpf::MOV | bpf::K, 1, 0, 0, 0)             // 0: w1 = 0
+      .insn(bpf::ALU64 | bpf::ADD | bpf::K, 1, 0, 0, -1)          // 1: r1 += -1 (loop head)
+      .insn(bpf::JMP | bpf::JNE | bpf::K, 2, 0, -2, 0)            // 2: if r2 != 0 goto 1
+      .exit();
+  auto f = factsOf(code);
+  CHECK_FALSE((f[1] & r(1)));  // narrow on the first entry only
+}
+
+TEST_CASE("calls clobber R1-R5") {
+  Asm code;
+  code.insn(bpf::ALU | bpf::MOV | bpf::K, 1, 0, 0, 1)             // 0: w1 = 1
+      .insn(bpf::ALU | bpf::MOV | bpf::K, 6, 0, 0, 1)             // 1: w6 = 1
+      .insn(bpf::JMP | bpf::CALL, 0, bpf::CALL_LOCAL, 0, 1)       // 2: call 4
+      .exit()                                                      // 3
+      .movImm(0, 0)                                                // 4: callee
+      .exit();
+  auto f = factsOf(code);
+  CHECK_FALSE((f[3] & r(1)));
+  CHECK((f[3] & r(6)));
+  CHECK_FALSE((f[3] & r(0)));  // a BPF callee's R0 is whatever it computed
+}
