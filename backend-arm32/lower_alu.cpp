@@ -28,7 +28,7 @@ void FunctionLowering::lowerAlu32(const Instruction &ins) {
   bool useImm = source(insn.opcode) == K;
   switch (op) {
     case LSH: case RSH: case ARSH: return lowerShift32(insn);
-    case DIV: case MOD: return lowerDivMod32(insn);
+    case DIV: case MOD: return lowerDivMod32(insn, insn.offset == 1);
     case END: return lowerByteSwap(insn);
     default: break;
   }
@@ -274,8 +274,8 @@ void FunctionLowering::lowerMul64(const Insn &insn) {
   storePair(insn.dst, dl, dh);
 }
 
-void FunctionLowering::lowerDivMod32(const Insn &insn) {
-  bool isMod = aluOp(insn.opcode) == MOD, isSigned = insn.offset == 1;
+void FunctionLowering::lowerDivMod32(const Insn &insn, bool isSigned) {
+  bool isMod = aluOp(insn.opcode) == MOD;
   Reg d = destLo(insn.dst, kTemp0);
   Reg s = source(insn.opcode) == K ? (as_.loadConstant(kTemp2, uint32_t(insn.imm)), kTemp2)
                                    : readLo(insn.src, kTemp2);
@@ -316,6 +316,12 @@ void FunctionLowering::lowerDivMod32(const Insn &insn) {
 
 void FunctionLowering::lowerDivMod64(const Insn &insn) {
   bool isMod = aluOp(insn.opcode) == MOD, isSigned = insn.offset == 1;
+  bool srcNarrow = source(insn.opcode) == K ? insn.imm >= 0 : current_->hiKnownZero(insn.src);
+  if (current_->hiKnownZero(insn.dst) && srcNarrow) {
+    // Both in [0, 2^32): signed or not, the 32-bit unsigned division gives the 64-bit
+    // result, and it has an instruction (or a much shorter routine).
+    return lowerDivMod32(insn, false);
+  }
   // The routines take the dividend in r0:r1 and the divisor in r2:r3 and return r0:r1;
   // they preserve r4-r11, so only R0 needs parking.
   if (source(insn.opcode) == K) loadImm64(R2, R3, insn.imm);

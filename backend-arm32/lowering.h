@@ -71,7 +71,7 @@ class FunctionLowering {
   void lowerShift32(const bpf::Insn &insn);
   void lowerShift64(const bpf::Insn &insn);
   void lowerMul64(const bpf::Insn &insn);
-  void lowerDivMod32(const bpf::Insn &insn);
+  void lowerDivMod32(const bpf::Insn &insn, bool isSigned);
   void lowerDivMod64(const bpf::Insn &insn);
   void lowerByteSwap(const bpf::Insn &insn);
   Status lowerLoad(const Instruction &ins);
