@@ -95,13 +95,13 @@ class HeaderWriter {
       body << "  " << type->first << " " << field << type->second << ";\n";
       long size = btf__resolve_size(btf_, m[i].type);
       if (!isUnion) expectedOffset = offset + uint32_t(size > 0 ? size : 0);
-      checks << "_Static_assert(offsetof(" << name << ", " << field << ") == " << offset << ", \"" << name
+      checks << "BPF2ARM_LAYOUT_CHECK(offsetof(" << name << ", " << field << ") == " << offset << ", \"" << name
              << "." << field << " must sit where the BPF program expects it\");\n";
     }
     if (!isUnion && t->size > expectedOffset)
       body << "  uint8_t __bpf2arm_pad" << padIndex++ << "[" << t->size - expectedOffset << "];\n";
     body << "} __attribute__((aligned(" << btf__align_of(btf_, id) << ")));\n";
-    checks << "_Static_assert(sizeof(" << name << ") == " << t->size << ", \"" << name
+    checks << "BPF2ARM_LAYOUT_CHECK(sizeof(" << name << ") == " << t->size << ", \"" << name
            << " must have the size the BPF program expects\");\n";
     types_ << body.str() << checks.str() << "\n";
     return name;

@@ -15,6 +15,13 @@
 
 #include "bpf2arm/map_layout.h"
 
+/* Layout checks in headers that bpf2arm --header generates, in C and in C++. */
+#ifdef __cplusplus
+#define BPF2ARM_LAYOUT_CHECK(cond, what) static_assert(cond, what)
+#else
+#define BPF2ARM_LAYOUT_CHECK(cond, what) _Static_assert(cond, what)
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif
