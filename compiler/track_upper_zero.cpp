@@ -22,7 +22,7 @@ RegMask transfer(const Program &program, const Instruction &ins, RegMask known) 
   uint8_t op = aluOp(insn.opcode);
   switch (insn.cls()) {
     case ALU:
-      set(insn.dst, true);
+      set(insn.dst, !(op == END && insn.imm == 64));  // le64/be64 are 64-bit results
       break;
     case ALU64:
       if (op == MOV && source(insn.opcode) == K) set(insn.dst, insn.imm >= 0);

@@ -90,3 +90,14 @@ TEST_CASE("calls clobber R1-R5") {
   CHECK((f[3] & r(6)));
   CHECK_FALSE((f[3] & r(0)));  // a BPF callee's R0 is whatever it computed
 }
+
+TEST_CASE("le64/be64 are ALU-class but 64-bit results") {
+  Asm code;
+  code.insn(bpf::ALU | bpf::MOV | bpf::K, 0, 0, 0, 1)             // w0 = 1
+      .insn(bpf::ALU | bpf::END | bpf::X, 0, 0, 0, 64)            // be64 r0
+      .insn(bpf::ALU | bpf::END | bpf::X, 1, 0, 0, 32)            // be32 r1
+      .exit();
+  auto f = factsOf(code);
+  CHECK_FALSE((f[2] & r(0)));
+  CHECK((f[3] & r(1)));
+}
