@@ -153,10 +153,12 @@ void FunctionLowering::loadImm64(Reg lo, Reg hi, int64_t value) {
 void FunctionLowering::emitPrologue() {
   as_.push(frame_.savedRegs);
   as_.addConstant(SP, SP, -frame_.bodyBytes, R12);
-  // A local call leaves our arguments in the caller's R1..R5 homes; take them into ours.
-  size_t numArgs = fn_.prototype.params.size();
-  for (size_t i = 0; i < numArgs; ++i) {
+  // A local call leaves R1..R5 in the caller's homes; take them into ours. Not only the
+  // prototype's parameters: LLVM may pass a static function more (argument promotion).
+  // A register the body never names (regUses counts every read) is not worth a copy.
+  for (size_t i = 0; i < 5; ++i) {
     unsigned bpfReg = unsigned(i + 1);
+    if (!fn_.regUses[bpfReg]) continue;
     int from = frame_.callerArgHomes() + 8 * int(i);
     const RegisterHome &home = frame_.home(bpfReg);
     if (home.kind == RegisterHome::InRegisters) {

@@ -31,7 +31,8 @@ bool writes(const Insn &insn, unsigned reg) {
   return false;
 }
 
-// The registers an instruction reads or writes; a call reads R1-R5.
+// The registers an instruction reads or writes; a call reads R1-R5. Every read is
+// counted: the backend skips copying arguments a function never names.
 void countOperands(const Insn &insn, unsigned weight, std::array<unsigned, NUM_REGS> &uses) {
   if (insn.isCall()) {
     for (unsigned r = 1; r <= 5; ++r) uses[r] += weight;  // arguments, read by the callee

@@ -50,7 +50,8 @@ class StartFinder {
           } else if (rel->second->type == R_BPF_64_32) {
             const ElfSymbol &sym = obj_.symbols[rel->second->symbol];
             int64_t target = int64_t(sym.value / 8) + insn.imm + 1;
-            if (sym.section != SHN_UNDEF && target >= 0) starts_[sym.section][unsigned(target)];
+            if (sym.section != SHN_UNDEF && target >= 0 && target < codeSlots(sym.section))
+              starts_[sym.section][unsigned(target)];
           }
         }
         i += insn.isLdImm64() ? 2 : 1;
@@ -60,6 +61,16 @@ class StartFinder {
   }
 
   const std::map<unsigned, FunctionStart> &startsOf(unsigned section) { return starts_[section]; }
+
+ private:
+  // Instruction slots of code section `index`, 0 if it is no code section.
+  int64_t codeSlots(unsigned index) const {
+    for (const CodeSection &c : obj_.code)
+      if (c.index == index) return int64_t(c.bytes.size() / 8);
+    return 0;
+  }
+
+ public:
 
  private:
   const BpfObject &obj_;
