@@ -13,6 +13,7 @@ _Bool is_even_rec(u32 n);
 u32 ackermann(u32 m, u32 n);
 u64 sum_via_callbacks(u32 n, u64 seed);
 s32 hanoi_moves(u32 disks, u32 from, u32 to);
+u64 promoted_args(u64 x, u64 y, u64 a, u64 b, u64 c);
 
 #ifndef TEST_MAIN
 
@@ -135,10 +136,35 @@ s32 hanoi_moves(u32 disks, u32 from, u32 to)
 	return hanoi(disks > 12 ? 12 : disks, from, to, 3 - from - to, 0);
 }
 
+/* At -O3 LLVM passes the two fields to this static function as two arguments
+ * (argument promotion), while its BTF prototype still lists one pointer. */
+struct pair64 {
+	u64 a, b;
+};
+
+static NOINLINE u64 weigh_pair(const struct pair64 *p) { return p->a * 3 + p->b; }
+
+u64 promoted_args(u64 x, u64 y, u64 a, u64 b, u64 c)
+{
+	u64 acc = 0;
+	for (int i = 0; i < (int)(c & 15); i++) {
+		acc += a * b;
+		a ^= acc;
+		b += a;
+	}
+	struct pair64 v = { x + acc, y * 2 };
+	return weigh_pair(&v);
+}
+
 #else
 
 void run_tests(void)
 {
+	for (int t = 0; t < 50; t++) {
+		u64 x = rnd_edge64(), y = rnd64(), a = (u64)t, b = (u64)t * 7 - 3, c = (u64)t;
+		printf("promoted_args(%llu, %llu, %llu, %llu, %llu) = %llu\n", x, y, a, b, c,
+		       promoted_args(x, y, a, b, c));
+	}
 	for (u32 n = 0; n < 100; n++)
 		printf("fib(%u) = %llu\n", n, fib(n));
 	for (u32 n = 0; n < 22; n++)

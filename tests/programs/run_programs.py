@@ -154,9 +154,13 @@ def main():
     ap.add_argument("--native-arm", action="store_true",
                     help="compile the programs with arm-linux-gnueabihf-gcc instead of clang + bpf2arm")
     ap.add_argument("--mcpu", help="passed to bpf2arm as --mcpu=CPU")
+    ap.add_argument("--bpf-opt", default="-O2",
+                    help="clang's optimization level for the BPF build (-O3 makes LLVM promote arguments "
+                         "of static functions, which then outgrow their BTF prototypes)")
     ap.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("names", nargs="*", help="only these programs (file names without .c)")
     args = ap.parse_args()
+    BPF_FLAGS[BPF_FLAGS.index("-O2")] = args.bpf_opt
 
     tools = [HOST_CC, ARM_CC, QEMU] + ([] if args.native_arm else [CLANG, READELF])
     missing = [t for t in tools if not shutil.which(t)]
