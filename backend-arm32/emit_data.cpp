@@ -84,11 +84,14 @@ Status DataLayout::emit(llvm::MCStreamer &s, const std::function<llvm::MCSymbol 
     uint64_t bytes = bpf2arm_map_storage_size(m.type, m.keySize, m.valueSize, m.maxEntries, numCpus);
     if (bytes == 0 || bytes > (uint64_t(1) << 31))
       return error("map '" + m.name + "' needs " + std::to_string(bytes) + " bytes of storage, more than a 32-bit device has");
+    if (!m.initialPrograms.empty()) {
+      storage.push_back(nullptr);  // PROG_ARRAY slots with initializers live in .data below
+      continue;
+    }
     storage.push_back(ctx_.getOrCreateSymbol(m.name + ".storage"));
     s.emitValueToAlignment(llvm::Align(8));
     defineObject(s, storage.back(), false, bytes);
-    if (m.initialPrograms.empty()) s.emitZeros(bytes);
-    else s.emitZeros(0);  // PROG_ARRAY slots with initializers live in .data below
+    s.emitZeros(bytes);
   }
   std::vector<llvm::MCSymbol *> names;
   s.switchSection(ctx_.getELFSection(".rodata.bpf2arm.maps", SHT_PROGBITS, SHF_ALLOC));

@@ -268,7 +268,8 @@ void FunctionLowering::lowerMul64(const Insn &insn) {
   // (dh:dl) * (sh:sl) mod 2^64 = dl*sl + ((dh*sl + dl*sh) << 32)
   as_.mul(dh, dh, sl);
   as_.mla(dh, dl, sh, dh);
-  Reg carry = sh == kTemp3 ? sh : kTemp3;  // sh is dead now; never clobber a home register
+  // kTemp3 is free: either it held sh, which is dead now, or sh lives in a home register.
+  Reg carry = kTemp3;
   as_.umull(dl, carry, dl, sl);
   as_.op(DataOp::ADD, dh, dh, carry);
   storePair(insn.dst, dl, dh);

@@ -88,7 +88,6 @@ Status analyzeFrame(Program &program) {
         };
         if (writes(insn, R10) && !insn.isCall()) return fail("r10 (the frame pointer) is read-only");
         countOperands(insn, weight[ins.slot], fn.regUses);
-        if (insn.isCall()) fn.makesCalls = true;
         if (memoryBase(insn) == R10) {
           int size = int(sizeBytes(memSize(insn.opcode)));
           if (insn.offset < -kBpfStackLimit || insn.offset + size > 0)

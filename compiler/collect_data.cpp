@@ -1,6 +1,7 @@
 #include "collect_data.h"
 
 #include "abi/btf_prototype.h"
+#include "bpf2arm/map_layout.h"
 
 #include <bpf/btf.h>
 #include <elf.h>
@@ -33,6 +34,13 @@ Status validateMap(const MapDef &m) {
   auto fail = [&](std::string why) -> Status { return error("map '" + m.name + "': " + why); };
   if (!mapTypeName(m.type)) return fail("map type " + std::to_string(m.type) + " is not supported (supported: ARRAY, HASH, LRU_HASH, PERCPU_ARRAY, PERCPU_HASH, PROG_ARRAY, QUEUE, STACK, RINGBUF)");
   if (m.maxEntries == 0) return fail("max_entries must be set and nonzero");
+  // Static allocation on a 32-bit device: keep every map to what such a device can hold.
+  uint32_t limit = m.type == BPF_MAP_TYPE_RINGBUF ? (1u << 30) : BPF2ARM_MAX_ENTRIES;
+  if (m.maxEntries > limit)
+    return fail("max_entries " + std::to_string(m.maxEntries) + " is more than bpf2arm allocates statically (" +
+                std::to_string(limit) + ")");
+  if (uint64_t(m.keySize) > 65536 || uint64_t(m.valueSize) > (1u << 24))
+    return fail("key or value too large for a statically allocated map");
   bool isHash = m.type == BPF_MAP_TYPE_HASH || m.type == BPF_MAP_TYPE_LRU_HASH || m.type == BPF_MAP_TYPE_PERCPU_HASH;
   // Static allocation makes BPF_F_NO_PREALLOC and BPF_F_NO_COMMON_LRU (one CPU) moot.
   uint32_t allowed = isHash ? BPF_F_NO_PREALLOC : 0;

@@ -67,7 +67,6 @@ struct Function {
   // How often each BPF register is named, loops weighing more: the backend gives
   // registers to the busiest.
   std::array<unsigned, bpf::NUM_REGS> regUses{};
-  bool makesCalls = false;
 
   unsigned numSlots() const;
 };

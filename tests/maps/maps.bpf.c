@@ -66,6 +66,26 @@ struct event {
   __u32 value;
 };
 
+// One entry: the smallest hash map, whose values must still be 8-byte aligned for
+// 64-bit atomics (LDREXD).
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, 1);
+  __type(key, __u32);
+  __type(value, __u64);
+} single SEC(".maps");
+
+__u64 single_bump(__u32 key) {
+  __u64 *v = bpf_map_lookup_elem(&single, &key);
+  if (!v) {
+    __u64 zero = 0;
+    if (bpf_map_update_elem(&single, &key, &zero, BPF_NOEXIST)) return 0xdead;
+    v = bpf_map_lookup_elem(&single, &key);
+    if (!v) return 0xdead;
+  }
+  return __sync_fetch_and_add(v, 1) + 1;
+}
+
 // Global data: initial values must arrive, updates must be visible to the firmware.
 __u64 total = 1000;
 __u32 calls;

@@ -70,6 +70,12 @@ static void test_hash(void) {
   CHECK(hash_count(50) == 3);
 }
 
+static void test_single_entry_hash(void) {
+  CHECK(single_bump(7) == 1);
+  CHECK(single_bump(7) == 2);
+  CHECK(single_bump(8) == 0xdead);  // full: the one entry is taken
+}
+
 static void test_array(void) {
   CHECK(pair_set(2, 7, 0x100000000ull) == 0);
   CHECK(pair_sum(2) == 0x100000007ull);
@@ -183,6 +189,7 @@ static void test_tail_calls(void) {
 
 int main(void) {
   test_hash();
+  test_single_entry_hash();
   test_array();
   test_lru();
   test_percpu();

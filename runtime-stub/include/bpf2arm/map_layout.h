@@ -78,9 +78,13 @@ struct bpf2arm_ringbuf_record {
 
 static inline uint32_t bpf2arm_round8(uint32_t n) { return (n + 7u) & ~7u; }
 
+/* A power of two of at least 2, so that the entries after the 4-byte bucket heads stay
+ * 8-byte aligned (64-bit atomics on values need it); bpf2arm refuses max_entries above
+ * BPF2ARM_MAX_ENTRIES, which keeps the loop finite. */
+#define BPF2ARM_MAX_ENTRIES (1u << 24)
 static inline uint32_t bpf2arm_hash_buckets(uint32_t max_entries) {
-  uint32_t n = 1;
-  while (n < max_entries) n <<= 1;
+  uint32_t n = 2;
+  while (n < max_entries && n < (1u << 31)) n <<= 1;
   return n;
 }
 
