@@ -68,6 +68,11 @@ std::string headerGuard(const std::string &path) {
 
 // Writes next to the destination and renames, so a failure never leaves a partial file.
 Status writeAtomically(const std::string &path, const std::string &bytes) {
+  if (path == "-") {  // standard output, as compilers take it
+    std::cout.write(bytes.data(), std::streamsize(bytes.size()));
+    std::cout.flush();
+    return std::cout ? std::nullopt : Status(error("cannot write to standard output"));
+  }
   std::string temp = path + ".tmpXXXXXX";
   int fd = mkstemp(temp.data());
   if (fd < 0) return error("cannot create output file next to " + path + ": " + std::strerror(errno));
@@ -99,7 +104,7 @@ int main(int argc, char **argv) {
   std::string input, output, header, cpu = arm::supportedCpus().front().name, dump;
   bool assembly = false;
   app.add_option("input", input, "BPF ELF object to compile")->required();
-  app.add_option("-o", output, "output file (default: INPUT with .o replaced by .arm.o)");
+  app.add_option("-o", output, "output file, - for standard output (default: INPUT with .o replaced by .arm.o)");
   std::vector<std::string> cpuNames;
   for (const auto &c : arm::supportedCpus()) cpuNames.push_back(c.name);
   app.add_option("--mcpu", cpu, "target CPU")->check(CLI::IsMember(cpuNames));
@@ -157,7 +162,7 @@ int main(int argc, char **argv) {
   if (Status st = writeAtomically(output, *bytes)) return reportError(input, *st);
   if (!header.empty())
     if (Status st = writeAtomically(header, headerText)) {
-      unlink(output.c_str());  // all or nothing
+      if (output != "-") unlink(output.c_str());  // all or nothing
       return reportError(input, *st);
     }
   return 0;
