@@ -69,10 +69,33 @@ Status DataLayout::emit(llvm::MCStreamer &s, const std::function<llvm::MCSymbol 
       else s.emitBytes(llvm::StringRef(reinterpret_cast<const char *>(sec.bytes.data() + pos), end - pos));
       pos = end;
     };
+    // Symbols and pointers in offset order; a symbol at a pointer's offset comes first.
+    std::vector<DataSection::Pointer> pointers = sec.pointers;
+    std::sort(pointers.begin(), pointers.end(),
+              [](const DataSection::Pointer &a, const DataSection::Pointer &b) { return a.offset < b.offset; });
+    size_t nextPointer = 0;
+    auto emitPointersBefore = [&](uint64_t end) -> Status {
+      for (; nextPointer < pointers.size() && pointers[nextPointer].offset < end; ++nextPointer) {
+        const DataSection::Pointer &p = pointers[nextPointer];
+        if (p.offset < pos) return error("overlapping pointers in " + sec.name);
+        fillTo(p.offset);
+        auto where = addressOf(p.target);
+        if (!where) return where.diag();
+        s.emitValue(llvm::MCBinaryExpr::createAdd(llvm::MCSymbolRefExpr::create(where->sectionStart, ctx_),
+                                                  llvm::MCConstantExpr::create(where->offset, ctx_), ctx_),
+                    4);
+        if (p.bytes == 8) s.emitIntValue(0, 4);  // ARM32 addresses: the hi word of the BPF slot
+        pos += p.bytes;
+      }
+      return std::nullopt;
+    };
     for (const DataSection::Symbol &sym : symbols) {
+      if (Status st = emitPointersBefore(sym.offset)) return st;
+      if (sym.offset < pos) return error("symbol '" + sym.name + "' inside a pointer in " + sec.name);
       fillTo(sym.offset);
       defineObject(s, ctx_.getOrCreateSymbol(sym.name), sym.isGlobal, sym.size);
     }
+    if (Status st = emitPointersBefore(sec.size + 1)) return st;
     fillTo(sec.size);
   }
   if (program_.maps.empty()) return std::nullopt;

@@ -8,6 +8,7 @@
 #include <linux/bpf.h>
 
 #include <algorithm>
+#include <cstring>
 
 namespace bpf2arm {
 namespace {
@@ -122,6 +123,37 @@ Expected<MapDef> mapFromBtf(const struct btf *btf, const struct btf_var_secinfo 
   return m;
 }
 
+// R_BPF_64_ABS64 / ABS32 in a data section: the slot holds the addend.
+Status resolveDataPointer(const BpfObject &obj, const DataSectionIn &in, const CodeRelocation &r,
+                          const DataIndex &index, DataSection &out) {
+  constexpr uint32_t kAbs64 = 2, kAbs32 = 3;
+  const ElfSymbol &sym = obj.symbols[r.symbol];
+  auto fail = [&](std::string why) -> Status {
+    return error("pointer at " + in.name + "+" + std::to_string(r.offset) + " to '" + sym.name + "': " + why);
+  };
+  if (r.type != kAbs64 && r.type != kAbs32) return fail("unsupported relocation type " + std::to_string(r.type));
+  unsigned bytes = r.type == kAbs64 ? 8 : 4;
+  if (in.zeroFill || r.offset + bytes > in.bytes.size()) return fail("outside the section's contents");
+  int64_t addend = 0;
+  std::memcpy(&addend, in.bytes.data() + r.offset, bytes);
+  if (bytes == 4) addend = int32_t(addend);
+  AddressRef target;
+  if (sym.section == SHN_UNDEF) {
+    target = {AddressRef::Extern, 0, sym.name, addend};
+  } else if (sym.section == index.mapsSection) {
+    auto map = index.mapByOffset.find(sym.value + uint64_t(addend));
+    if (map == index.mapByOffset.end()) return fail("does not point at a map");
+    target = {AddressRef::Map, map->second, "", 0};
+  } else if (auto data = index.dataBySection.find(sym.section); data != index.dataBySection.end()) {
+    bool named = sym.type == STT_OBJECT && !sym.name.empty();
+    target = {AddressRef::Data, data->second, named ? sym.name : "", addend};
+  } else {
+    return fail("only pointers to global data, maps and extern variables are supported");
+  }
+  out.pointers.push_back({r.offset, bytes, target});
+  return std::nullopt;
+}
+
 }  // namespace
 
 Expected<DataIndex> collectData(const BpfObject &obj, Program &program) {
@@ -146,6 +178,12 @@ Expected<DataIndex> collectData(const BpfObject &obj, Program &program) {
       }
     index.dataBySection[in.index] = unsigned(program.data.size());
     program.data.push_back(std::move(out));
+  }
+  // Pointers inside data need every section's index first: they may point at a later one.
+  for (const DataSectionIn &in : obj.data) {
+    if (in.name == ".maps") continue;
+    for (const CodeRelocation &r : in.relocations)
+      if (Status st = resolveDataPointer(obj, in, r, index, program.data[index.dataBySection[in.index]])) return *st;
   }
   if (!index.mapsSection) return index;
   const struct btf *btf = obj.btf.get();

@@ -78,7 +78,15 @@ struct DataSection {
     uint64_t offset = 0, size = 0;
     bool isGlobal = false;
   };
+  // A pointer stored in the data (an R_BPF_64_ABS64/ABS32 relocation): the output holds
+  // the 32-bit ARM address, zero-extended when the BPF slot is 8 bytes.
+  struct Pointer {
+    uint64_t offset = 0;
+    unsigned bytes = 8;
+    AddressRef target;
+  };
   std::string name;  // .data, .rodata.str1.1, .bss, ...
+  std::vector<Pointer> pointers;
   bool writable = false;
   bool zeroFill = false;
   uint64_t size = 0, align = 1;

@@ -175,6 +175,13 @@ int output_event(__u32 seq, __u32 value) {
   return bpf_ringbuf_output(&events, &e, sizeof(e), 0);
 }
 
+// Pointers stored in global data (R_BPF_64_ABS64 relocations in .data).
+__u32 table[4] = {10, 20, 30, 40};
+__u32 *table_cursor = &table[2];
+struct { __u64 *counter; __u32 *row; } refs = {&total, &table[1]};
+
+__u64 follow_pointers(void) { return *table_cursor + *refs.row + *refs.counter; }
+
 __u64 bump_globals(__u32 by) {
   total += by * scale;
   calls++;

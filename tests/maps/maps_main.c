@@ -160,6 +160,9 @@ static void test_globals(void) {
   CHECK(total == 1006 && calls == 1);
   total = 5;  // the firmware writes, the program sees it
   CHECK(bump_globals(1) == 8 + 4);
+  CHECK(follow_pointers() == 30 + 20 + 8);
+  CHECK((uint32_t)table_cursor == (uint32_t)(uintptr_t)&table[2]);  // ARM address, hi word 0
+  CHECK((table_cursor >> 32) == 0);
 }
 
 static void test_helpers(void) {
