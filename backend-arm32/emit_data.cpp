@@ -21,17 +21,8 @@ Expected<SectionAddress> DataLayout::addressOf(const AddressRef &ref) const {
   switch (ref.kind) {
     case AddressRef::Map:
       return SectionAddress{mapsStart_, int64_t(ref.index) * kMapDescriptorBytes};
-    case AddressRef::Data: {
-      const DataSection &sec = program_.data[ref.index];
-      int64_t base = 0;
-      if (!ref.symbol.empty()) {
-        auto sym = std::find_if(sec.symbols.begin(), sec.symbols.end(),
-                                [&](const DataSection::Symbol &s) { return s.name == ref.symbol; });
-        if (sym == sec.symbols.end()) return error("internal error: data symbol " + ref.symbol + " vanished");
-        base = int64_t(sym->offset);
-      }
-      return SectionAddress{dataStart_[ref.index], base + ref.addend};
-    }
+    case AddressRef::Data:
+      return SectionAddress{dataStart_[ref.index], ref.addend};
     case AddressRef::Extern:
       return SectionAddress{ctx_.getOrCreateSymbol(ref.symbol), ref.addend};
     case AddressRef::None: break;
@@ -51,7 +42,7 @@ void defineObject(llvm::MCStreamer &s, llvm::MCSymbol *sym, bool global, uint64_
 }  // namespace
 
 Status DataLayout::emit(llvm::MCStreamer &s, const std::function<llvm::MCSymbol *(const std::string &)> &programEntry,
-                        unsigned numCpus) const {
+                        unsigned numCpus, SymbolNames &names) const {
   using namespace llvm::ELF;
   for (size_t i = 0; i < program_.data.size(); ++i) {
     const DataSection &sec = program_.data[i];
@@ -93,7 +84,7 @@ Status DataLayout::emit(llvm::MCStreamer &s, const std::function<llvm::MCSymbol 
       if (Status st = emitPointersBefore(sym.offset)) return st;
       if (sym.offset < pos) return error("symbol '" + sym.name + "' inside a pointer in " + sec.name);
       fillTo(sym.offset);
-      defineObject(s, ctx_.getOrCreateSymbol(sym.name), sym.isGlobal, sym.size);
+      defineObject(s, ctx_.getOrCreateSymbol(sym.isGlobal ? sym.name : names.local(sym.name)), sym.isGlobal, sym.size);
     }
     if (Status st = emitPointersBefore(sec.size + 1)) return st;
     fillTo(sec.size);
@@ -111,16 +102,16 @@ Status DataLayout::emit(llvm::MCStreamer &s, const std::function<llvm::MCSymbol 
       storage.push_back(nullptr);  // PROG_ARRAY slots with initializers live in .data below
       continue;
     }
-    storage.push_back(ctx_.getOrCreateSymbol(m.name + ".storage"));
+    storage.push_back(ctx_.getOrCreateSymbol(names.local(m.name + ".storage")));
     s.emitValueToAlignment(llvm::Align(8));
     defineObject(s, storage.back(), false, bytes);
     s.emitZeros(bytes);
   }
-  std::vector<llvm::MCSymbol *> names;
+  std::vector<llvm::MCSymbol *> nameStrings;
   s.switchSection(ctx_.getELFSection(".rodata.bpf2arm.maps", SHT_PROGBITS, SHF_ALLOC));
   for (const MapDef &m : program_.maps) {
-    names.push_back(ctx_.createTempSymbol());
-    s.emitLabel(names.back());
+    nameStrings.push_back(ctx_.createTempSymbol());
+    s.emitLabel(nameStrings.back());
     s.emitBytes(m.name);
     s.emitIntValue(0, 1);
   }
@@ -131,12 +122,12 @@ Status DataLayout::emit(llvm::MCStreamer &s, const std::function<llvm::MCSymbol 
   for (size_t i = 0; i < program_.maps.size(); ++i) {
     const MapDef &m = program_.maps[i];
     if (!m.initialPrograms.empty()) initialized[i] = ctx_.createTempSymbol();
-    defineObject(s, ctx_.getOrCreateSymbol(m.name), m.isGlobal, kMapDescriptorBytes);
+    defineObject(s, ctx_.getOrCreateSymbol(m.isGlobal ? m.name : names.local(m.name)), m.isGlobal, kMapDescriptorBytes);
     uint32_t cpus = bpf2arm_map_is_percpu(m.type) ? numCpus : 1;
     for (uint32_t field : {m.type, m.keySize, m.valueSize, m.maxEntries, m.flags, cpus}) s.emitIntValue(field, 4);
     llvm::MCSymbol *data = initialized[i] ? initialized[i] : storage[i];
     s.emitValue(llvm::MCSymbolRefExpr::create(data, ctx_), 4);
-    s.emitValue(llvm::MCSymbolRefExpr::create(names[i], ctx_), 4);
+    s.emitValue(llvm::MCSymbolRefExpr::create(nameStrings[i], ctx_), 4);
   }
   for (size_t i = 0; i < program_.maps.size(); ++i) {
     const MapDef &m = program_.maps[i];

@@ -11,6 +11,7 @@
 
 #include "compiler/program.h"
 #include "diagnostics.h"
+#include "symbol_names.h"
 
 namespace bpf2arm::arm {
 
@@ -31,7 +32,7 @@ class DataLayout {
   // Emits the sections. `programEntry` gives the C entry symbol of a function by name
   // (for PROG_ARRAY initializers), or null.
   Status emit(llvm::MCStreamer &streamer, const std::function<llvm::MCSymbol *(const std::string &)> &programEntry,
-              unsigned numCpus) const;
+              unsigned numCpus, SymbolNames &names) const;
 
  private:
   const Program &program_;

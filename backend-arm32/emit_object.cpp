@@ -18,6 +18,7 @@
 #include <llvm/Support/raw_ostream.h>
 
 #include "lowering.h"
+#include "symbol_names.h"
 
 namespace bpf2arm::arm {
 namespace {
@@ -117,8 +118,9 @@ Expected<std::string> emitProgram(const Program &program, const ArmTarget &targe
   ObjectSymbols symbols;
   DataLayout data(program, ctx);
   symbols.data = &data;
+  SymbolNames names(program);
   for (const Function &fn : program.functions)
-    symbols.bodies.push_back(ctx.getOrCreateSymbol(fn.isGlobal ? fn.name + ".bpf" : fn.name));
+    symbols.bodies.push_back(ctx.getOrCreateSymbol(names.local(fn.isGlobal ? fn.name + ".bpf" : fn.name)));
   ArmAssembler as(target, ctx, streamer.get());
   for (size_t i = 0; i < program.functions.size(); ++i) {
     const Function &fn = program.functions[i];
@@ -142,7 +144,7 @@ Expected<std::string> emitProgram(const Program &program, const ArmTarget &targe
       if (fn.name == name && fn.isGlobal) return ctx.getOrCreateSymbol(name);
     return nullptr;
   };
-  if (Status st = data.emit(*streamer, programEntry, emitOptions.numCpus)) return *st;
+  if (Status st = data.emit(*streamer, programEntry, emitOptions.numCpus, names)) return *st;
 
   streamer->switchSection(ctx.getELFSection(".note.GNU-stack", llvm::ELF::SHT_PROGBITS, 0));
   streamer->finish();

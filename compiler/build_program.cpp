@@ -211,7 +211,7 @@ class FunctionBuilder {
       return fail(ins, "unsupported relocation: ld_imm64 of '" + sym.name + "' in section " +
                            obj_.sectionName(sym.section) + ", which is not global data or a map");
     bool named = sym.type == STT_OBJECT && !sym.name.empty();
-    ins.address = {AddressRef::Data, data->second, named ? sym.name : "", addend};
+    ins.address = {AddressRef::Data, data->second, named ? sym.name : "", int64_t(sym.value) + addend};
     return std::nullopt;
   }
 
@@ -260,7 +260,13 @@ class FunctionBuilder {
 Status attachPrototype(const BpfObject &obj, Function &fn) {
   fn.prototype = abi::fiveU64Prototype();
   if (!obj.btf) return std::nullopt;
-  int id = btf__find_by_name_kind(obj.btf.get(), fn.name.c_str(), BTF_KIND_FUNC);
+  int id = -1;
+  auto sec = obj.funcTypes.find(fn.section);
+  if (sec != obj.funcTypes.end()) {
+    auto at = sec->second.find(fn.sectionOffset);
+    if (at != sec->second.end()) id = at->second;
+  }
+  if (id <= 0) id = btf__find_by_name_kind(obj.btf.get(), fn.name.c_str(), BTF_KIND_FUNC);
   if (id <= 0) return std::nullopt;
   auto proto = abi::prototypeFromBtf(obj.btf.get(), id);
   if (!proto) {

@@ -146,7 +146,7 @@ Status resolveDataPointer(const BpfObject &obj, const DataSectionIn &in, const C
     target = {AddressRef::Map, map->second, "", 0};
   } else if (auto data = index.dataBySection.find(sym.section); data != index.dataBySection.end()) {
     bool named = sym.type == STT_OBJECT && !sym.name.empty();
-    target = {AddressRef::Data, data->second, named ? sym.name : "", addend};
+    target = {AddressRef::Data, data->second, named ? sym.name : "", int64_t(sym.value) + addend};
   } else {
     return fail("only pointers to global data, maps and extern variables are supported");
   }

@@ -47,7 +47,7 @@ std::string dumpProgram(const Program &program) {
           case AddressRef::Map: out << "  -> map " << program.maps[ins.address.index].name; break;
           case AddressRef::Data:
             out << "  -> " << program.data[ins.address.index].name
-                << (ins.address.symbol.empty() ? "" : ":" + ins.address.symbol) << "+" << ins.address.addend;
+                << "+" << ins.address.addend << (ins.address.symbol.empty() ? "" : " (" + ins.address.symbol + ")");
             break;
           case AddressRef::Extern: out << "  -> extern " << ins.address.symbol << "+" << ins.address.addend; break;
           case AddressRef::None: break;

@@ -59,33 +59,47 @@ int captureLibbpfPrint(enum libbpf_print_level level, const char *format, va_lis
 
 std::string elfError() { return elf_errmsg(-1) ? elf_errmsg(-1) : "unknown libelf error"; }
 
-// .BTF.ext line_info: a record size, then per section {name_off, count, records}; each
-// record {insn_off, file_name_off, line_off, line_col} with the line in line_col >> 10.
-void readLineInfo(const uint8_t *data, size_t size, const struct btf *btf, LineTable &out) {
+// .BTF.ext: a header {magic, version, flags, hdr_len, func_info_off, func_info_len,
+// line_info_off, line_info_len}; each info block is a record size, then per section
+// {name_off, count, records}. func_info records are {insn_off, type_id}; line_info
+// records are {insn_off, file_name_off, line_off, line_col} with the line in line_col >> 10.
+template <typename OnRecord>
+void readExtBlock(const uint8_t *data, size_t size, const struct btf *btf, size_t offsetField, uint32_t minRecord,
+                  OnRecord onRecord) {
   auto u32 = [&](size_t at) {
     uint32_t v;
     std::memcpy(&v, data + at, 4);
     return v;
   };
   if (size < 24 || (data[0] | data[1] << 8) != 0xeB9F) return;
-  uint32_t hdrLen = u32(4), lineOff = u32(16), lineLen = u32(20);
-  size_t pos = size_t(hdrLen) + lineOff, end = pos + lineLen;
-  if (end > size || lineLen < 4) return;
+  uint32_t hdrLen = u32(4), blockOff = u32(offsetField), blockLen = u32(offsetField + 4);
+  size_t pos = size_t(hdrLen) + blockOff, end = pos + blockLen;
+  if (end > size || blockLen < 4) return;
   uint32_t recSize = u32(pos);
   pos += 4;
-  if (recSize < 16) return;
+  if (recSize < minRecord) return;
   while (pos + 8 <= end) {
     const char *secName = btf__name_by_offset(btf, u32(pos));
     uint32_t count = u32(pos + 4);
     pos += 8;
     if (!secName || pos + size_t(count) * recSize > end) return;
-    auto &table = out[secName];
-    for (uint32_t i = 0; i < count; ++i, pos += recSize) {
-      const char *file = btf__name_by_offset(btf, u32(pos + 4));
-      uint32_t line = u32(pos + 12) >> 10;
-      if (file && *file && line) table[u32(pos)] = std::string(file) + ":" + std::to_string(line);
-    }
+    for (uint32_t i = 0; i < count; ++i, pos += recSize) onRecord(secName, pos, u32);
   }
+}
+
+void readLineInfo(const uint8_t *data, size_t size, const struct btf *btf, LineTable &out) {
+  readExtBlock(data, size, btf, 16, 16, [&](const char *section, size_t at, auto u32) {
+    const char *file = btf__name_by_offset(btf, u32(at + 4));
+    uint32_t line = u32(at + 12) >> 10;
+    if (file && *file && line) out[section][u32(at)] = std::string(file) + ":" + std::to_string(line);
+  });
+}
+
+void readFuncInfo(const uint8_t *data, size_t size, const struct btf *btf,
+                  std::map<std::string, std::map<uint64_t, int>> &out) {
+  readExtBlock(data, size, btf, 8, 8, [&](const char *section, size_t at, auto u32) {
+    out[section][u32(at)] = int(u32(at + 4));
+  });
 }
 
 }  // namespace
@@ -223,7 +237,10 @@ Expected<BpfObject> readBpfObject(const std::string &path) {
     obj.btf.reset(btf);
     if (btfExtScn) {
       Elf_Data *ext = elf_getdata(btfExtScn, nullptr);
-      if (ext) readLineInfo(static_cast<const uint8_t *>(ext->d_buf), ext->d_size, btf, obj.lines);
+      if (ext) {
+        readLineInfo(static_cast<const uint8_t *>(ext->d_buf), ext->d_size, btf, obj.lines);
+        readFuncInfo(static_cast<const uint8_t *>(ext->d_buf), ext->d_size, btf, obj.funcTypes);
+      }
     }
   }
   return obj;

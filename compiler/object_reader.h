@@ -65,6 +65,9 @@ struct BpfObject {
   std::vector<DataSectionIn> data;
   std::unique_ptr<struct btf, BtfDeleter> btf;  // null when the object has no .BTF
   LineTable lines;
+  // BTF FUNC type id of each function, by section name and byte offset (.BTF.ext
+  // func_info): exact even where two static functions share a name.
+  std::map<std::string, std::map<uint64_t, int>> funcTypes;
 
   // The name of section `index`, or "#index" for indexes that name no section (a symbol
   // of a corrupt object may hold any st_shndx).

@@ -27,8 +27,8 @@ struct CallTarget {
 struct AddressRef {
   enum Kind { None, Data, Map, Extern } kind = None;
   unsigned index = 0;   // Data: Program::data; Map: Program::maps
-  std::string symbol;   // Data: a named variable ("" = the section start); Extern: its name
-  int64_t addend = 0;
+  std::string symbol;   // Extern: its name; Data: the variable, for dumps only
+  int64_t addend = 0;   // Data: offset from the section start; Extern: from the symbol
 };
 
 struct Instruction {

@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   meson ninja-build pkg-config cmake python3
-  llvm-19-dev clang-19 lld-19 llvm-19-tools
+  llvm-19-dev clang-19 lld-19 llvm-19-tools bpftool
   libbpf-dev libelf-dev zlib1g-dev libzstd-dev libcli11-dev doctest-dev
   qemu-user qemu-system-arm
   gcc-arm-linux-gnueabihf libc6-dev-armhf-cross

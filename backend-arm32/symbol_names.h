@@ -1,0 +1,38 @@
+// Names of the symbols in the output object. Global names are the program's own and
+// must stay exact; local ones (static functions and variables, function bodies, map
+// storage) only need to be unique, and objects linked from several files
+// (`bpftool gen object`) can hold two statics of the same name.
+#pragma once
+
+#include <set>
+#include <string>
+
+#include "compiler/program.h"
+
+namespace bpf2arm::arm {
+
+class SymbolNames {
+ public:
+  explicit SymbolNames(const Program &program) {
+    for (const Function &fn : program.functions)
+      if (fn.isGlobal) taken_.insert(fn.name);
+    for (const DataSection &sec : program.data)
+      for (const DataSection::Symbol &sym : sec.symbols)
+        if (sym.isGlobal) taken_.insert(sym.name);
+    for (const MapDef &m : program.maps)
+      if (m.isGlobal) taken_.insert(m.name);
+  }
+
+  // `wanted`, or `wanted.N` when that is taken.
+  std::string local(const std::string &wanted) {
+    std::string name = wanted;
+    for (unsigned n = 2; taken_.count(name); ++n) name = wanted + "." + std::to_string(n);
+    taken_.insert(name);
+    return name;
+  }
+
+ private:
+  std::set<std::string> taken_;
+};
+
+}  // namespace bpf2arm::arm

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Objects linked by `bpftool gen object` from two files: static functions and variables
+# of the same name must stay distinct, each function with its own BTF prototype.
+#   run_linked.sh --bpf2arm PATH
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+[ "${1:-}" = "--bpf2arm" ] && [ -n "${2:-}" ] || { echo "usage: $0 --bpf2arm PATH" >&2; exit 2; }
+bpf2arm=$2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+for f in first second; do
+  clang-19 -target bpf -mcpu=v4 -O2 -g -c "$here/$f.bpf.c" -o "$work/$f.o"
+done
+bpftool gen object "$work/linked.o" "$work/first.o" "$work/second.o"
+"$bpf2arm" "$work/linked.o" -o "$work/linked.arm.o"
+cat > "$work/main.c" <<'C'
+#include <stdio.h>
+int fa(int x);
+int fb(int x);
+int main(void) {
+  /* fa: helper(x) = 2x, its counter goes 1, 2; fb: helper(x, 1) = 3x + 1, its counter
+   * starts at 100 and goes 102, 104. */
+  int got[4] = {fa(5), fa(5), fb(5), fb(5)}, want[4] = {11, 12, 118, 120}, failed = 0;
+  for (int i = 0; i < 4; i++) failed += got[i] != want[i];
+  printf("%d %d %d %d\n%d passed, %d failed\n", got[0], got[1], got[2], got[3], 4 - failed, failed);
+  return failed != 0;
+}
+C
+arm-linux-gnueabihf-gcc -static "$work/main.c" "$work/linked.arm.o" -o "$work/linked"
+qemu-arm "$work/linked"
