@@ -45,17 +45,25 @@ void countOperands(const Insn &insn, unsigned weight, std::array<unsigned, NUM_R
   if (srcIsReg) uses[insn.src] += weight;
 }
 
-// Weight of each slot: 1, times 8 for every loop (backward jump) around it.
+// Weight of each slot: 8 to the power of the number of loops (backward jumps) around
+// it, capped; a difference array keeps this linear in the function's size.
 std::vector<unsigned> loopWeights(const Function &fn) {
-  std::vector<unsigned> weight(fn.numSlots() + 1, 1);
+  size_t n = fn.numSlots();
+  std::vector<int> depthChange(n + 1, 0);
   for (const BasicBlock &block : fn.blocks)
     for (const Instruction &ins : block.insns) {
       if (!ins.insn.isConditionalJump() && !ins.insn.isUnconditionalJump()) continue;
       int64_t target = int64_t(ins.slot) + ins.insn.jumpOffset() + 1;
       if (target > int64_t(ins.slot)) continue;
-      for (int64_t s = target; s <= int64_t(ins.slot); ++s)
-        weight[size_t(s)] = std::min(weight[size_t(s)] * 8u, 1u << 20);
+      depthChange[size_t(target)] += 1;
+      depthChange[ins.slot + 1] -= 1;
     }
+  std::vector<unsigned> weight(n + 1, 1);
+  int depth = 0;
+  for (size_t s = 0; s <= n; ++s) {
+    depth += depthChange[s];
+    weight[s] = 1u << (3 * std::min(depth, 6));
+  }
   return weight;
 }
 
