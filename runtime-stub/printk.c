@@ -114,8 +114,9 @@ static void put_arg(struct out *o, const struct spec *s, uint64_t a) {
   }
 }
 
-/* The format must hold its NUL within fmt_size and use at most three arguments. */
-int64_t bpf_trace_printk(const char *fmt, uint32_t fmt_size, uint64_t a1, uint64_t a2, uint64_t a3) {
+/* Formats with `max_args` 64-bit arguments from `args`. The format must hold its NUL
+ * within fmt_size and use at most max_args arguments; nothing is printed otherwise. */
+static int64_t format(const char *fmt, uint32_t fmt_size, const uint64_t *args, uint32_t max_args) {
   uint32_t end = 0;
   while (end < fmt_size && fmt[end] != 0) end++;
   if (end == fmt_size) return -BPF2ARM_EINVAL;
@@ -125,11 +126,10 @@ int64_t bpf_trace_printk(const char *fmt, uint32_t fmt_size, uint64_t a1, uint64
   for (uint32_t i = 0; i < end; i++) {
     if (fmt[i] != '%') continue;
     if (!parse(fmt + i + 1, &s)) return -BPF2ARM_EINVAL;
-    if (s.conv != C_PERCENT && ++n_args > 3) return -BPF2ARM_EINVAL;
+    if (s.conv != C_PERCENT && ++n_args > max_args) return -BPF2ARM_EINVAL;
     i += s.length;
   }
 
-  const uint64_t args[3] = {a1, a2, a3};
   struct out o = {0};
   n_args = 0;
   for (uint32_t i = 0; i < end; i++) {
@@ -142,4 +142,23 @@ int64_t bpf_trace_printk(const char *fmt, uint32_t fmt_size, uint64_t a1, uint64
     i += s.length;
   }
   return o.count;
+}
+
+int64_t bpf_trace_printk(const char *fmt, uint32_t fmt_size, uint64_t a1, uint64_t a2, uint64_t a3) {
+  const uint64_t args[3] = {a1, a2, a3};
+  return format(fmt, fmt_size, args, 3);
+}
+
+/* bpf_printk with more than three arguments: they arrive as an array of u64 (at most
+ * 12, as in the kernel). */
+int64_t bpf_trace_vprintk(const char *fmt, uint32_t fmt_size, const void *data, uint32_t data_len) {
+  if (data_len % 8 || data_len > 12 * 8 || (data_len && !data)) return -BPF2ARM_EINVAL;
+  uint64_t args[12];
+  const unsigned char *bytes = data;
+  for (uint32_t i = 0; i < data_len / 8; i++) {
+    uint64_t v = 0;
+    for (int b = 7; b >= 0; b--) v = v << 8 | bytes[i * 8 + (uint32_t)b];
+    args[i] = v;
+  }
+  return format(fmt, fmt_size, args, data_len / 8);
 }

@@ -197,7 +197,8 @@ __u64 time_and_random(void) {
 
 int say(__u32 n, __s64 neg, __u64 big) {
   bpf_printk("n=%u neg=%lld hex=%llx", n, neg, big);
-  return bpf_printk("str=%s chr=%c", "ok", 'Z');
+  bpf_printk("str=%s chr=%c", "ok", 'Z');
+  return bpf_printk(" four=%d %d %d %d", 1, 2, 3, n);  // more than three: bpf_trace_vprintk
 }
 
 __u32 probe(const char *src) {

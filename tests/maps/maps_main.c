@@ -173,8 +173,8 @@ static void test_helpers(void) {
   printed_len = 0;
   int n = say(42, -7, 0x1234abcdull);
   printed[printed_len] = 0;
-  CHECK(strcmp(printed, "n=42 neg=-7 hex=1234abcdstr=ok chr=Z") == 0);
-  CHECK(n == 12);
+  CHECK(strcmp(printed, "n=42 neg=-7 hex=1234abcdstr=ok chr=Z four=1 2 3 42") == 0);
+  CHECK(n == 14);  // " four=1 2 3 42"
   CHECK(probe("hey") == 4);  // length with the NUL
 }
 

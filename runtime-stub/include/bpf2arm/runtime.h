@@ -83,6 +83,8 @@ int64_t bpf_ringbuf_output(void *ringbuf, void *data, uint64_t size, uint64_t fl
  * characters written, or -EINVAL (printing nothing) for another conversion, more than
  * three arguments, or no NUL within fmt_size. */
 int64_t bpf_trace_printk(const char *fmt, uint32_t fmt_size, uint64_t a1, uint64_t a2, uint64_t a3);
+/* bpf_printk with 4-12 arguments: `data` holds them as u64 values. */
+int64_t bpf_trace_vprintk(const char *fmt, uint32_t fmt_size, const void *data, uint32_t data_len);
 /* `lock` is a struct bpf_spin_lock { uint32_t val; } in a map value: 0 when free, else
  * BPF2ARM_SPIN_HELD | the IRQ state saved by bpf2arm_platform_irq_save(). A map update
  * copies the whole value, lock word included (the kernel skips it): do not update an
