@@ -323,6 +323,9 @@ void FunctionLowering::lowerDivMod64(const Insn &insn) {
     // result, and it has an instruction (or a much shorter routine).
     return lowerDivMod32(insn, false);
   }
+  if (!isSigned && source(insn.opcode) == K && insn.imm > 0 && insn.imm < 65536 &&
+      as_.target().hasHardwareDivide())
+    return lowerUnsignedDivModBySmallConstant(insn);
   // The routines take the dividend in r0:r1 and the divisor in r2:r3 and return r0:r1;
   // they preserve r4-r11, so only R0 needs parking.
   if (source(insn.opcode) == K) loadImm64(R2, R3, insn.imm);
@@ -340,6 +343,40 @@ void FunctionLowering::lowerDivMod64(const Insn &insn) {
   storePair(insn.dst, R0, R1);
   as_.load(4, false, R0, SP, kScratchOffset);
   as_.load(4, false, R1, SP, kScratchOffset + 4);
+}
+
+// n / d and n % d for a 64-bit n and a constant 0 < d < 2^16, by schoolbook division in
+// base 2^16 on the 32-bit divide instruction: with the remainder r < d < 2^16, each
+// step's dividend (r << 16 | next 16 bits) fits in 32 bits. Three divides instead of a
+// call: n1 / d, then the two 16-bit halves of n0.
+void FunctionLowering::lowerUnsignedDivModBySmallConstant(const Insn &insn) {
+  bool isMod = aluOp(insn.opcode) == MOD;
+  Reg dl = destLo(insn.dst, kTemp0), dh = destHi(insn.dst, kTemp1);
+  Reg d = kTemp2, q = kTemp3;
+  Reg lo = readLo(insn.dst, dl), hi = readHi(insn.dst, dh);
+  if (lo != dl) as_.mov(dl, lo);
+  if (hi != dh) as_.mov(dh, hi);
+  as_.loadConstant(d, uint32_t(insn.imm));
+  as_.udiv(q, dh, d);                                    // q1 = n1 / d
+  as_.mls(dh, q, d, dh);                                 // r = n1 % d
+  if (!isMod) as_.store(4, q, SP, kScratchOffset);       // q1 is the quotient's hi word
+  as_.movShiftImm(dh, dh, Shift::LSL, 16);
+  as_.opShiftImm(DataOp::ORR, dh, dh, dl, Shift::LSR, 16);  // r << 16 | n0 >> 16
+  as_.udiv(q, dh, d);                                    // q2
+  as_.mls(dh, q, d, dh);
+  as_.uxth(dl, dl);
+  as_.opShiftImm(DataOp::ORR, dh, dl, dh, Shift::LSL, 16);  // r << 16 | (n0 & 0xffff)
+  as_.udiv(dl, dh, d);                                   // q3
+  if (isMod) {
+    as_.mls(dl, dl, d, dh);                              // the remainder
+    writeLo(insn.dst, dl);
+    as_.movImm(dh, 0);
+    writeHi(insn.dst, dh);
+    return;
+  }
+  as_.opShiftImm(DataOp::ORR, dl, dl, q, Shift::LSL, 16);  // q2 << 16 | q3
+  as_.load(4, false, dh, SP, kScratchOffset);
+  storePair(insn.dst, dl, dh);
 }
 
 void FunctionLowering::lowerByteSwap(const Insn &insn) {

@@ -73,6 +73,7 @@ class FunctionLowering {
   void lowerMul64(const bpf::Insn &insn);
   void lowerDivMod32(const bpf::Insn &insn, bool isSigned);
   void lowerDivMod64(const bpf::Insn &insn);
+  void lowerUnsignedDivModBySmallConstant(const bpf::Insn &insn);
   void lowerByteSwap(const bpf::Insn &insn);
   Status lowerLoad(const Instruction &ins);
   Status lowerStore(const Instruction &ins);
