@@ -196,6 +196,17 @@ Status FunctionLowering::lowerBody() {
       const Instruction &ins = block.insns[k];
       current_ = &ins;
       std::string text = "insn " + std::to_string(ins.slot) + ": " + bpf::disassemble(ins.insn);
+      switch (ins.address.kind) {
+        case AddressRef::Map: text += "  (map " + program_.maps[ins.address.index].name + ")"; break;
+        case AddressRef::Data:
+          text += "  (" + program_.data[ins.address.index].name + "+" + std::to_string(ins.address.addend) +
+                  (ins.address.symbol.empty() ? "" : ", " + ins.address.symbol) + ")";
+          break;
+        case AddressRef::Extern: text += "  (extern " + ins.address.symbol + ")"; break;
+        case AddressRef::None: break;
+      }
+      if (ins.call.kind == CallTarget::Helper || ins.call.kind == CallTarget::Extern) text += "  (" + ins.call.symbol + ")";
+      if (ins.call.kind == CallTarget::Local) text += "  (" + program_.functions[ins.call.function].name + ")";
       if (!ins.line.empty()) text += "    (" + ins.line + ")";
       as_.comment(text);
       if (k + 1 < block.insns.size() && isZeroExtensionPair(ins.insn, block.insns[k + 1].insn)) {
