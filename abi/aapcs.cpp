@@ -47,6 +47,11 @@ Expected<CallLayout> placeArguments(const Prototype &proto) {
     layout.args.push_back(loc);
   }
   layout.stackBytes = (nextStack + 7) & ~7u;
+  if (!proto.result.isVoid()) {
+    bool pair = proto.result.armSize() == 8;
+    layout.result = ArgLocation{pair ? ArgLocation::RegisterPair : ArgLocation::Register, 0, 0, pair ? 8u : 4u};
+  }
+  layout.resultConversion = resultConversion(proto.result);
   return layout;
 }
 

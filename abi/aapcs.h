@@ -10,6 +10,7 @@
 //   result           r0 (extended to 32 bits by the callee), or r0:r1 for 8 bytes.
 #pragma once
 
+#include <optional>
 #include <vector>
 
 #include "c_type.h"
@@ -42,6 +43,9 @@ struct ArgLocation {
 struct CallLayout {
   std::vector<ArgLocation> args;
   unsigned stackBytes = 0;  // outgoing stack argument area, a multiple of 8
+  // Where the result comes back: r0, or r0:r1 for 8 bytes; nothing for void.
+  std::optional<ArgLocation> result;
+  ResultConversion resultConversion;
 };
 
 // Fails for prototypes the placement cannot express (more than five arguments, since BPF

@@ -88,7 +88,7 @@ Status FunctionLowering::lowerCall(const Instruction &ins) {
   as_.bl(it->second);
 
   // The C result becomes the 64-bit R0 by C conversion rules.
-  abi::ResultConversion conv = abi::resultConversion(call.prototype.result);
+  const abi::ResultConversion &conv = layout->resultConversion;
   widen(as_, conv.widen, R0, R0);
   if (conv.high == abi::HighWord::SignOfLow) as_.movShiftImm(R1, R0, Shift::ASR, 31);
   if (conv.high == abi::HighWord::Zero) as_.movImm(R1, 0);

@@ -40,6 +40,21 @@ TEST_CASE("seed case 2: bar(int, int, int, int) uses r0-r3") {
   CHECK(l.stackBytes == 0);
 }
 
+TEST_CASE("the result comes back in r0, or r0:r1 for 64-bit values") {
+  auto layout = placeArguments(Prototype{s64(), {s32()}});
+  REQUIRE(bool(layout));
+  REQUIRE(layout->result.has_value());
+  CHECK(layout->result->kind == ArgLocation::RegisterPair);
+  CHECK(layout->result->reg == 0);
+  auto narrow = placeArguments(Prototype{CType::integer(1, true, "s8"), {}});
+  REQUIRE(bool(narrow));
+  CHECK(narrow->result->kind == ArgLocation::Register);
+  CHECK(narrow->resultConversion.widen == Widen::Sign8);
+  auto none = placeArguments(Prototype{CType::voidType(), {}});
+  REQUIRE(bool(none));
+  CHECK_FALSE(none->result.has_value());
+}
+
 TEST_CASE("f(int, long long) skips r1") {
   CallLayout l = place({s32(), s64()});
   CHECK(l.args[1].kind == ArgLocation::RegisterPair);
