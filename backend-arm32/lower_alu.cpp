@@ -172,6 +172,21 @@ void FunctionLowering::lowerShift32(const Insn &insn) {
 void FunctionLowering::lowerShift64(const Insn &insn) {
   uint8_t op = aluOp(insn.opcode);
   Reg dl = destLo(insn.dst, kTemp0), dh = destHi(insn.dst, kTemp1);
+  if (source(insn.opcode) == K && current_->hiKnownZero(insn.dst) && (unsigned(insn.imm) & 63) < 32) {
+    // A value below 2^32: right shifts stay in the lo word, a left shift only spills
+    // the lo word's top bits into the (zero) hi word.
+    unsigned k = unsigned(insn.imm) & 63;
+    Reg lo = readLo(insn.dst, dl);
+    if (op == LSH) {
+      as_.movShiftImm(dh, lo, Shift::LSR, 32 - k);
+      as_.movShiftImm(dl, lo, Shift::LSL, k);
+      storePair(insn.dst, dl, dh);
+    } else {
+      as_.movShiftImm(dl, lo, Shift::LSR, k);
+      writeLo(insn.dst, dl);
+    }
+    return;
+  }
   if (source(insn.opcode) == K) {
     unsigned k = unsigned(insn.imm) & 63;
     Reg lo = readLo(insn.dst, dl), hi = readHi(insn.dst, dh);
