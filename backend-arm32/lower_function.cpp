@@ -118,6 +118,12 @@ bool FunctionLowering::isZeroExtensionPair(const bpf::Insn &first, const bpf::In
          second.imm == 32 && first.dst != bpf::R10;
 }
 
+bool FunctionLowering::isStackAddressPair(const bpf::Insn &first, const bpf::Insn &second) {
+  const uint8_t mov = bpf::ALU64 | bpf::MOV | bpf::X, add = bpf::ALU64 | bpf::ADD | bpf::K;
+  return first.opcode == mov && first.offset == 0 && first.src == bpf::R10 && first.dst != bpf::R10 &&
+         second.opcode == add && second.dst == first.dst && second.imm >= -512 && second.imm <= 0;
+}
+
 void FunctionLowering::writeHiZero(unsigned bpfReg) {
   if (current_ && current_->hiKnownZero(bpfReg)) return;  // already zero (track_upper_zero)
   Reg hi = destHi(bpfReg, kTemp3);
@@ -209,6 +215,19 @@ Status FunctionLowering::lowerBody() {
       if (ins.call.kind == CallTarget::Local) text += "  (" + program_.functions[ins.call.function].name + ")";
       if (!ins.line.empty()) text += "    (" + ins.line + ")";
       as_.comment(text);
+      if (k + 1 < block.insns.size() && isStackAddressPair(ins.insn, block.insns[k + 1].insn)) {
+        // clang's `r = r10; r += -N` (a stack address): one add from sp. With -512 <= -N
+        // <= 0 the result stays within the frame, so the hi word is 0.
+        const bpf::Insn &add = block.insns[k + 1].insn;
+        as_.comment("insn " + std::to_string(block.insns[k + 1].slot) + ": " + bpf::disassemble(add) +
+                    "    (with the previous: one address)");
+        Reg lo = destLo(ins.insn.dst, kTemp0);
+        as_.addConstant(lo, SP, frame_.r10Offset() + add.imm, lo);
+        writeLo(ins.insn.dst, lo);
+        writeHiZero(ins.insn.dst);
+        ++k;
+        continue;
+      }
       if (k + 1 < block.insns.size() && isZeroExtensionPair(ins.insn, block.insns[k + 1].insn)) {
         // clang's zero extension `r <<= 32; r >>= 32` only clears the hi word.
         as_.comment("insn " + std::to_string(block.insns[k + 1].slot) + ": " +

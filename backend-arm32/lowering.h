@@ -61,6 +61,7 @@ class FunctionLowering {
   // Sets the hi word to 0, unless track_upper_zero knows it already is.
   void writeHiZero(unsigned bpfReg);
   static bool isZeroExtensionPair(const bpf::Insn &first, const bpf::Insn &second);
+  static bool isStackAddressPair(const bpf::Insn &first, const bpf::Insn &second);
   void writeHiSign(unsigned bpfReg, Reg lo);  // hi = lo >> 31 (arithmetic)
   void loadPair(unsigned bpfReg, Reg lo, Reg hi);   // copies the register into lo/hi
   void storePair(unsigned bpfReg, Reg lo, Reg hi);  // sets the register from lo/hi
