@@ -12,12 +12,16 @@ for f in first second; do
   clang-19 -target bpf -mcpu=v4 -O2 -g -c "$here/$f.bpf.c" -o "$work/$f.o"
 done
 bpftool gen object "$work/linked.o" "$work/first.o" "$work/second.o"
-"$bpf2arm" "$work/linked.o" -o "$work/linked.arm.o"
+"$bpf2arm" "$work/linked.o" -o "$work/linked.arm.o" --header "$work/linked.arm.h"
 cat > "$work/main.c" <<'C'
 #include <stdio.h>
-int fa(int x);
-int fb(int x);
+#include "linked.arm.h"
 int main(void) {
+  /* Two structs named rec: the header keeps the first name and renames the second. */
+  if (first_rec.hits != 7 || second_rec.total != 1LL << 40 || second_rec.tag != 'b') {
+    printf("globals of the two struct rec types: wrong values\n");
+    return 1;
+  }
   /* fa: helper(x) = 2x, its counter goes 1, 2; fb: helper(x, 1) = 3x + 1, its counter
    * starts at 100 and goes 102, 104. */
   int got[4] = {fa(5), fa(5), fb(5), fb(5)}, want[4] = {11, 12, 118, 120}, failed = 0;
@@ -26,5 +30,5 @@ int main(void) {
   return failed != 0;
 }
 C
-arm-linux-gnueabihf-gcc -static "$work/main.c" "$work/linked.arm.o" -o "$work/linked"
+arm-linux-gnueabihf-gcc -static -Wall -Werror -I"$work" -I"$here/../../runtime-stub/include" "$work/main.c" "$work/linked.arm.o" -o "$work/linked"
 qemu-arm "$work/linked"

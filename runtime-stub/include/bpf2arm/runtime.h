@@ -15,11 +15,14 @@
 
 #include "bpf2arm/map_layout.h"
 
-/* Layout checks in headers that bpf2arm --header generates, in C and in C++. */
+/* Layout checks in headers that bpf2arm --header generates, in C and in C++; and the
+ * names of BPF fields that are C++ keywords (`new` is `new_` in C++). */
 #ifdef __cplusplus
 #define BPF2ARM_LAYOUT_CHECK(cond, what) static_assert(cond, what)
+#define BPF2ARM_CXX_NAME(name) name##_
 #else
 #define BPF2ARM_LAYOUT_CHECK(cond, what) _Static_assert(cond, what)
+#define BPF2ARM_CXX_NAME(name) name
 #endif
 
 #ifdef __cplusplus

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The generated header: types.bpf.c holds the types a header must re-declare exactly
+# (packed structs, bit-fields, signed char, C++ keywords, anonymous members, ...). Its
+# header must compile without a warning as C11 and as C++17, for arm-linux-gnueabihf and
+# arm-none-eabi, and firmware built on it must read back every field under qemu-arm.
+#   run_header.sh --bpf2arm PATH [--workdir DIR]
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+bpf2arm="" work=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --bpf2arm) bpf2arm=$2; shift 2 ;;
+    --workdir) work=$2; shift 2 ;;
+    *) echo "usage: $0 --bpf2arm PATH [--workdir DIR]" >&2; exit 2 ;;
+  esac
+done
+[ -n "$bpf2arm" ] || { echo "usage: $0 --bpf2arm PATH [--workdir DIR]" >&2; exit 2; }
+bpf2arm=$(realpath "$bpf2arm")
+if [ -z "$work" ]; then work=$(mktemp -d); trap 'rm -rf "$work"' EXIT; fi
+mkdir -p "$work"
+cd "$work"
+
+clang-19 -target bpf -mcpu=v4 -O2 -g -I/usr/include/x86_64-linux-gnu -c "$here/types.bpf.c" -o types.bpf.o
+"$bpf2arm" types.bpf.o -o types.arm.o --header types.arm.h
+
+flags=(-O2 -Wall -Wextra -Werror -I. -I"$root/runtime-stub/include")
+arm-none-eabi-gcc -march=armv7-a -marm -std=c11 -fsyntax-only "${flags[@]}" "$here/header_main.c"
+arm-none-eabi-g++ -march=armv7-a -marm -std=c++17 -x c++ -fsyntax-only "${flags[@]}" "$here/header_main.c"
+
+runtime=()
+for src in "$root"/runtime-stub/*.c; do
+  arm-linux-gnueabihf-gcc -std=c11 -O2 -I"$root/runtime-stub/include" -c "$src" -o "runtime_$(basename "$src" .c).o"
+  runtime+=("runtime_$(basename "$src" .c).o")
+done
+arm-linux-gnueabihf-gcc -std=c11 -static "${flags[@]}" "$here/header_main.c" types.arm.o "${runtime[@]}" -o header_c
+arm-linux-gnueabihf-g++ -std=c++17 -x c++ -static "${flags[@]}" "$here/header_main.c" -x none types.arm.o "${runtime[@]}" -o header_cxx
+qemu-arm ./header_c
+qemu-arm ./header_cxx
