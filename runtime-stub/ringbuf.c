@@ -40,7 +40,8 @@ void *bpf_ringbuf_reserve(void *ringbuf, uint64_t size, uint64_t flags) {
   uint32_t used = prod - rt_load_acquire(&st->consumer_pos);
   uint32_t offset = prod & (m->max_entries - 1);
   uint32_t filler = offset + total > m->max_entries ? m->max_entries - offset : 0;
-  if (filler + total <= m->max_entries - used) {
+  /* Like the kernel, never fill the ring completely: full and empty must differ. */
+  if (filler + total < m->max_entries - used) {
     if (filler != 0) {
       struct bpf2arm_ringbuf_record *f = record_at(m, prod);
       f->len = (filler - HDR) | BPF2ARM_RINGBUF_DISCARD;
