@@ -31,6 +31,8 @@ Expected<CType> scalarFromBtf(const struct btf *btf, int typeId, const std::stri
         typeId = t->type;
         continue;
       case BTF_KIND_INT: {
+        if (t->size > 8)
+          return error(what + " is a " + std::to_string(t->size * 8) + "-bit integer, which no ARM32 register pair holds");
         uint32_t encoding = btf_int_encoding(t);
         std::string s = spelling.empty() && name ? name : spelling;
         return CType::integer(t->size, (encoding & BTF_INT_SIGNED) != 0, s);

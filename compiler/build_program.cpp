@@ -269,6 +269,9 @@ Status attachPrototype(const BpfObject &obj, Function &fn) {
   if (id <= 0) id = btf__find_by_name_kind(obj.btf.get(), fn.name.c_str(), BTF_KIND_FUNC);
   if (id <= 0) return std::nullopt;
   auto proto = abi::prototypeFromBtf(obj.btf.get(), id);
+  // A static function is only called bpf-to-bpf, in registers: a struct or a float
+  // argument need not cross into C there, so its prototype does not matter.
+  if (!proto && !fn.isGlobal) return std::nullopt;
   if (!proto) {
     Diagnostic d = proto.diag();
     d.function = fn.name;

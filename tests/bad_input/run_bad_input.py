@@ -176,6 +176,8 @@ def build_cases():
                               'int f(int x) { return h(x); }\n')
     struct_by_value = c_object('struct_by_value', 'struct s { int a, b; };\nextern int g(struct s v) __ksym;\n'
                                'int f(int x) { struct s v = {x, x}; return g(v); }\n')
+    int128 = c_object('int128', 'extern __u64 wide(unsigned __int128 v) __ksym;\n'
+                      'int f(__u64 x) { return wide(x); }\n')
     variadic = c_object('variadic', 'extern int v(int a, ...) __ksym;\nint f(int x) { return v(x, 1, 2); }\n')
     map_type = c_object('map_type', 'struct { __uint(type, BPF_MAP_TYPE_SOCKMAP); __uint(max_entries, 4);\n'
                         '  __type(key, __u32); __type(value, __u32); } socks SEC(".maps");\n'
@@ -208,6 +210,7 @@ def build_cases():
         Case('extern call with a struct passed by value', struct_by_value, function='f',
              message='struct passed by value'),
         Case('call to a variadic extern function', variadic, function='f', message='variadic'),
+        Case('extern call with a 128-bit integer argument', int128, function='f', message='128-bit integer'),
         Case('unsupported map type (SOCKMAP)', map_type, message="map 'socks': map type 15 is not supported"),
         Case('unsupported map flag (BPF_F_MMAPABLE)', map_flag, message="map 'mm': map_flags 0x400 not supported"),
         Case('every opcode byte is compiled or refused, never a crash', None, custom=opcode_sweep),

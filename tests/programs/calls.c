@@ -14,6 +14,7 @@ u32 ackermann(u32 m, u32 n);
 u64 sum_via_callbacks(u32 n, u64 seed);
 s32 hanoi_moves(u32 disks, u32 from, u32 to);
 u64 promoted_args(u64 x, u64 y, u64 a, u64 b, u64 c);
+u64 struct_by_value(u64 x, u32 y);
 
 #ifndef TEST_MAIN
 
@@ -156,10 +157,32 @@ u64 promoted_args(u64 x, u64 y, u64 a, u64 b, u64 c)
 	return weigh_pair(&v);
 }
 
+/* A static function may take a struct by value: the call stays bpf-to-bpf, in
+ * registers, so no C prototype is needed for it. */
+struct point {
+	u32 x, y;
+};
+
+static NOINLINE u64 manhattan(struct point p, struct point q)
+{
+	return (u64)(p.x > q.x ? p.x - q.x : q.x - p.x) + (p.y > q.y ? p.y - q.y : q.y - p.y);
+}
+
+u64 struct_by_value(u64 x, u32 y)
+{
+	struct point p = { (u32)x, y }, q = { (u32)(x >> 32), y ^ 0x5555 };
+	return manhattan(p, q) * 3 + manhattan(q, p);
+}
+
 #else
 
 void run_tests(void)
 {
+	for (int t = 0; t < 40; t++) {
+		u64 x = rnd_edge64();
+		u32 y = (u32)rnd64();
+		printf("struct_by_value(%llu, %u) = %llu\n", x, y, struct_by_value(x, y));
+	}
 	for (int t = 0; t < 50; t++) {
 		u64 x = rnd_edge64(), y = rnd64(), a = (u64)t, b = (u64)t * 7 - 3, c = (u64)t;
 		printf("promoted_args(%llu, %llu, %llu, %llu, %llu) = %llu\n", x, y, a, b, c,
