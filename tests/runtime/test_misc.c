@@ -39,10 +39,28 @@ static void printk_conversions(void) {
   PF("%lx", 0x123456789abcdef0ull, 0, 0, "123456789abcdef0");
   PF("%llx", 0x100000000ull, 0, 0, "100000000");
   PF("%lX", 0xfedcba9876543210ull, 0, 0, "FEDCBA9876543210");
-  PF("%p", 0x1234, 0, 0, "0x1234");
-  PF("%p", 0, 0, 0, "0x0");
+  /* Pointers: all the hex digits of the target's pointer, as the kernel prints %px. */
+  char ptr[64];
+  int digits = (int)(2 * sizeof(void *));
+  snprintf(ptr, sizeof ptr, "%0*llx|%0*llx|%0*llx", digits, 0x1234ull, digits, 0ull, digits, 0xbeefull);
+  PF("%p|%px|%pK", 0x1234, 0, 0xbeef, ptr);
+  snprintf(ptr, sizeof ptr, "%0*llx, %0*llx %0*llx", digits, 1ull, digits, 2ull, digits, 3ull);
+  PF("%pS, %ps %pB", 1, 2, 3, ptr);
   PF("[%s]", (uintptr_t) "abc", 0, 0, "[abc]");
-  PF("[%s]", 0, 0, 0, "[(null)]");
+  PF("[%s]", 0, 0, 0, "[]"); /* the kernel's copy from NULL fails: an empty string */
+  PF("%pks-%pus.", (uintptr_t) "kernel", (uintptr_t) "user", 0, "kernel-user.");
+  /* Flags and widths, which the kernel passes on to its vsnprintf. */
+  PF("[%5d|%-5d|%05d]", 42, (uint64_t)-42, (uint64_t)-42, "[   42|-42  |-0042]");
+  PF("[%+d|% d|%+d]", 7, 7, (uint64_t)-7, "[+7| 7|-7]");
+  PF("[%08x|%-4X|%3s]", 0xbeef, 0xa, (uintptr_t) "ab", "[0000beef|A   | ab]");
+  PF("[%-3c|%3c|%2u]", 'x', 'y', 123, "[x  |  y|123]");
+  PF("[%022llu|%-+4lld]", UINT64_MAX, 5, 0, "[0018446744073709551615|+5  ]");
+  /* Addresses the argument points to. */
+  static const uint8_t v4[4] = {192, 168, 1, 20};
+  static const uint8_t v6[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xab, 0x01};
+  PF("%pI4 %pi4", (uintptr_t)v4, (uintptr_t)v4, 0, "192.168.1.20 192.168.001.020");
+  PF("%pI6", (uintptr_t)v6, 0, 0, "2001:0db8:0000:0000:0000:0000:0000:ab01");
+  PF("%pi6", (uintptr_t)v6, 0, 0, "20010db800000000000000000000ab01");
   PF("%c%c", 'A', 0x142, 0, "AB");
   PF("100%%", 0, 0, 0, "100%");
   PF("a=%d %% b=%s c=%c\n", 7, (uintptr_t) "x", 'z', "a=7 % b=x c=z\n");
@@ -54,7 +72,8 @@ static void printk_conversions(void) {
 }
 
 static void printk_rejects(void) {
-  const char *bad[] = {"%q", "x %5d", "%d %d %d %d", "%lp", "%lls", "%llld", "%hd", "trailing %", "%l", "%ll"};
+  const char *bad[] = {"%q",  "%d %d %d %d", "%lp", "%lls", "%llld", "%hd", "trailing %", "%l", "%ll",
+                       "%5%", "%.2d", "%pZ", "%pi5", "%sx", "%p1", "\x01", "caf\xc3\xa9", "%lc"};
   for (unsigned i = 0; i < sizeof bad / sizeof *bad; i++) {
     putc_len = 0;
     putc_buf[0] = 0;
@@ -65,6 +84,10 @@ static void printk_rejects(void) {
   CHECK_EQ(bpf_trace_printk("abc", 0, 0, 0, 0), -BPF2ARM_EINVAL);
   CHECK_EQ(putc_len, 0);
   CHECK_EQ(bpf_trace_printk("%d%%%d%%%d", 11, 1, 2, 3), 5); /* "1%2%3": %% is not an argument */
+  /* The kernel formats into 1024 bytes: at most 1023 characters come out, all are counted. */
+  putc_len = 0;
+  CHECK_EQ(bpf_trace_printk("%1000d%100d", 12, 1, 2, 0), 1100);
+  CHECK_EQ(putc_len, 1023);
 }
 
 /* Decimal output against the host's printf for edge and random values. */

@@ -81,10 +81,13 @@ void *bpf_ringbuf_reserve(void *ringbuf, uint64_t size, uint64_t flags);
 void bpf_ringbuf_submit(void *data, uint64_t flags);
 void bpf_ringbuf_discard(void *data, uint64_t flags);
 int64_t bpf_ringbuf_output(void *ringbuf, void *data, uint64_t size, uint64_t flags);
-/* bpf_trace_printk and bpf_printk: up to three 64-bit arguments, formats %d %i %u %x %X
- * (low 32 bits), %ld %li %lu %lx %lX and the ll forms (64 bits), %p %s %c %%. Returns the
- * characters written, or -EINVAL (printing nothing) for another conversion, more than
- * three arguments, or no NUL within fmt_size. */
+/* bpf_trace_printk and bpf_printk: up to three 64-bit arguments, the kernel's formats:
+ * flags 0 + - space and a width, then %d %i %u %x %X (low 32 bits), %ld %li %lu %lx %lX
+ * and the ll forms (64 bits), %c, %s %pks %pus, %p %px %pK %ps %pS %pB (the address in
+ * hex digits), %pI4 %pi4 %pI6 %pi6, %%. Returns the characters formatted (at most 1023
+ * are printed), or -EINVAL (printing nothing) for another conversion, more than three
+ * arguments, a character that is neither printable ASCII nor white space, or no NUL
+ * within fmt_size. */
 int64_t bpf_trace_printk(const char *fmt, uint32_t fmt_size, uint64_t a1, uint64_t a2, uint64_t a3);
 /* bpf_printk with 4-12 arguments: `data` holds them as u64 values. */
 int64_t bpf_trace_vprintk(const char *fmt, uint32_t fmt_size, const void *data, uint32_t data_len);
