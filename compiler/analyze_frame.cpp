@@ -1,6 +1,8 @@
 #include "analyze_frame.h"
 
 #include <algorithm>
+#include <array>
+#include <optional>
 #include <vector>
 
 namespace bpf2arm {
@@ -78,6 +80,31 @@ bool r10Escapes(const Insn &insn) {
   return false;
 }
 
+// Registers known, within a block, to hold r10 plus a constant: clang's `rX = r10;
+// rX += -N` idiom and copies of it. An access through one is as visible as one
+// through r10 itself, so it is held to the same 512 bytes.
+class StackPointerCopies {
+ public:
+  void clear() { offset_.fill(std::nullopt); }
+  std::optional<int64_t> offsetOf(int reg) const { return reg == R10 ? std::optional<int64_t>(0) : offset_[size_t(reg)]; }
+
+  void step(const Insn &insn) {
+    std::optional<int64_t> next;
+    if (insn.cls() == ALU64 && insn.offset == 0) {
+      uint8_t op = aluOp(insn.opcode);
+      bool imm = source(insn.opcode) == K;
+      if (op == MOV && !imm) next = offsetOf(insn.src);
+      else if ((op == ADD || op == SUB) && imm && offset_[insn.dst])
+        next = *offset_[insn.dst] + (op == ADD ? int64_t(insn.imm) : -int64_t(insn.imm));
+    }
+    for (unsigned r = 0; r < R10; ++r)
+      if (writes(insn, r)) offset_[r] = r == insn.dst ? next : std::nullopt;
+  }
+
+ private:
+  std::array<std::optional<int64_t>, NUM_REGS> offset_{};
+};
+
 }  // namespace
 
 Status analyzeFrame(Program &program) {
@@ -86,7 +113,9 @@ Status analyzeFrame(Program &program) {
     bool escapes = false;
     fn.regUses.fill(0);
     std::vector<unsigned> weight = loopWeights(fn);
-    for (const BasicBlock &block : fn.blocks)
+    StackPointerCopies copies;
+    for (const BasicBlock &block : fn.blocks) {
+      copies.clear();
       for (const Instruction &ins : block.insns) {
         const Insn &insn = ins.insn;
         auto fail = [&](std::string message) -> Status {
@@ -102,9 +131,17 @@ Status analyzeFrame(Program &program) {
             return fail("stack access [r10" + std::string(insn.offset < 0 ? "" : "+") + std::to_string(insn.offset) +
                         "] of " + std::to_string(size) + " bytes is outside the 512-byte BPF stack");
           deepest = std::max(deepest, -int(insn.offset));
+        } else if (int base = memoryBase(insn); base >= 0 && copies.offsetOf(base)) {
+          int64_t size = sizeBytes(memSize(insn.opcode)), at = *copies.offsetOf(base) + insn.offset;
+          if (at < -kBpfStackLimit || at + size > 0)
+            return fail("stack access [r" + std::to_string(base) + std::string(insn.offset < 0 ? "" : "+") +
+                        std::to_string(insn.offset) + "] = [r10" + std::string(at < 0 ? "" : "+") + std::to_string(at) +
+                        "] of " + std::to_string(size) + " bytes is outside the 512-byte BPF stack");
         }
         if (r10Escapes(insn)) escapes = true;
+        copies.step(insn);
       }
+    }
     fn.stackSize = escapes ? kBpfStackLimit : unsigned((deepest + 7) & ~7);
   }
   return std::nullopt;

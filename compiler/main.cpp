@@ -12,6 +12,8 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <string>
 #include <sys/stat.h>
@@ -72,6 +74,14 @@ Status writeAtomically(const std::string &path, const std::string &bytes) {
     std::cout.write(bytes.data(), std::streamsize(bytes.size()));
     std::cout.flush();
     return std::cout ? std::nullopt : Status(error("cannot write to standard output"));
+  }
+  struct stat existing;
+  if (stat(path.c_str(), &existing) == 0 && !S_ISREG(existing.st_mode)) {
+    if (S_ISDIR(existing.st_mode)) return error("cannot write " + path + ": it is a directory");
+    // A device or a pipe (-o /dev/null): written in place, as renaming would replace it.
+    std::ofstream out(path, std::ios::binary);
+    out.write(bytes.data(), std::streamsize(bytes.size()));
+    return out.flush() ? std::nullopt : Status(error("cannot write " + path));
   }
   std::string temp = path + ".tmpXXXXXX";
   int fd = mkstemp(temp.data());
@@ -134,6 +144,11 @@ int main(int argc, char **argv) {
       std::cerr << "bpf2arm: error: " << st->message << "\n";
       return 2;
     }
+
+  std::error_code same;
+  for (const std::string &written : {output, header})
+    if (!written.empty() && written != "-" && std::filesystem::equivalent(input, written, same))
+      return reportError(input, error("the output " + written + " is the input file"));
 
   auto object = readBpfObject(input);
   if (!object) return reportError(input, object.diag());

@@ -9,6 +9,7 @@
 #include <cstdarg>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 
@@ -105,9 +106,16 @@ void readFuncInfo(const uint8_t *data, size_t size, const struct btf *btf,
 }  // namespace
 
 Expected<BpfObject> readBpfObject(const std::string &path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) return error("cannot read file: it is a directory");
   std::ifstream in(path, std::ios::binary);
   if (!in) return error("cannot open file: " + std::string(std::strerror(errno)));
-  std::vector<char> file((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::vector<char> file;
+  try {  // libstdc++ reports a failing read(2) by throwing, whatever the stream's mask
+    file.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  } catch (const std::ios_base::failure &) {
+    return error("cannot read file");
+  }
 
   if (file.size() < EI_NIDENT || std::memcmp(file.data(), ELFMAG, SELFMAG) != 0)
     return error("not an ELF file");

@@ -147,6 +147,11 @@ def build_cases():
         asm_object(p, 'deep_stack', 'mov %r0, 0\nstxdw [%r10-520], %r0\nexit')
         return p
 
+    def stack_below_copy(d):
+        p = at('stack_below_copy.o')(d)
+        asm_object(p, 'deep_copy', 'mov %r0, 0\nmov %r2, %r10\nadd %r2, -600\nmov %r3, %r2\nstxdw [%r3+8], %r0\nexit')
+        return p
+
     def lddw_truncated(d):
         p = at('lddw_truncated.o')(d)
         words = bpf_asm.assemble('mov %r0, 0\nexit') + bpf_asm.assemble('lddw %r0, 1')[:1]
@@ -156,6 +161,11 @@ def build_cases():
     def bad_register(d):
         p = at('bad_register.o')(d)
         asm_object(p, 'reg11', 'mov %r0, 0\nmov %r11, 1\nexit')
+        return p
+
+    def directory(d):
+        p = at('directory.o')(d)
+        os.mkdir(p)
         return p
 
     def missing(d):
@@ -202,9 +212,14 @@ def build_cases():
         Case('function falls off its end', falls_off, function='no_exit', insn={1, 2}),
         Case('unsupported relocation R_BPF_64_ABS64 in .text', bad_reloc, function='reloc_fn', insn={1}),
         Case('stack access below r10-512', stack_below, function='deep_stack', insn={1}),
+        Case('stack access below r10-512 through a copy of r10', stack_below_copy, function='deep_copy', insn={4},
+             message='[r10-592]'),
         Case('lddw truncated at the end of the function', lddw_truncated, function='half_lddw', insn={2}),
         Case('register number out of range (r11)', bad_register, function='reg11', insn={1}),
         Case('nonexistent input file', missing),
+        Case('a directory as input', directory, message='directory'),
+        Case('the input as output', lambda d: (valid_object(at('self.o')(d)), at('self.o')(d))[1],
+             args=['{IN}', '-o', '{IN}'], message='is the input file'),
         Case('call to an unknown helper id', unknown_helper, function='f', insn={0},
              message="unknown helper id 99999: declare it with --helper"),
         Case('extern call with a struct passed by value', struct_by_value, function='f',
