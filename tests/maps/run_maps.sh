@@ -26,3 +26,17 @@ done
 arm-linux-gnueabihf-gcc -std=c11 -static -O2 -Wall -I"$work" -I"$root/runtime-stub/include" \
   "$here/maps_main.c" "$work/maps.arm.o" "$work/tailcall.arm.o" "$root"/runtime-stub/*.c -o "$work/maps_test"
 qemu-arm "$work/maps_test"
+
+# Per-CPU maps with four CPUs, named data sections and a spin lock, in a program of their own.
+clang-19 -target bpf -mcpu=v4 -O2 -g -I/usr/include/x86_64-linux-gnu \
+  -c "$here/percpu_sections.bpf.c" -o "$work/percpu_sections.bpf.o"
+"$bpf2arm" "$work/percpu_sections.bpf.o" --cpus 4 -o "$work/percpu_sections.arm.o" --header "$work/percpu_sections.arm.h"
+arm-linux-gnueabihf-gcc -std=c11 -static -O2 -Wall -I"$work" -I"$root/runtime-stub/include" \
+  "$here/percpu_sections_main.c" "$work/percpu_sections.arm.o" "$root"/runtime-stub/*.c -o "$work/percpu_test"
+qemu-arm "$work/percpu_test"
+# .rodata.NAME stays read-only (flags A, no W); .data.NAME is writable.
+sections=$(arm-linux-gnueabihf-readelf -SW "$work/percpu_sections.arm.o")
+grep -Eq '\.rodata\.weights +PROGBITS +[0-9a-f]+ +[0-9a-f]+ +[0-9a-f]+ +[0-9a-f]+ +A ' <<<"$sections" \
+  || { echo "FAIL .rodata.weights is not a read-only section"; exit 1; }
+grep -Eq '\.data\.calibration +PROGBITS +[0-9a-f]+ +[0-9a-f]+ +[0-9a-f]+ +[0-9a-f]+ +WA ' <<<"$sections" \
+  || { echo "FAIL .data.calibration is not a writable section"; exit 1; }
