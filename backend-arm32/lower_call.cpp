@@ -6,7 +6,9 @@
 
 namespace bpf2arm::arm {
 
-constexpr int32_t kTailCallHelper = 12;  // BPF_FUNC_tail_call
+bool isTailCall(const Instruction &ins) {
+  return ins.call.kind == CallTarget::Helper && ins.call.helperId == kTailCallHelper;
+}
 
 void widen(ArmAssembler &as, abi::Widen how, Reg d, Reg s) {
   switch (how) {
@@ -49,7 +51,7 @@ Status FunctionLowering::lowerCall(const Instruction &ins) {
       as_.bl(symbols_.bodies[call.function]);
       return std::nullopt;
     case CallTarget::Helper:
-      if (call.helperId == kTailCallHelper) {
+      if (isTailCall(ins)) {
         lowerTailCall();
         return std::nullopt;
       }

@@ -281,6 +281,8 @@ Status FunctionLowering::lowerCEntry() {
     as_.store(4, lo, SP, home);
     as_.store(4, hi, SP, home + 4);
   }
+  // The arguments are in the homes now, so r0-r3 are free for this call.
+  if (symbols_.makesTailCalls) as_.bl(ctx_.getOrCreateSymbol("bpf2arm_tail_call_run_begin"));
   as_.bl(symbols_.bodies[size_t(&fn_ - program_.functions.data())]);
   widen(as_, abi::resultConversion(fn_.prototype.result).widen, R0, R0);  // AAPCS: callee extends
   as_.addConstant(SP, SP, kFakeFrame, R12);

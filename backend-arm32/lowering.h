@@ -29,7 +29,11 @@ struct ObjectSymbols {
   std::set<Routine> routinesUsed;
   std::map<std::string, llvm::MCSymbol *> externs;
   const DataLayout *data = nullptr;
+  bool makesTailCalls = false;  // C entries then start a run (bpf2arm_tail_call_run_begin)
 };
+
+constexpr int32_t kTailCallHelper = 12;  // BPF_FUNC_tail_call
+bool isTailCall(const Instruction &ins);
 
 // Narrows or widens a value in a core register as abi::widenFor says.
 void widen(ArmAssembler &as, abi::Widen how, Reg d, Reg s);

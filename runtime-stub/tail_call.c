@@ -1,11 +1,14 @@
 /* Tail calls. bpf2arm lowers bpf_tail_call to: target = bpf2arm_tail_call_target();
  * if (target) return bpf2arm_tail_call_return(target(ctx)); so a chain of tail calls is
- * a nesting of C calls, and the kernel's limit of 33 becomes a limit on that depth.
+ * a nesting of C calls. As in the kernel, at most 33 tail calls happen in one run of a
+ * program, however they are spread over its subprograms: the C entry of every program
+ * of an object that makes tail calls calls bpf2arm_tail_call_run_begin(), which starts a
+ * new count unless a tail call is in progress (then the entry is that tail call's target).
  *
- * The depth is one counter for the whole system: a program in an interrupt handler
- * shares the budget with the program it interrupted (its own calls are balanced before
- * it returns, so the count stays right). SMP firmware running programs on several cores
- * at once should treat the limit as approximate. */
+ * The counters are one pair for the whole system: a program in an interrupt handler that
+ * interrupts a tail call shares the count of the run it interrupted (its own calls are
+ * balanced before it returns, so the depth stays right). SMP firmware running programs
+ * on several cores at once should treat the limit as approximate. */
 #include "rt_internal.h"
 
 /* Slots are `void *`: 4 bytes on ARM32 as map_layout.h sizes them; host tests give the
@@ -14,12 +17,18 @@
 _Static_assert(sizeof(void *) == BPF2ARM_TARGET_POINTER_SIZE, "PROG_ARRAY slots are target pointers");
 #endif
 
-static uint32_t depth;
+static uint32_t depth;  /* tail calls in progress */
+static uint32_t count;  /* tail calls made in this run */
+
+void bpf2arm_tail_call_run_begin(void) {
+  if (depth == 0) count = 0;
+}
 
 void *bpf2arm_tail_call_target(struct bpf2arm_map *prog_array, uint32_t index) {
   if (prog_array->type != BPF2ARM_MAP_PROG_ARRAY || index >= prog_array->max_entries) return NULL;
   void *entry = ((void *volatile *)prog_array->storage)[index];
-  if (entry == NULL || depth >= BPF2ARM_MAX_TAIL_CALLS) return NULL;
+  if (entry == NULL || count >= BPF2ARM_MAX_TAIL_CALLS) return NULL;
+  count++;
   depth++;
   return entry;
 }

@@ -188,6 +188,16 @@ static void test_tail_calls(void) {
   CHECK(again(&c) == 34);  // the first run and 33 tail calls
   CHECK(c.count == 34);
   CHECK(jump__set(9, (void *)again) == -BPF2ARM_E2BIG);
+  // 50 tail calls tried in one run, one at a time: 33 happen, 17 fail.
+  CHECK(jump__set(2, (void *)leaf) == 0);
+  c.count = c.path = 0;
+  CHECK(looper(&c) == 17);
+  CHECK(c.count == 33);
+  c.count = c.path = 0;
+  CHECK(looper(&c) == 17);  // a new run, a new count
+  CHECK(c.count == 33);
+  c.count = 0;
+  CHECK(again(&c) == 34);   // and the count of the nested chain starts over too
 }
 
 int main(void) {

@@ -1,5 +1,6 @@
 // Tail calls through a PROG_ARRAY: a chain a -> b set up by a static initializer, an
-// empty slot, and a program that tail-calls itself until the nesting limit stops it.
+// empty slot, a program that tail-calls itself until the limit stops it, and one whose
+// subprogram tail-calls in a loop: 33 tail calls per run, as in the kernel.
 #include <linux/types.h>
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
@@ -37,6 +38,24 @@ int again(struct ctx *c) {
   c->count++;
   bpf_tail_call(c, &jump, 0);
   return (int)c->count;
+}
+
+// Slot 2 is set to this program by the firmware.
+int leaf(struct ctx *c) {
+  c->count++;
+  return 0;
+}
+
+// A tail call from a subprogram returns to the subprogram's caller when it succeeds.
+// Failures are counted in memory: clang would fold a constant result of try_leaf.
+static __attribute__((noinline)) void try_leaf(struct ctx *c) {
+  bpf_tail_call(c, &jump, 2);
+  c->path++;  // the tail call failed
+}
+
+int looper(struct ctx *c) {
+  for (int i = 0; i < 50; i++) try_leaf(c);
+  return (int)c->path;
 }
 
 char LICENSE[] SEC("license") = "GPL";

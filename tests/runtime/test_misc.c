@@ -152,8 +152,10 @@ static void probe_reads(void) {
 /* ---- tail calls ---- */
 static struct bpf2arm_map *chain_map;
 
-/* A program that tail-calls itself the way bpf2arm lowers bpf_tail_call. */
+/* A program that tail-calls itself the way bpf2arm lowers bpf_tail_call; its C entry
+ * starts a run as bpf2arm's entries do in an object that makes tail calls. */
 static uint64_t chain_prog(void *ctx) {
+  bpf2arm_tail_call_run_begin();
   int *runs = ctx;
   ++*runs;
   uint64_t (*next)(void *) = (uint64_t(*)(void *))bpf2arm_tail_call_target(chain_map, 0);
@@ -174,13 +176,21 @@ static void tail_calls(void) {
   CHECK(bpf2arm_tail_call_target(pa, 4) == NULL);
   CHECK(bpf2arm_tail_call_target(pa, 0xffffffffu) == NULL);
   CHECK(bpf2arm_tail_call_target(arr, 1) == NULL);
+  bpf2arm_tail_call_run_begin();
   CHECK(bpf2arm_tail_call_target(pa, 1) == entry);
   CHECK_EQ(bpf2arm_tail_call_return(0xdeadbeefcafef00dull), 0xdeadbeefcafef00dull);
-  /* 33 nested tail calls succeed, the 34th is refused, and unwinding restores the budget */
-  for (int i = 0; i < BPF2ARM_MAX_TAIL_CALLS; i++) CHECK(bpf2arm_tail_call_target(pa, 1) == entry);
+  /* 33 tail calls in one run succeed, nested or one after another; the 34th is refused */
+  bpf2arm_tail_call_run_begin();
+  for (int i = 0; i < 20; i++) CHECK(bpf2arm_tail_call_target(pa, 1) == entry);
+  bpf2arm_tail_call_run_begin(); /* a tail call's target: the run goes on */
+  for (int i = 0; i < 20; i++) CHECK_EQ(bpf2arm_tail_call_return((uint64_t)i), i);
+  for (int i = 0; i < 13; i++) {
+    CHECK(bpf2arm_tail_call_target(pa, 1) == entry);
+    bpf2arm_tail_call_return(0);
+  }
   CHECK(bpf2arm_tail_call_target(pa, 1) == NULL);
-  for (int i = 0; i < BPF2ARM_MAX_TAIL_CALLS; i++) CHECK_EQ(bpf2arm_tail_call_return((uint64_t)i), i);
   CHECK_EQ(bpf2arm_tail_call_return(5), 5); /* an extra return does not underflow */
+  bpf2arm_tail_call_run_begin();            /* a new run */
   CHECK(bpf2arm_tail_call_target(pa, 1) == entry);
   bpf2arm_tail_call_return(0);
   /* a program tail-calling itself runs 1 + 33 times */
@@ -189,7 +199,7 @@ static void tail_calls(void) {
   int runs = 0;
   CHECK_EQ(chain_prog(&runs), 34);
   runs = 0;
-  CHECK_EQ(chain_prog(&runs), 34); /* and again: the counter came back to 0 */
+  CHECK_EQ(chain_prog(&runs), 34); /* and again: a new run, a new count */
   CHECK_EQ(bpf2arm_prog_array_set(pa, 0, NULL), 0);
   CHECK(bpf2arm_tail_call_target(pa, 0) == NULL);
 }

@@ -101,10 +101,13 @@ int64_t bpf_spin_unlock(void *lock);
 
 /* ---- tail calls: bpf2arm lowers a call of bpf_tail_call (helper 12) to these ---- */
 /* The C entry of the program in slot `index`, or NULL when the slot is empty, the index
- * is out of range, or 33 tail calls are already in progress (the kernel's limit). On
+ * is out of range, or this run already made 33 tail calls (the kernel's limit). On
  * success the caller calls the entry and then bpf2arm_tail_call_return(). */
 void *bpf2arm_tail_call_target(struct bpf2arm_map *prog_array, uint32_t index);
 uint64_t bpf2arm_tail_call_return(uint64_t result);
+/* Called by the C entry of each program of an object that makes tail calls: a new run,
+ * with a new count, unless the entry is reached by a tail call. */
+void bpf2arm_tail_call_run_begin(void);
 #define BPF2ARM_MAX_TAIL_CALLS 33
 
 /* ---- firmware side ---- */
