@@ -107,6 +107,7 @@ Expected<CType> typeFromWords(const std::vector<std::string> &words) {
   std::string spelling;
   int pointers = 0;
   bool sawType = false, sawVoid = false, byValueAggregate = false;
+  unsigned ints = 0, chars = 0, shorts = 0, longs = 0, others = 0, signs = 0;  // to refuse `int int`
   unsigned size = 0;
   int sign = -1;  // -1: the default of the base type (signed)
   for (size_t i = 0; i < words.size(); ++i) {
@@ -121,24 +122,32 @@ Expected<CType> typeFromWords(const std::vector<std::string> &words) {
     if (w == "struct" || w == "union" || w == "enum") {
       if (i + 1 >= words.size()) return error("'" + w + "' without a name");
       spelling += " " + words[++i];
+      ++others;
       if (w == "enum") size = 4, sign = 0;
       else byValueAggregate = true;
     } else if (w == "void") {
+      ++others;
       sawVoid = true;
     } else if (w == "unsigned" || w == "signed") {
+      ++signs;
       sign = w == "signed";
       if (!size) size = 4;
     } else if (w == "char") {
+      ++chars;
       size = 1;
     } else if (w == "short") {
+      ++shorts;
       size = 2;
     } else if (w == "int") {
+      ++ints;
       if (!size) size = 4;
     } else if (w == "long") {
+      ++longs;
       size = 8;
     } else if (w == "float" || w == "double") {
       return error("floating point cannot cross the call boundary");
     } else if (auto td = typedefs.find(w); td != typedefs.end()) {
+      ++others;
       size = td->second.first;
       sign = td->second.second;
     } else {
@@ -146,6 +155,10 @@ Expected<CType> typeFromWords(const std::vector<std::string> &words) {
     }
   }
   if (!sawType) return error("missing type");
+  unsigned builtins = chars + shorts + (longs ? 1 : 0);
+  if (ints > 1 || longs > 2 || signs > 1 || builtins > 1 || others > 1 || (others && (builtins || ints || signs)) ||
+      (chars && ints))
+    return error("'" + spelling + "' is not a type");
   for (int p = 0; p < pointers; ++p) spelling += " *";
   if (pointers) return CType::pointer(spelling);
   if (sawVoid) return CType::voidType();
@@ -176,11 +189,23 @@ Expected<std::pair<std::string, Prototype>> parseDeclaration(const std::string &
     }
     if (words == std::vector<std::string>{"void"} && last && proto.params.empty()) return std::nullopt;
     if (words.back() == ".") return error(name + " is variadic, which cannot cross the call boundary");
-    // A trailing identifier that is no type word is the parameter's name.
-    if (words.size() > 1 && words.back() != "*") {
+    // An array parameter (`T name[]`, `T name[N]`) is a pointer, as in C.
+    bool array = false;
+    if (words.back() == "]") {
+      auto bracket = std::find(words.begin(), words.end(), "[");
+      if (bracket == words.begin()) return error("cannot read parameter " + std::to_string(proto.params.size() + 1) + " of " + name);
+      words.erase(bracket, words.end());
+      array = true;
+    }
+    // A trailing identifier that is no type word, nor a struct, union or enum tag, is the
+    // parameter's name.
+    bool tagged = words.size() > 1 && (words[words.size() - 2] == "struct" || words[words.size() - 2] == "union" ||
+                                       words[words.size() - 2] == "enum");
+    if (words.size() > 1 && words.back() != "*" && !tagged) {
       auto last = typeFromWords({words.back()});
       if (!last && last.diag().message.rfind("unknown type name", 0) == 0) words.pop_back();
     }
+    if (array) words.push_back("*");
     auto t = typeFromWords(words);
     if (!t) return error("parameter " + std::to_string(proto.params.size() + 1) + " of " + name + ": " + t.diag().message);
     if (t->isVoid()) return error("parameter of type void in " + name);

@@ -52,6 +52,27 @@ TEST_CASE("custom helper declarations") {
   CHECK_FALSE(bool(parseDeclaration("double f(int)")));
   CHECK_FALSE(bool(parseDeclaration("int f(int, int, int, int, int, int)")));
   CHECK_FALSE(bool(parseDeclaration("not a declaration")));
+  CHECK_FALSE(bool(parseDeclaration("int f(int int)")));
+  CHECK_FALSE(bool(parseDeclaration("long long long f(int)")));
+  CHECK_FALSE(bool(parseDeclaration("int f(__u32 long)")));
+  auto byValue = parseDeclaration("long f(struct s)");  // unnamed: `s` is the tag, not a name
+  REQUIRE_FALSE(bool(byValue));
+  CHECK(byValue.diag().message.find("passed by value") != std::string::npos);
+}
+
+TEST_CASE("custom helper declarations: unnamed enums, arrays, long long int") {
+  auto parsed = parseDeclaration("long long int f(enum e, const __u8 data[], int sizes[4], unsigned long long int)");
+  REQUIRE(bool(parsed));
+  const Prototype &p = parsed->second;
+  CHECK(p.result.size == 8);
+  CHECK(p.result.isSigned);
+  REQUIRE(p.params.size() == 4);
+  CHECK(p.params[0].kind == TypeKind::Integer);
+  CHECK(p.params[0].size == 4);
+  CHECK(p.params[1].kind == TypeKind::Pointer);
+  CHECK(p.params[2].kind == TypeKind::Pointer);
+  CHECK(p.params[3].size == 8);
+  CHECK_FALSE(p.params[3].isSigned);
 
   HelperTable table;
   CHECK_FALSE(table.addCustomOption("200=int f(int)").has_value());
