@@ -118,6 +118,32 @@ TEST_CASE("results become the 64-bit R0 by C conversion rules") {
   CHECK(conv(CType::voidType()).high == HighWord::Undefined);
 }
 
+// R0 as the backend computes it from the callee's r0:r1 (r1 is garbage unless the result
+// is 64-bit): widen r0, then fill the hi word.
+static uint64_t convertedR0(const CType &result, uint32_t r0, uint32_t r1) {
+  ResultConversion c = resultConversion(result);
+  switch (c.widen) {
+    case Widen::Sign8: r0 = uint32_t(int32_t(int8_t(r0))); break;
+    case Widen::Zero8: r0 &= 0xffu; break;
+    case Widen::Sign16: r0 = uint32_t(int32_t(int16_t(r0))); break;
+    case Widen::Zero16: r0 &= 0xffffu; break;
+    case Widen::None: break;
+  }
+  uint32_t hi = c.high == HighWord::FromPair ? r1 : c.high == HighWord::SignOfLow ? uint32_t(int32_t(r0) >> 31) : 0;
+  return uint64_t(hi) << 32 | r0;
+}
+
+TEST_CASE("result values: s8, u16, negative s32, u32 with the top bit set, s64, pointer") {
+  const uint32_t garbage = 0xa5a55a5a;
+  CHECK(convertedR0(CType::integer(1, true, "s8"), 0xfe, garbage) == uint64_t(-2));
+  CHECK(convertedR0(CType::integer(1, true, "s8"), 0x7f, garbage) == 0x7f);
+  CHECK(convertedR0(CType::integer(2, false, "u16"), 0xfffe, garbage) == 0xfffe);
+  CHECK(convertedR0(s32(), 0xfffffff6, garbage) == uint64_t(-10));
+  CHECK(convertedR0(CType::integer(4, false, "u32"), 0x80000001, garbage) == 0x80000001ull);
+  CHECK(convertedR0(s64(), 0x89abcdef, 0x81234567) == 0x8123456789abcdefull);
+  CHECK(convertedR0(ptr(), 0x80001000, garbage) == 0x80001000ull);
+}
+
 TEST_CASE("narrow signed arguments are sign-extended, unsigned zero-extended") {
   CHECK(widenFor(CType::integer(1, true, "s8")) == Widen::Sign8);
   CHECK(widenFor(CType::integer(2, true, "s16")) == Widen::Sign16);
