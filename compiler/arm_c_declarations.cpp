@@ -2,6 +2,8 @@
 
 #include <bpf/btf.h>
 
+#include <algorithm>
+
 #include "abi/btf_prototype.h"
 
 namespace bpf2arm {
@@ -37,11 +39,38 @@ bool isAnonymousAggregate(const struct btf_type *t) {
   return t && (btf_is_struct(t) || btf_is_union(t)) && t->name_off == 0;
 }
 
-// Alignment attribute reproducing BPF's: libbpf reports 1 for a packed aggregate.
-std::string alignmentAttribute(const struct btf *btf, int id) {
-  int align = btf__align_of(btf, id);
-  if (align == 1 && btf__type_by_id(btf, id)->size > 1) return "__attribute__((packed))";
-  return "__attribute__((aligned(" + std::to_string(align > 0 ? align : 1) + ")))";
+// BPF's alignment of a type, 1 for a packed aggregate (a member off its alignment, or a
+// size that is no multiple of it), 0 for BTF that does not describe a type. libbpf's
+// btf__align_of computes the same but trusts every type id it meets.
+unsigned alignmentOf(const struct btf *btf, int id, int depth = 0) {
+  Qualifiers q;
+  id = stripQualifiers(btf, id, q);
+  const struct btf_type *t = btf__type_by_id(btf, id);
+  if (id == 0 || !t || depth > 32) return 0;
+  switch (btf_kind(t)) {
+    case BTF_KIND_INT: case BTF_KIND_ENUM: case BTF_KIND_ENUM64: case BTF_KIND_FLOAT:
+      return t->size == 0 ? 0 : std::min(t->size, 8u);
+    case BTF_KIND_PTR: return 8;
+    case BTF_KIND_ARRAY: return alignmentOf(btf, int(btf_array(t)->type), depth + 1);
+    case BTF_KIND_STRUCT: case BTF_KIND_UNION: {
+      unsigned largest = 1;
+      const struct btf_member *m = btf_members(t);
+      for (unsigned i = 0; i < btf_vlen(t); ++i) {
+        unsigned align = alignmentOf(btf, int(m[i].type), depth + 1);
+        if (align == 0) return 0;
+        largest = std::max(largest, align);
+        if (btf_member_bitfield_size(t, i) == 0 && btf_member_bit_offset(t, i) % (8 * align)) return 1;
+      }
+      return t->size % largest ? 1 : largest;
+    }
+  }
+  return 0;
+}
+
+// Alignment attribute reproducing BPF's.
+std::string alignmentAttribute(unsigned align, const struct btf_type *t) {
+  if (align == 1 && t->size > 1) return "__attribute__((packed))";
+  return "__attribute__((aligned(" + std::to_string(align) + ")))";
 }
 
 }  // namespace
@@ -133,6 +162,7 @@ Expected<std::string> ArmCDeclarations::declareAggregate(int id, const std::stri
   if (known != spelled_.end()) return known->second;
   const struct btf_type *t = btf__type_by_id(btf_, id);
   const char *keyword = btf_is_union(t) ? "union" : "struct";
+  if (alignmentOf(btf_, id) == 0) return error(std::string(keyword) + " type " + std::to_string(id) + ": its BTF is broken");
   std::string name, opening;
   if (!typedefName.empty()) {  // typedef struct { ... } NAME;
     name = uniqueTag(typedefName);
@@ -148,7 +178,7 @@ Expected<std::string> ArmCDeclarations::declareAggregate(int id, const std::stri
     spelled_.erase(id);
     return *st;
   }
-  declarations_ << opening << body.str() << "} " << alignmentAttribute(btf_, id)
+  declarations_ << opening << body.str() << "} " << alignmentAttribute(alignmentOf(btf_, id), t)
                 << (typedefName.empty() ? "" : " " + name) << ";\n"
                 << checks.str() << "BPF2ARM_LAYOUT_CHECK(sizeof(" << name << ") == " << t->size << ", \"" << name
                 << " must have the size the BPF program expects\");\n\n";
@@ -162,7 +192,7 @@ Status ArmCDeclarations::writeMembers(int id, uint32_t baseOffset, const std::st
                                       const std::string &indent,
                                       std::ostringstream &body, std::ostringstream &checks) {
   const struct btf_type *t = btf__type_by_id(btf_, id);
-  const bool isUnion = btf_is_union(t), packed = btf__align_of(btf_, id) == 1;
+  const bool isUnion = btf_is_union(t), packed = alignmentOf(btf_, id) == 1;
   // Pads from bit `from` to bit `to`: partial bytes with unnamed uint8_t bit-fields,
   // which never cross a byte and so never move anything else.
   auto pad = [&](uint32_t from, uint32_t to) {
@@ -201,7 +231,8 @@ Status ArmCDeclarations::writeMembers(int id, uint32_t baseOffset, const std::st
       std::string innerPath = field.empty() ? path : path + cxxSafeName(field) + ".";
       if (Status st = writeMembers(memberType, baseOffset + bitOffset / 8, outer, innerPath, indent + "  ", body, checks))
         return st;
-      body << indent << "} " << alignmentAttribute(btf_, memberType) << (field.empty() ? "" : " " + cxxSafeName(field))
+      body << indent << "} " << alignmentAttribute(alignmentOf(btf_, memberType), mt)
+           << (field.empty() ? "" : " " + cxxSafeName(field))
            << ";\n";
     } else if (bitWidth) {
       if (!mt || !(btf_is_int(mt) || btf_is_any_enum(mt))) return error(where + ": a bit-field that is not an integer");

@@ -21,7 +21,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 
 def sources():
-    return sorted(glob.glob(f"{ROOT}/tests/maps/*.bpf.c") + glob.glob(f"{ROOT}/examples/*/*.bpf.c") +
+    return sorted(glob.glob(f"{ROOT}/tests/maps/*.bpf.c") + glob.glob(f"{ROOT}/tests/header/*.bpf.c") +
+                  glob.glob(f"{ROOT}/examples/*/*.bpf.c") +
                   glob.glob(f"{ROOT}/tests/programs/[a-h]*.c"))
 
 
