@@ -32,6 +32,15 @@ void FunctionLowering::lowerAlu32(const Instruction &ins) {
     case END: return lowerByteSwap(insn);
     default: break;
   }
+  lowerLoWord(insn);
+  writeHiZero(insn.dst);
+}
+
+// The lo word of MOV, ADD, SUB, AND, OR, XOR, MUL and NEG, which depends on lo words only:
+// all of an ALU result, and all that is needed of an ALU64 result whose hi word is dead.
+void FunctionLowering::lowerLoWord(const Insn &insn) {
+  uint8_t op = aluOp(insn.opcode);
+  bool useImm = source(insn.opcode) == K;
   Reg d = destLo(insn.dst, kTemp0);
   if (op == MOV) {
     if (useImm) {
@@ -67,13 +76,28 @@ void FunctionLowering::lowerAlu32(const Instruction &ins) {
     }
   }
   writeLo(insn.dst, d);
-  writeHiZero(insn.dst);
 }
 
 void FunctionLowering::lowerAlu64(const Instruction &ins) {
   const Insn &insn = ins.insn;
   uint8_t op = aluOp(insn.opcode);
   bool useImm = source(insn.opcode) == K;
+  if (hiDeadAfter(insn.dst)) {
+    switch (op) {
+      case MOV: case ADD: case SUB: case AND: case OR: case XOR: case MUL: case NEG:
+        return lowerLoWord(insn);
+      case LSH:
+        if (!useImm) break;
+        if ((insn.imm & 63) >= 32) {
+          Reg d = destLo(insn.dst, kTemp0);
+          as_.movImm(d, 0);
+          writeLo(insn.dst, d);
+          return;
+        }
+        return lowerShift32(insn);  // lo << k, and a hi word nobody reads
+      default: break;
+    }
+  }
   switch (op) {
     case LSH: case RSH: case ARSH: return lowerShift64(insn);
     case DIV: case MOD: return lowerDivMod64(insn);

@@ -103,7 +103,10 @@ void FunctionLowering::writeLo(unsigned bpfReg, Reg value) {
   }
 }
 
+bool FunctionLowering::hiDeadAfter(unsigned bpfReg) const { return current_ && !current_->hiLiveAfter(bpfReg); }
+
 void FunctionLowering::writeHi(unsigned bpfReg, Reg value) {
+  if (hiDeadAfter(bpfReg)) return;  // track_upper_live: nothing reads it
   const RegisterHome &home = frame_.home(bpfReg);
   if (home.kind == RegisterHome::InRegisters) {
     if (value != home.hi) as_.mov(home.hi, value);
@@ -126,12 +129,14 @@ bool FunctionLowering::isStackAddressPair(const bpf::Insn &first, const bpf::Ins
 
 void FunctionLowering::writeHiZero(unsigned bpfReg) {
   if (current_ && current_->hiKnownZero(bpfReg)) return;  // already zero (track_upper_zero)
+  if (hiDeadAfter(bpfReg)) return;
   Reg hi = destHi(bpfReg, kTemp3);
   as_.movImm(hi, 0);
   writeHi(bpfReg, hi);
 }
 
 void FunctionLowering::writeHiSign(unsigned bpfReg, Reg lo) {
+  if (hiDeadAfter(bpfReg)) return;
   Reg hi = destHi(bpfReg, kTemp3);
   as_.movShiftImm(hi, lo, Shift::ASR, 31);
   writeHi(bpfReg, hi);

@@ -62,8 +62,10 @@ class FunctionLowering {
   // Completes a write computed into the register `destLo`/`destHi` returned.
   void writeLo(unsigned bpfReg, Reg value);
   void writeHi(unsigned bpfReg, Reg value);
-  // Sets the hi word to 0, unless track_upper_zero knows it already is.
+  // Sets the hi word to 0, unless track_upper_zero knows it already is. The hi-word
+  // writes leave out a hi word that track_upper_live finds dead after the instruction.
   void writeHiZero(unsigned bpfReg);
+  bool hiDeadAfter(unsigned bpfReg) const;
   static bool isZeroExtensionPair(const bpf::Insn &first, const bpf::Insn &second);
   static bool isStackAddressPair(const bpf::Insn &first, const bpf::Insn &second);
   void writeHiSign(unsigned bpfReg, Reg lo);  // hi = lo >> 31 (arithmetic)
@@ -72,6 +74,7 @@ class FunctionLowering {
   void loadImm64(Reg lo, Reg hi, int64_t value);
 
   void lowerAlu32(const Instruction &ins);
+  void lowerLoWord(const bpf::Insn &insn);
   void lowerAlu64(const Instruction &ins);
   void lowerShift32(const bpf::Insn &insn);
   void lowerShift64(const bpf::Insn &insn);

@@ -58,6 +58,12 @@ std::string dumpProgram(const Program &program) {
             if (ins.hiKnownZero(r)) out << " r" << r;
           out << "]";
         }
+        if (ins.upperLiveAfter != 0xffff) {
+          out << "  [hi live after:";
+          for (unsigned r = 0; r < bpf::NUM_REGS; ++r)
+            if (ins.hiLiveAfter(r)) out << " r" << r;
+          out << "]";
+        }
         if (!ins.line.empty()) out << "  ; " << ins.line;
         out << "\n";
       }

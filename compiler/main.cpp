@@ -1,8 +1,8 @@
 // bpf2arm: the driver. The whole pipeline reads here, one stage after another:
 //
-//   read object -> build program model -> analyze frame -> track upper zero -> lower + emit
-//   (object_reader)  (build_program,       (analyze_frame)  (track_upper_zero) (backend-arm32/
-//                     collect_data)                                             emit_object)
+//   read object -> build program model -> analyze frame -> track upper words -> lower + emit
+//   (object_reader)  (build_program,       (analyze_frame)  (track_upper_live,  (backend-arm32/
+//                     collect_data)                          track_upper_zero)   emit_object)
 //
 // `--dump=STAGE` prints the program after a stage. Errors about the input come back as
 // values; the driver prints one message and exits 1, leaving no output file.
@@ -26,6 +26,7 @@
 #include "generate_header.h"
 #include "object_reader.h"
 #include "program.h"
+#include "track_upper_live.h"
 #include "track_upper_zero.h"
 
 #ifndef BPF2ARM_VERSION
@@ -122,7 +123,7 @@ int main(int argc, char **argv) {
   app.add_flag("-S", assembly, "write assembly text instead of an object");
   app.add_option("--dump", dump,
                  "print the program after a stage to stdout: object (as read), model (after building), "
-                 "frame (after frame analysis), upper (after tracking zero hi words)")
+                 "frame (after frame analysis), upper (after tracking live and zero hi words)")
       ->check(CLI::IsMember({"object", "model", "frame", "upper"}));
   unsigned numCpus = 1;
   app.add_option("--cpus", numCpus, "CPUs that per-CPU maps keep a value copy for (default 1)")->check(CLI::Range(1u, 64u));
@@ -158,6 +159,7 @@ int main(int argc, char **argv) {
   if (dump == "model") std::cout << dumpProgram(*program);
   if (Status st = analyzeFrame(*program)) return reportError(input, *st);
   if (dump == "frame") std::cout << dumpProgram(*program);
+  trackUpperLive(*program);
   trackUpperZero(*program);
   if (dump == "upper") std::cout << dumpProgram(*program);
 

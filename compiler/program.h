@@ -41,8 +41,12 @@ struct Instruction {
   // Registers whose hi word is known to be zero before this instruction (bit r = Rr),
   // from track_upper_zero; 0 (nothing known) until that pass runs.
   uint16_t upperZero = 0;
+  // Registers whose hi word some later instruction may read before writing it (bit r =
+  // Rr), from track_upper_live; all of them until that pass runs.
+  uint16_t upperLiveAfter = 0xffff;
 
   bool hiKnownZero(unsigned bpfReg) const { return upperZero & (1u << bpfReg); }
+  bool hiLiveAfter(unsigned bpfReg) const { return upperLiveAfter & (1u << bpfReg); }
 };
 
 struct BasicBlock {

@@ -1,5 +1,7 @@
 #include "track_upper_zero.h"
 
+#include "track_upper_live.h"
+
 #include <vector>
 
 namespace bpf2arm {
@@ -61,6 +63,8 @@ RegMask transfer(const Program &program, const Instruction &ins, RegMask known) 
       }
       break;
   }
+  // A hi word written only to die is left unwritten by the backend: nothing is known of it.
+  known &= RegMask(~(hiWordsWritten(ins) & ~ins.upperLiveAfter));
   return RegMask(known | bit(R10));
 }
 
