@@ -39,10 +39,43 @@ bool isAnonymousAggregate(const struct btf_type *t) {
   return t && (btf_is_struct(t) || btf_is_union(t)) && t->name_off == 0;
 }
 
-// BPF's alignment of a type, 1 for a packed aggregate (a member off its alignment, or a
-// size that is no multiple of it), 0 for BTF that does not describe a type. libbpf's
-// btf__align_of computes the same but trusts every type id it meets.
-unsigned alignmentOf(const struct btf *btf, int id, int depth = 0) {
+// BPF's alignment of a type: that of its largest member for an aggregate, or 1 for a
+// packed one; 0 for BTF that does not describe a type. libbpf's btf__align_of trusts
+// every type id it meets and misses packed bit-fields.
+unsigned alignmentOf(const struct btf *btf, int id, int depth = 0);
+
+// The largest alignment of an aggregate's members: what GCC gives its re-declaration.
+unsigned largestMemberAlignment(const struct btf *btf, const struct btf_type *t, int depth = 0) {
+  unsigned largest = 1;
+  const struct btf_member *m = btf_members(t);
+  for (unsigned i = 0; i < btf_vlen(t); ++i) {
+    unsigned align = alignmentOf(btf, int(m[i].type), depth + 1);
+    if (align == 0) return 0;
+    largest = std::max(largest, align);
+  }
+  return largest;
+}
+
+// Whether BPF laid the aggregate out packed: a member off its alignment, a bit-field
+// across its unit, or a size that is no multiple of the largest member alignment.
+bool isPacked(const struct btf *btf, const struct btf_type *t, unsigned largest, int depth = 0) {
+  if (largest == 0) return false;  // broken BTF: refused where its alignment is asked
+  if (t->size % largest) return true;
+  const struct btf_member *m = btf_members(t);
+  for (unsigned i = 0; i < btf_vlen(t); ++i) {
+    uint32_t offset = btf_member_bit_offset(t, i), width = btf_member_bitfield_size(t, i);
+    if (width == 0) {
+      if (offset % (8 * alignmentOf(btf, int(m[i].type), depth + 1))) return true;
+      continue;
+    }
+    Qualifiers q;
+    const struct btf_type *mt = btf__type_by_id(btf, stripQualifiers(btf, int(m[i].type), q));
+    if (mt && mt->size && offset % (8 * mt->size) + width > 8 * mt->size) return true;
+  }
+  return false;
+}
+
+unsigned alignmentOf(const struct btf *btf, int id, int depth) {
   Qualifiers q;
   id = stripQualifiers(btf, id, q);
   const struct btf_type *t = btf__type_by_id(btf, id);
@@ -53,24 +86,19 @@ unsigned alignmentOf(const struct btf *btf, int id, int depth = 0) {
     case BTF_KIND_PTR: return 8;
     case BTF_KIND_ARRAY: return alignmentOf(btf, int(btf_array(t)->type), depth + 1);
     case BTF_KIND_STRUCT: case BTF_KIND_UNION: {
-      unsigned largest = 1;
-      const struct btf_member *m = btf_members(t);
-      for (unsigned i = 0; i < btf_vlen(t); ++i) {
-        unsigned align = alignmentOf(btf, int(m[i].type), depth + 1);
-        if (align == 0) return 0;
-        largest = std::max(largest, align);
-        if (btf_member_bitfield_size(t, i) == 0 && btf_member_bit_offset(t, i) % (8 * align)) return 1;
-      }
-      return t->size % largest ? 1 : largest;
+      unsigned largest = largestMemberAlignment(btf, t, depth);
+      if (largest == 0) return 0;
+      return isPacked(btf, t, largest, depth) ? 1 : largest;
     }
   }
   return 0;
 }
 
-// Alignment attribute reproducing BPF's.
-std::string alignmentAttribute(unsigned align, const struct btf_type *t) {
-  if (align == 1 && t->size > 1) return "__attribute__((packed))";
-  return "__attribute__((aligned(" + std::to_string(align) + ")))";
+// The attribute that reproduces BPF's layout: none, since the re-declaration has its
+// members' alignment, or `packed`.
+std::string alignmentAttribute(const struct btf *btf, int id) {
+  const struct btf_type *t = btf__type_by_id(btf, id);
+  return isPacked(btf, t, largestMemberAlignment(btf, t)) ? " __attribute__((packed))" : "";
 }
 
 }  // namespace
@@ -178,10 +206,12 @@ Expected<std::string> ArmCDeclarations::declareAggregate(int id, const std::stri
     spelled_.erase(id);
     return *st;
   }
-  declarations_ << opening << body.str() << "} " << alignmentAttribute(alignmentOf(btf_, id), t)
+  declarations_ << opening << body.str() << "}" << alignmentAttribute(btf_, id)
                 << (typedefName.empty() ? "" : " " + name) << ";\n"
                 << checks.str() << "BPF2ARM_LAYOUT_CHECK(sizeof(" << name << ") == " << t->size << ", \"" << name
-                << " must have the size the BPF program expects\");\n\n";
+                << " must have the size the BPF program expects\");\n"
+                << "BPF2ARM_LAYOUT_CHECK(BPF2ARM_ALIGNOF(" << name << ") == " << alignmentOf(btf_, id) << ", \"" << name
+                << " must have the alignment the BPF program expects\");\n\n";
   return name;
 }
 
@@ -192,7 +222,7 @@ Status ArmCDeclarations::writeMembers(int id, uint32_t baseOffset, const std::st
                                       const std::string &indent,
                                       std::ostringstream &body, std::ostringstream &checks) {
   const struct btf_type *t = btf__type_by_id(btf_, id);
-  const bool isUnion = btf_is_union(t), packed = alignmentOf(btf_, id) == 1;
+  const bool isUnion = btf_is_union(t), packed = isPacked(btf_, t, largestMemberAlignment(btf_, t));
   // Pads from bit `from` to bit `to`: partial bytes with unnamed uint8_t bit-fields,
   // which never cross a byte and so never move anything else.
   auto pad = [&](uint32_t from, uint32_t to) {
@@ -231,8 +261,7 @@ Status ArmCDeclarations::writeMembers(int id, uint32_t baseOffset, const std::st
       std::string innerPath = field.empty() ? path : path + cxxSafeName(field) + ".";
       if (Status st = writeMembers(memberType, baseOffset + bitOffset / 8, outer, innerPath, indent + "  ", body, checks))
         return st;
-      body << indent << "} " << alignmentAttribute(alignmentOf(btf_, memberType), mt)
-           << (field.empty() ? "" : " " + cxxSafeName(field))
+      body << indent << "}" << alignmentAttribute(btf_, memberType) << (field.empty() ? "" : " " + cxxSafeName(field))
            << ";\n";
     } else if (bitWidth) {
       if (!mt || !(btf_is_int(mt) || btf_is_any_enum(mt))) return error(where + ": a bit-field that is not an integer");
@@ -253,12 +282,13 @@ Status ArmCDeclarations::writeMembers(int id, uint32_t baseOffset, const std::st
              << ") == " << baseOffset + bitOffset / 8 << ", \"" << outer << "." << path << field
              << " must sit where the BPF program expects it\");\n";
     }
-    if (!isUnion) position = bitOffset + (bitWidth ? bitWidth : 8 * uint32_t(size));
+    uint32_t end = bitOffset + (bitWidth ? bitWidth : 8 * uint32_t(size));
+    position = isUnion ? std::max(position, end) : end;
   }
-  if (!isUnion) {
-    if (position > 8 * t->size) return error(outer + ": members extend past its size");
-    pad(position, 8 * t->size);
-  }
+  if (position > 8 * t->size) return error(outer + ": members extend past its size");
+  if (!isUnion) pad(position, 8 * t->size);
+  else if (position < 8 * t->size)  // an aligned union larger than its members
+    body << indent << "uint8_t __bpf2arm_pad" << padCount_++ << "[" << t->size << "];\n";
   return std::nullopt;
 }
 

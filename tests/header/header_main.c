@@ -70,6 +70,20 @@ int main(void)
 	CHECK("self", e->self, (uintptr_t)e);
 	CHECK("tail", (long long)e->tail, (long long)0xa5a5a5a5a5a5a5a5ull);
 
+	/* Packed layouts. */
+	CHECK("fill_odd", fill_odd(), 48);
+	CHECK("sizeof odd", sizeof odd, 48);
+	CHECK("odd.t.kind", odd.t.kind, 9);
+	CHECK("odd.t.src.w[1]", odd.t.src.w[1], 0x01020304);
+	CHECK("odd.t.port", odd.t.port, 0xbeef);
+	CHECK("odd.f.syn", odd.f.syn, 1);
+	CHECK("odd.f.cwr", odd.f.cwr, 1);
+	CHECK("odd.f.fin", odd.f.fin, 0);
+	CHECK("odd.l.type", odd.l.type, 0xabcde);
+	CHECK("odd.l.len", odd.l.len, 0x12345);
+	CHECK("odd.l.flags[2]", odd.l.flags[2], 0x77);
+	CHECK("odd.w.a", odd.w.a, 0x1122334455667788ll);
+
 	/* Structs the firmware fills and a program reads. */
 	struct wire_header w;
 	w.kind = 1;

@@ -65,6 +65,42 @@ static struct {
 	__type(value, __u64);
 } hidden SEC(".maps");
 
+// Packed layouts that GCC reproduces only when told: a struct at an odd offset, a
+// one-byte struct of 16-bit bit-fields, bit-fields across their unit, and an aligned
+// union larger than its member.
+struct addr {
+	__u32 w[2];
+};
+
+struct __attribute__((packed)) tunnel {
+	__u8 kind;
+	struct addr src;
+	__u16 port;
+};
+
+struct __attribute__((packed)) tcpflags {
+	__u16 fin : 1, syn : 1, rst : 1, psh : 1, ack : 1, urg : 1, ece : 1, cwr : 1;
+};
+
+struct __attribute__((packed)) lengths {
+	__u32 type : 20;
+	__u32 len : 20;
+	__u8 flags[3];
+};
+
+union __attribute__((aligned(16))) wide {
+	__u64 a;
+};
+
+struct oddities {
+	struct tunnel t;
+	struct tcpflags f;
+	struct lengths l;
+	union wide w;
+};
+
+struct oddities odd;
+
 volatile __u32 fill_count;
 const volatile __s8 bias = -3;
 struct wire_header last_header = { .kind = 7, .length = 0x01020304, .port = 0xabcd };
@@ -104,6 +140,20 @@ __attribute__((noinline)) int fill(__u32 slot, char letter)
 	e->tail = 0xa5a5a5a5a5a5a5a5ull;
 	fill_count++;
 	return letter + bias;
+}
+
+int fill_odd(void)
+{
+	odd.t.kind = 9;
+	odd.t.src.w[1] = 0x01020304;
+	odd.t.port = 0xbeef;
+	odd.f.syn = 1;
+	odd.f.cwr = 1;
+	odd.l.type = 0xabcde;
+	odd.l.len = 0x12345;
+	odd.l.flags[2] = 0x77;
+	odd.w.a = 0x1122334455667788ull;
+	return sizeof(odd);
 }
 
 // Reads a header the firmware wrote, through a pointer parameter.

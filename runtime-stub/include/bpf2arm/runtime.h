@@ -19,9 +19,11 @@
  * names of BPF fields that are C++ keywords (`new` is `new_` in C++). */
 #ifdef __cplusplus
 #define BPF2ARM_LAYOUT_CHECK(cond, what) static_assert(cond, what)
+#define BPF2ARM_ALIGNOF(type) alignof(type)
 #define BPF2ARM_CXX_NAME(name) name##_
 #else
 #define BPF2ARM_LAYOUT_CHECK(cond, what) _Static_assert(cond, what)
+#define BPF2ARM_ALIGNOF(type) _Alignof(type)
 #define BPF2ARM_CXX_NAME(name) name
 #endif
 
