@@ -296,22 +296,28 @@ Status ArmCDeclarations::writeMembers(int id, uint32_t baseOffset, const std::st
 // keep the BTF storage type, so the enum type itself is never used for a declaration.
 void ArmCDeclarations::declareEnum(int id) {
   const struct btf_type *t = btf__type_by_id(btf_, id);
-  if (!btf_is_enum(t) || btf_vlen(t) == 0 || !enums_.insert(id).second) return;
+  if (!btf_is_any_enum(t) || btf_vlen(t) == 0 || !enums_.insert(id).second) return;
   std::string tag = abi::btfName(btf_, t->name_off);
   if (!tag.empty() && !tags_.insert("enum " + tag).second) return;  // linked objects: declared once
-  const struct btf_enum *e = btf_enum(t);
-  for (unsigned i = 0; i < btf_vlen(t); ++i) {
-    std::string constant = abi::btfName(btf_, e[i].name_off);
-    if (constant.empty() || tags_.count("enumerator " + constant)) return;
-  }
+  // ENUM64 values beyond int are a GNU C extension before C23, and fine in C++.
+  auto nameOf = [&](unsigned i) {
+    return abi::btfName(btf_, btf_is_enum(t) ? btf_enum(t)[i].name_off : btf_enum64(t)[i].name_off);
+  };
+  for (unsigned i = 0; i < btf_vlen(t); ++i)
+    if (nameOf(i).empty() || tags_.count("enumerator " + nameOf(i))) return;
   std::ostringstream out;
   out << "enum" << (tag.empty() ? "" : " " + tag) << " {";
   for (unsigned i = 0; i < btf_vlen(t); ++i) {
-    std::string constant = abi::btfName(btf_, e[i].name_off);
-    tags_.insert("enumerator " + constant);
-    out << (i ? ", " : " ") << constant << " = ";
-    if (btf_kflag(t)) out << e[i].val;
-    else out << uint32_t(e[i].val) << "u";
+    tags_.insert("enumerator " + nameOf(i));
+    out << (i ? ", " : " ") << nameOf(i) << " = ";
+    if (btf_is_enum(t)) {
+      if (btf_kflag(t)) out << btf_enum(t)[i].val;
+      else out << uint32_t(btf_enum(t)[i].val) << "u";
+    } else {
+      uint64_t value = btf_enum64_value(btf_enum64(t) + i);
+      if (btf_kflag(t)) out << int64_t(value) << "ll";
+      else out << value << "ull";
+    }
   }
   declarations_ << out.str() << " };\n\n";
 }

@@ -150,6 +150,8 @@ int main(int argc, char **argv) {
   for (const std::string &written : {output, header})
     if (!written.empty() && written != "-" && std::filesystem::equivalent(input, written, same))
       return reportError(input, error("the output " + written + " is the input file"));
+  if (!header.empty() && (header == output || std::filesystem::equivalent(output, header, same)))
+    return reportError(input, error("the header " + header + " would overwrite the object " + output));
 
   auto object = readBpfObject(input);
   if (!object) return reportError(input, object.diag());

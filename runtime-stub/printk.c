@@ -24,7 +24,8 @@ struct spec {
   uint32_t length; /* characters of the specifier after the % */
 };
 
-enum { MAX_OUTPUT = 1023, MAX_WIDTH = 1024 };
+/* The kernel formats into 1024 bytes and caps widths at FIELD_WIDTH_MAX. */
+enum { MAX_OUTPUT = 1023, MAX_WIDTH = (1 << 23) - 1 };
 
 static int is_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
 static int is_punct(char c) {
@@ -47,10 +48,10 @@ static int parse(const char *p, struct spec *s) {
     else break;
   }
   while (p[i] >= '0' && p[i] <= '9') {
-    if (s->width < MAX_WIDTH) s->width = s->width * 10 + (uint32_t)(p[i] - '0');
+    if (s->width <= MAX_WIDTH) s->width = s->width * 10 + (uint32_t)(p[i] - '0');
     i++;
   }
-  if (s->width > MAX_WIDTH) s->width = MAX_WIDTH; /* all of it would be cut off anyway */
+  if (s->width > MAX_WIDTH) s->width = MAX_WIDTH;
   switch (p[i]) {
     case 'p':
       if ((p[i + 1] == 'k' || p[i + 1] == 'u') && p[i + 2] == 's') {
@@ -156,8 +157,13 @@ static void put(struct out *o, char c) {
   o->count++;
 }
 
+/* Counts all n, but loops only over what can still be printed. */
 static void put_repeated(struct out *o, char c, uint32_t n) {
-  while (n-- != 0) put(o, c);
+  while (n != 0 && o->count < MAX_OUTPUT) {
+    put(o, c);
+    n--;
+  }
+  o->count += n;
 }
 
 /* `sign` (0 for none), then `body` of `len` characters, padded to the width: with spaces
@@ -213,8 +219,8 @@ static void put_arg(struct out *o, const struct spec *s, uint64_t a) {
       len = hex(buf, s->wide ? a : (uint32_t)a, s->conv == C_HEX_UPPER, 1);
       put_field(o, s, 0, buf, len, 1);
       return;
-    case C_POINTER:
-      len = hex(buf, (uintptr_t)a, 0, 2 * sizeof(void *));
+    case C_POINTER: /* all the digits of a pointer, unless a width says otherwise */
+      len = hex(buf, (uintptr_t)a, 0, s->width ? 1 : 2 * sizeof(void *));
       put_field(o, s, 0, buf, len, 1);
       return;
     case C_STRING: {
@@ -233,9 +239,9 @@ static void put_arg(struct out *o, const struct spec *s, uint64_t a) {
     case C_IP4_PADDED:
     case C_IP6:
     case C_IP6_PLAIN: {
-      const uint8_t *address = (const uint8_t *)(uintptr_t)a;
-      if (address == NULL) len = 0;
-      else if (s->conv == C_IP4 || s->conv == C_IP4_PADDED) len = ip4(buf, address, s->conv == C_IP4_PADDED);
+      static const uint8_t unreadable[16]; /* the kernel prints a failed copy as zeros */
+      const uint8_t *address = a ? (const uint8_t *)(uintptr_t)a : unreadable;
+      if (s->conv == C_IP4 || s->conv == C_IP4_PADDED) len = ip4(buf, address, s->conv == C_IP4_PADDED);
       else len = ip6(buf, address, s->conv == C_IP6);
       put_field(o, s, 0, buf, len, 0);
       return;

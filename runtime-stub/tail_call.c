@@ -5,10 +5,11 @@
  * of an object that makes tail calls calls bpf2arm_tail_call_run_begin(), which starts a
  * new count unless a tail call is in progress (then the entry is that tail call's target).
  *
- * The counters are one pair for the whole system: a program in an interrupt handler that
- * interrupts a tail call shares the count of the run it interrupted (its own calls are
- * balanced before it returns, so the depth stays right). SMP firmware running programs
- * on several cores at once should treat the limit as approximate. */
+ * The counters are one pair for the whole system. A program in an interrupt handler
+ * that interrupts a tail call shares the count of the run it interrupted; one that
+ * interrupts a run between two tail calls starts the count anew for both (the depth stays
+ * right: every call is balanced before it returns). Firmware that runs programs from
+ * interrupts or on several cores at once should treat the limit as approximate. */
 #include "rt_internal.h"
 
 /* Slots are `void *`: 4 bytes on ARM32 as map_layout.h sizes them; host tests give the
@@ -26,9 +27,11 @@ void bpf2arm_tail_call_run_begin(void) {
 
 void *bpf2arm_tail_call_target(struct bpf2arm_map *prog_array, uint32_t index) {
   if (prog_array->type != BPF2ARM_MAP_PROG_ARRAY || index >= prog_array->max_entries) return NULL;
-  void *entry = ((void *volatile *)prog_array->storage)[index];
-  if (entry == NULL || count >= BPF2ARM_MAX_TAIL_CALLS) return NULL;
+  /* As in the kernel, an attempt on an empty slot counts too. */
+  if (count >= BPF2ARM_MAX_TAIL_CALLS) return NULL;
   count++;
+  void *entry = ((void *volatile *)prog_array->storage)[index];
+  if (entry == NULL) return NULL;
   depth++;
   return entry;
 }

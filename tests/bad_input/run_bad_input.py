@@ -220,6 +220,8 @@ def build_cases():
         Case('a directory as input', directory, message='directory'),
         Case('the input as output', lambda d: (valid_object(at('self.o')(d)), at('self.o')(d))[1],
              args=['{IN}', '-o', '{IN}'], message='is the input file'),
+        Case('the header as the object', lambda d: (valid_object(at('twice.o')(d)), at('twice.o')(d))[1],
+             args=['{IN}', '-o', '{OUT}', '--header', '{OUT}'], message='would overwrite the object'),
         Case('call to an unknown helper id', unknown_helper, function='f', insn={0},
              message="unknown helper id 99999: declare it with --helper"),
         Case('extern call with a struct passed by value', struct_by_value, function='f',

@@ -61,6 +61,8 @@ static void printk_conversions(void) {
   PF("%pI4 %pi4", (uintptr_t)v4, (uintptr_t)v4, 0, "192.168.1.20 192.168.001.020");
   PF("%pI6", (uintptr_t)v6, 0, 0, "2001:0db8:0000:0000:0000:0000:0000:ab01");
   PF("%pi6", (uintptr_t)v6, 0, 0, "20010db800000000000000000000ab01");
+  PF("%pI4 %pi6", 0, 0, 0, "0.0.0.0 00000000000000000000000000000000"); /* NULL: zeros */
+  PF("[%10px|%-6p|%06p]", 0x1234, 0xab, 0xcd, "[      1234|ab    |0000cd]");
   PF("%c%c", 'A', 0x142, 0, "AB");
   PF("100%%", 0, 0, 0, "100%");
   PF("a=%d %% b=%s c=%c\n", 7, (uintptr_t) "x", 'z', "a=7 % b=x c=z\n");
@@ -87,6 +89,9 @@ static void printk_rejects(void) {
   /* The kernel formats into 1024 bytes: at most 1023 characters come out, all are counted. */
   putc_len = 0;
   CHECK_EQ(bpf_trace_printk("%1000d%100d", 12, 1, 2, 0), 1100);
+  CHECK_EQ(putc_len, 1023);
+  putc_len = 0;
+  CHECK_EQ(bpf_trace_printk("%5000000d", 10, 7, 0, 0), 5000000);
   CHECK_EQ(putc_len, 1023);
 }
 
@@ -193,6 +198,11 @@ static void tail_calls(void) {
   bpf2arm_tail_call_run_begin();            /* a new run */
   CHECK(bpf2arm_tail_call_target(pa, 1) == entry);
   bpf2arm_tail_call_return(0);
+  /* attempts on an empty slot count, as in the kernel; out-of-range indexes do not */
+  bpf2arm_tail_call_run_begin();
+  for (int i = 0; i < 10; i++) CHECK(bpf2arm_tail_call_target(pa, 4) == NULL);
+  for (int i = 0; i < BPF2ARM_MAX_TAIL_CALLS; i++) CHECK(bpf2arm_tail_call_target(pa, 2) == NULL);
+  CHECK(bpf2arm_tail_call_target(pa, 1) == NULL);
   /* a program tail-calling itself runs 1 + 33 times */
   chain_map = pa;
   CHECK_EQ(bpf2arm_prog_array_set(pa, 0, (void *)chain_prog), 0);
