@@ -191,19 +191,16 @@ Expected<std::string> ArmCDeclarations::declareAggregate(int id, const std::stri
   const struct btf_type *t = btf__type_by_id(btf_, id);
   const char *keyword = btf_is_union(t) ? "union" : "struct";
   if (alignmentOf(btf_, id) == 0) return error(std::string(keyword) + " type " + std::to_string(id) + ": its BTF is broken");
-  std::string name, opening;
-  if (!typedefName.empty()) {  // typedef struct { ... } NAME;
-    name = uniqueTag(typedefName);
-    opening = std::string("typedef ") + keyword + " {\n";
-  } else {
-    std::string tag = abi::btfName(btf_, t->name_off);
-    name = std::string(keyword) + " " + uniqueTag(tag.empty() ? "bpf2arm_anon_" + std::to_string(id) : tag);
-    opening = name + " {\n";
-  }
+  std::string tag = typedefName.empty() ? abi::btfName(btf_, t->name_off) : typedefName;
+  tag = uniqueTag(tag.empty() ? "bpf2arm_anon_" + std::to_string(id) : tag);
+  // typedef struct { ... } NAME; or struct NAME { ... };
+  std::string name = typedefName.empty() ? std::string(keyword) + " " + tag : tag;
+  std::string opening = typedefName.empty() ? name + " {\n" : std::string("typedef ") + keyword + " {\n";
   spelled_[id] = name;  // before the members, so that they may point back to it
   std::ostringstream body, checks;
   if (Status st = writeMembers(id, 0, name, "", "  ", body, checks)) {
     spelled_.erase(id);
+    tags_.erase(tag);
     return *st;
   }
   declarations_ << opening << body.str() << "}" << alignmentAttribute(btf_, id)
