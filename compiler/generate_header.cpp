@@ -89,6 +89,10 @@ Expected<std::string> generateHeader(const BpfObject &obj, const Program &progra
       case BPF_MAP_TYPE_PROG_ARRAY:
         decls << "static inline int " << n << "__set(uint32_t index, void *program) { return bpf2arm_prog_array_set(&" << n << ", index, program); }\n";
         break;
+      case BPF_MAP_TYPE_PERCPU_ARRAY: case BPF_MAP_TYPE_PERCPU_HASH:
+        decls << "static inline " << v << " *" << n << "__lookup_cpu(const " << k << " *key, uint32_t cpu) { return ("
+              << v << " *)bpf_map_lookup_percpu_elem(&" << n << ", key, cpu); }\n";
+        [[fallthrough]];
       default:
         decls << "static inline " << v << " *" << n << "__lookup(const " << k << " *key) { return (" << v << " *)bpf_map_lookup_elem(&" << n << ", key); }\n"
               << "static inline int " << n << "__update(const " << k << " *key, const " << v << " *value, uint64_t flags) { return (int)bpf_map_update_elem(&" << n << ", key, value, flags); }\n"

@@ -42,6 +42,13 @@ int main(void) {
     CHECK(count && *count == want_count[cpu]);
     CHECK(seen && *seen == want_seen[cpu]);  // an update from BPF zeroes the other CPUs' copies
   }
+  // Any CPU's copy, from whichever CPU the firmware runs on.
+  current_cpu = 0;
+  uint64_t *on3 = hits__lookup_cpu(&slot, 3);
+  uint32_t *seen1 = last_seen__lookup_cpu(&slot, 1);
+  CHECK(on3 && *on3 == 1);
+  CHECK(seen1 && *seen1 == 200);
+  CHECK(hits__lookup_cpu(&slot, 4) == NULL);  // no fifth CPU
 
   // Named sections keep their initial values; .data.* is writable, .rodata.* is not.
   CHECK(calibration[2] == 30 && weights[3] == 5 && scratch == 0);
