@@ -2,6 +2,8 @@
 
 #include <vector>
 
+#include "control_flow.h"
+
 namespace bpf2arm {
 
 using namespace bpf;
@@ -77,43 +79,26 @@ namespace {
 
 void trackFunction(Function &fn) {
   size_t n = fn.blocks.size();
-  std::vector<std::vector<unsigned>> preds(n), succs(n);
-  for (const BasicBlock &b : fn.blocks) {
-    const Instruction &last = b.insns.back();
-    for (int to : {b.fallthrough, last.targetBlock})
-      if (to >= 0) {
-        preds[size_t(to)].push_back(b.id);
-        succs[b.id].push_back(unsigned(to));
-      }
-  }
+  ControlFlow cfg(fn);
   auto liveBefore = [&](const Instruction &ins, RegMask after) {
     return RegMask((after & ~hiWordsWritten(ins)) | hiWordsRead(ins, after));
   };
   // Live sets only grow from "nothing live", so the worklist ends after at most
   // NUM_REGS changes per block.
   std::vector<RegMask> in(n, 0);
-  std::vector<unsigned> work;
-  std::vector<bool> queued(n, true);
-  for (size_t b = 0; b < n; ++b) work.push_back(unsigned(b));  // the last block first
-  while (!work.empty()) {
-    unsigned b = work.back();
-    work.pop_back();
-    queued[b] = false;
+  for (BlockWorklist work(n, BlockWorklist::Backward); !work.empty();) {
+    unsigned b = work.pop();
     RegMask live = 0;
-    for (unsigned s : succs[b]) live |= in[s];
+    for (unsigned s : cfg.succs[b]) live |= in[s];
     const std::vector<Instruction> &insns = fn.blocks[b].insns;
     for (size_t k = insns.size(); k-- > 0;) live = liveBefore(insns[k], live);
     if (live == in[b]) continue;
     in[b] = live;
-    for (unsigned p : preds[b])
-      if (!queued[p]) {
-        queued[p] = true;
-        work.push_back(p);
-      }
+    work.push(cfg.preds[b]);
   }
   for (size_t b = 0; b < n; ++b) {
     RegMask live = 0;
-    for (unsigned s : succs[b]) live |= in[s];
+    for (unsigned s : cfg.succs[b]) live |= in[s];
     std::vector<Instruction> &insns = fn.blocks[b].insns;
     for (size_t k = insns.size(); k-- > 0;) {
       insns[k].upperLiveAfter = live;

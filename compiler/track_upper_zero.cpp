@@ -1,5 +1,6 @@
 #include "track_upper_zero.h"
 
+#include "control_flow.h"
 #include "track_upper_live.h"
 
 #include <vector>
@@ -70,39 +71,22 @@ RegMask transfer(const Program &program, const Instruction &ins, RegMask known) 
 
 void trackFunction(const Program &program, Function &fn) {
   size_t n = fn.blocks.size();
-  std::vector<std::vector<unsigned>> preds(n), succs(n);
-  for (const BasicBlock &b : fn.blocks) {
-    const Instruction &last = b.insns.back();
-    for (int to : {b.fallthrough, last.targetBlock})
-      if (to >= 0) {
-        preds[size_t(to)].push_back(b.id);
-        succs[b.id].push_back(unsigned(to));
-      }
-  }
+  ControlFlow cfg(fn);
   // Nothing is known at entry (callers may pass any 64-bit value) but R10. Facts only
-  // ever shrink from "all known", so a worklist reaches the fixed point after at most
+  // ever shrink from "all known", so the worklist reaches the fixed point after at most
   // NUM_REGS changes per block, however the loops nest.
   std::vector<RegMask> in(n, kAll), out(n, kAll);
-  std::vector<unsigned> work;
-  std::vector<bool> queued(n, true);
-  for (size_t b = n; b-- > 0;) work.push_back(unsigned(b));  // block 0 first
-  while (!work.empty()) {
-    unsigned b = work.back();
-    work.pop_back();
-    queued[b] = false;
+  for (BlockWorklist work(n, BlockWorklist::Forward); !work.empty();) {
+    unsigned b = work.pop();
     RegMask entry = b == 0 ? bit(R10) : kAll;
-    for (unsigned p : preds[b]) entry &= out[p];
-    if (b != 0 && preds[b].empty()) entry = bit(R10);  // unreachable: assume nothing
+    for (unsigned p : cfg.preds[b]) entry &= out[p];
+    if (b != 0 && cfg.preds[b].empty()) entry = bit(R10);  // unreachable: assume nothing
     RegMask known = entry;
     for (const Instruction &ins : fn.blocks[b].insns) known = transfer(program, ins, known);
     in[b] = entry;
     if (known == out[b]) continue;
     out[b] = known;
-    for (unsigned s : succs[b])
-      if (!queued[s]) {
-        queued[s] = true;
-        work.push_back(s);
-      }
+    work.push(cfg.succs[b]);
   }
   for (size_t b = 0; b < n; ++b) {
     RegMask known = in[b];
