@@ -7,17 +7,7 @@
 #include "maps.arm.h"
 #include "tailcall.arm.h"
 
-static int passed, failed;
-
-#define CHECK(cond)                                                      \
-  do {                                                                   \
-    if (cond) {                                                          \
-      passed++;                                                          \
-    } else {                                                             \
-      failed++;                                                          \
-      printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);             \
-    }                                                                    \
-  } while (0)
+#include "check.h"
 
 static char printed[256];
 static unsigned printed_len;
@@ -211,6 +201,5 @@ int main(void) {
   test_globals();
   test_helpers();
   test_tail_calls();
-  printf("%d passed, %d failed\n", passed, failed);
-  return failed != 0;
+  return CHECK_SUMMARY();
 }

@@ -3,16 +3,7 @@
 
 #include "percpu_sections.arm.h"
 
-static int passed, failed;
-#define CHECK(cond)                                                      \
-  do {                                                                   \
-    if (cond) {                                                          \
-      passed++;                                                          \
-    } else {                                                             \
-      failed++;                                                          \
-      printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);             \
-    }                                                                    \
-  } while (0)
+#include "check.h"
 
 static uint32_t current_cpu;
 uint32_t bpf2arm_platform_cpu_id(void) { return current_cpu; }
@@ -64,6 +55,5 @@ int main(void) {
   CHECK(t && t->updates == 3 && t->total == (7 + 30) * 3 + (1 + 40) * 5 + 31 * 3);
   CHECK(irq_saves >= 3 && irq_depth == 0);  // each lock masked interrupts and undid it
 
-  printf("%d passed, %d failed\n", passed, failed);
-  return failed != 0;
+  return CHECK_SUMMARY();
 }
