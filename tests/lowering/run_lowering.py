@@ -22,7 +22,8 @@ in order), and drops directives, comments, unreferenced labels and our division 
 (`__bpf2arm_*`, assembled into objects that call them; the calls stay).
 
 --update rewrites the `-- expect` blocks (one block for CPUs whose text is equal) and leaves the rest of
-each file alone; it still runs the programs and fails when a result is wrong.  Review the diff.
+each file alone; it still runs the programs and fails when a result is wrong, and its counts show the
+old and the new size.  Review the diff.
 """
 
 import argparse
@@ -244,7 +245,7 @@ def expected_count(t, cpu):
     return sum(1 for l in lines if l.startswith('    '))
 
 
-def report(tests, cpus, update):
+def report(tests, cpus):
     failed = [t for t in tests if t.problems]
     for t in failed:
         print('FAIL %s' % t.name)
@@ -263,7 +264,7 @@ def report(tests, cpus, update):
             totals[cpu][1] += now or 0
             if now is None:
                 cells.append('-')
-            elif before is None or before == now or update:
+            elif before is None or before == now:
                 cells.append(str(now))
             else:
                 cells.append('%d -> %d' % (before, now))
@@ -271,7 +272,7 @@ def report(tests, cpus, update):
     cells = []
     for cpu in cpus:
         before, now = totals[cpu]
-        cells.append(str(now) if before == now or update else '%d -> %d' % (before, now))
+        cells.append(str(now) if before == now else '%d -> %d' % (before, now))
     print('  %-24s' % 'total' + ''.join('%16s' % c for c in cells))
     print('%d passed, %d failed' % (len(tests) - len(failed), len(failed)))
     return 1 if failed else 0
@@ -330,7 +331,7 @@ def main():
     finally:
         if cleanup is not None:
             cleanup.cleanup()
-    return report(tests, args.cpus, args.update)
+    return report(tests, args.cpus)
 
 
 if __name__ == '__main__':
