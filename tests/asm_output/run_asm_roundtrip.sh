@@ -19,10 +19,16 @@ for src in "${sources[@]}"; do
     -c "$src" -o "$work/bpf/$(basename "$src").o"
 done
 
-declare -A triple=([cortex-a7]=armv7a-none-eabi [cortex-a15]=armv7a-none-eabi
-                   [cortex-a53]=armv8a-none-eabi [arm1176jzf-s]=armv6kz-none-eabi)
+# Every CPU of bpf2arm's table (`--list-cpus`: NAME arch=... triple=... ...), with its triple.
+declare -A triple=()
+cpus=()
+while read -r name attrs; do
+  cpus+=("$name")
+  triple[$name]=$(sed -n 's/.*triple=\([^ ]*\).*/\1/p' <<<"$attrs")
+done < <("$bpf2arm" --list-cpus)
+[ "${#cpus[@]}" -gt 0 ] || { echo "FAIL: $bpf2arm --list-cpus listed no CPU"; exit 1; }
 passed=0 failed=0
-for cpu in cortex-a7 cortex-a15 cortex-a53 arm1176jzf-s; do
+for cpu in "${cpus[@]}"; do
   for obj in "$work"/bpf/*.o; do
     name=$(basename "$obj" .o)
     "$bpf2arm" --mcpu="$cpu" "$obj" -o "$work/direct.o"
