@@ -5,7 +5,8 @@ Every tests/programs/*.c is built twice and both builds print the results of the
   host: gcc compiles the program and its test main (UBSan on, so a difference cannot come
         from undefined behaviour in the program itself), run natively;
   ARM:  clang-19 compiles the program for BPF, bpf2arm turns that into an ARM object, and
-        arm-linux-gnueabihf-gcc links it with the same test main built for ARM; run on qemu-arm.
+        arm-linux-gnueabihf-gcc links it with the same test main built for ARM; run on qemu-arm
+        with the model of the CPU (--mcpu, default bpf2arm's default; tests/tools/toolchain.py).
 The outputs must be identical. --native-arm replaces clang + bpf2arm by
 arm-linux-gnueabihf-gcc on the program, which checks the programs and this driver alone.
 
