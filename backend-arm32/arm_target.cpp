@@ -8,20 +8,65 @@
 
 namespace bpf2arm::arm {
 
+namespace {
+// Feature sets shared by whole architectures; a row adds what its CPU has beyond them.
+constexpr unsigned kV6K = kArmState | kLdrexd;
+constexpr unsigned kV7A = kArmState | kThumb2 | kMovwMovt | kLdrexd | kDmb;
+}  // namespace
+
 const std::vector<CpuInfo> &supportedCpus() {
+  // name           arch            LLVM triple          features                qemu-arm -cpu     found in
   static const std::vector<CpuInfo> cpus = {
-      {"cortex-a7", "armv7a-none-eabi"},      // Raspberry Pi 2
-      {"cortex-a15", "armv7a-none-eabi"},     // qemu virt
-      {"cortex-a53", "armv8a-none-eabi"},     // Raspberry Pi 3/4 in 32-bit mode
-      {"arm1176jzf-s", "armv6kz-none-eabi"},  // Raspberry Pi 1 / Zero
+      {"cortex-a7",    CpuArch::V7A,  "armv7a-none-eabi",  kV7A | kHardwareDivide, "cortex-a7"},   // Raspberry Pi 2
+      {"cortex-a15",   CpuArch::V7A,  "armv7a-none-eabi",  kV7A | kHardwareDivide, "cortex-a15"},  // qemu virt
+      {"cortex-a53",   CpuArch::V8A,  "armv8a-none-eabi",  kV7A | kHardwareDivide, "max"},         // Pi 3/4, 32-bit
+      {"cortex-a5",    CpuArch::V7A,  "armv7a-none-eabi",  kV7A,                   "cortex-a9"},
+      {"cortex-a8",    CpuArch::V7A,  "armv7a-none-eabi",  kV7A,                   "cortex-a8"},   // BeagleBone
+      {"cortex-a9",    CpuArch::V7A,  "armv7a-none-eabi",  kV7A,                   "cortex-a9"},
+      {"cortex-a12",   CpuArch::V7A,  "armv7a-none-eabi",  kV7A | kHardwareDivide, "cortex-a15"},
+      {"cortex-a17",   CpuArch::V7A,  "armv7a-none-eabi",  kV7A | kHardwareDivide, "cortex-a15"},
+      {"arm1176jzf-s", CpuArch::V6KZ, "armv6kz-none-eabi", kV6K,                   "arm1176"},     // Pi 1 / Zero
   };
   return cpus;
 }
 
-Expected<std::unique_ptr<ArmTarget>> ArmTarget::create(const std::string &cpu) {
-  const CpuInfo *info = nullptr;
+const CpuInfo *findCpu(const std::string &name) {
   for (const CpuInfo &c : supportedCpus())
-    if (cpu == c.name) info = &c;
+    if (name == c.name) return &c;
+  return nullptr;
+}
+
+const char *archName(CpuArch arch) {
+  switch (arch) {
+    case CpuArch::V6KZ: return "armv6kz";
+    case CpuArch::V7A: return "armv7-a";
+    case CpuArch::V8A: return "armv8-a";
+  }
+  return "?";
+}
+
+const char *profileName(CpuArch arch) { return arch == CpuArch::V6KZ ? "classic" : "A"; }
+
+std::string featureNames(unsigned features) {
+  static const std::pair<CpuFeature, const char *> names[] = {
+      {kArmState, "arm"}, {kThumb2, "thumb2"}, {kMovwMovt, "movw-movt"},
+      {kHardwareDivide, "hwdiv"}, {kLdrexd, "ldrexd"}, {kDmb, "dmb"}};
+  std::string out;
+  for (const auto &[bit, name] : names)
+    if (features & bit) out += std::string(out.empty() ? "" : ",") + name;
+  return out;
+}
+
+std::string listCpus() {
+  std::string out;
+  for (const CpuInfo &c : supportedCpus())
+    out += std::string(c.name) + " arch=" + archName(c.arch) + " profile=" + profileName(c.arch) +
+           " triple=" + c.triple + " qemu=" + c.qemu + " features=" + featureNames(c.features) + "\n";
+  return out;
+}
+
+Expected<std::unique_ptr<ArmTarget>> ArmTarget::create(const std::string &cpu) {
+  const CpuInfo *info = findCpu(cpu);
   if (!info) {
     std::string known;
     for (const CpuInfo &c : supportedCpus()) known += std::string(known.empty() ? "" : ", ") + c.name;
@@ -34,6 +79,7 @@ Expected<std::unique_ptr<ArmTarget>> ArmTarget::create(const std::string &cpu) {
 
   std::unique_ptr<ArmTarget> t(new ArmTarget);
   t->cpu_ = cpu;
+  t->info_ = info;
   t->triple_ = llvm::Triple(info->triple);
   std::string lookupError;
   t->target_ = llvm::TargetRegistry::lookupTarget(t->triple_.str(), lookupError);
@@ -66,10 +112,7 @@ Expected<std::unique_ptr<ArmTarget>> ArmTarget::create(const std::string &cpu) {
     t->pairs_[i] = regByName[name];
   }
   t->cpsr_ = regByName["CPSR"];
-
-  t->hasDivide_ = t->sti_->checkFeatures("+hwdiv-arm");
-  t->hasMovw_ = t->sti_->checkFeatures("+v6t2");
-  t->hasDmb_ = t->sti_->checkFeatures("+v7");
+  // The features come from the table; tests/unit checks that LLVM's subtarget agrees.
   return t;
 }
 

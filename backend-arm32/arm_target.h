@@ -39,12 +39,42 @@ struct Opcodes {
 #undef BPF2ARM_DECLARE_OPCODE
 };
 
+// What code generation asks of a CPU: one bit per group of instructions the backend
+// chooses by. tests/unit checks each row of the table below against LLVM's own model
+// of the CPU, and tests/cpus against the qemu-arm model the row names.
+enum CpuFeature : unsigned {
+  kArmState = 1u << 0,        // A32 instructions (A-profile and classic; not M-profile)
+  kThumb2 = 1u << 1,          // 32-bit Thumb instructions (ARMv6T2 and later)
+  kMovwMovt = 1u << 2,        // 16-bit immediate moves (ARMv6T2 and later)
+  kHardwareDivide = 1u << 3,  // SDIV/UDIV in the state the code runs in (not on ARMv6,
+                              // cortex-a5/a8/a9: division goes through our routines)
+  kLdrexd = 1u << 4,          // LDREXD/STREXD, the 64-bit atomics (ARMv6K and later A/classic)
+  kDmb = 1u << 5,             // the DMB barrier instruction (ARMv7 and later)
+};
+
+enum class CpuArch { V6KZ, V7A, V8A };
+
+// One row per CPU that `--mcpu` accepts; `--list-cpus` prints them, `--help` names them,
+// and the tests and the benchmark read `--list-cpus` instead of keeping their own lists.
 struct CpuInfo {
   const char *name;
-  const char *triple;
+  CpuArch arch;
+  const char *triple;  // LLVM's triple for the architecture (the MC layer's subtarget)
+  unsigned features;   // CpuFeature bits
+  const char *qemu;    // `qemu-arm -cpu` model: the CPU's own, or, where qemu has none,
+                       // one with the same features above (tests/cpus checks that)
+
+  bool has(CpuFeature f) const { return (features & f) != 0; }
 };
 // The CPUs `--mcpu` accepts, the default first.
 const std::vector<CpuInfo> &supportedCpus();
+const CpuInfo *findCpu(const std::string &name);
+const char *archName(CpuArch arch);     // "armv7-a"
+const char *profileName(CpuArch arch);  // "A", or "classic" before ARMv7's profiles
+std::string featureNames(unsigned features);  // "arm,thumb2,movw-movt,..."
+// The table in the form `--list-cpus` prints: one CPU per line, the name first, then
+// attributes `arch= profile= triple= qemu= features=` (values without spaces).
+std::string listCpus();
 
 class ArmTarget {
  public:
@@ -57,20 +87,22 @@ class ArmTarget {
   const llvm::MCInstrInfo &instrInfo() const { return *mii_; }
   const llvm::MCSubtargetInfo &subtarget() const { return *sti_; }
   const std::string &cpu() const { return cpu_; }
+  const CpuInfo &cpuInfo() const { return *info_; }
 
   const Opcodes &op() const { return op_; }
   unsigned gpr(unsigned n) const { return gpr_[n]; }  // r0..r15 (13 = sp, 14 = lr, 15 = pc)
   unsigned gprPair(unsigned even) const { return pairs_[even / 2]; }  // r0_r1 .. r10_r11
   unsigned cpsr() const { return cpsr_; }
 
-  bool hasHardwareDivide() const { return hasDivide_; }
-  bool hasMovwMovt() const { return hasMovw_; }
-  bool hasDmb() const { return hasDmb_; }
+  bool hasHardwareDivide() const { return info_->has(kHardwareDivide); }
+  bool hasMovwMovt() const { return info_->has(kMovwMovt); }
+  bool hasDmb() const { return info_->has(kDmb); }
 
  private:
   ArmTarget() = default;
 
   std::string cpu_;
+  const CpuInfo *info_ = nullptr;
   llvm::Triple triple_;
   const llvm::Target *target_ = nullptr;
   std::unique_ptr<llvm::MCRegisterInfo> mri_;
@@ -81,7 +113,6 @@ class ArmTarget {
   unsigned gpr_[16] = {};
   unsigned pairs_[6] = {};
   unsigned cpsr_ = 0;
-  bool hasDivide_ = false, hasMovw_ = false, hasDmb_ = false;
 };
 
 }  // namespace bpf2arm::arm

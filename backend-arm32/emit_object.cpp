@@ -35,8 +35,8 @@ void emitBuildAttributes(llvm::MCStreamer &streamer, const ArmTarget &target) {
   auto &ts = static_cast<llvm::ARMTargetStreamer &>(*streamer.getTargetStreamer());
   ts.switchVendor("aeabi");
   ts.emitTextAttribute(attrs::CPU_name, target.cpu());
-  bool isV6 = target.triple().getArchName().starts_with("armv6");
-  bool isV8 = target.triple().getArchName().starts_with("armv8");
+  bool isV6 = target.cpuInfo().arch == CpuArch::V6KZ;
+  bool isV8 = target.cpuInfo().arch == CpuArch::V8A;
   ts.emitAttribute(attrs::CPU_arch, isV6 ? attrs::v6KZ : isV8 ? attrs::v8_A : attrs::v7);
   if (!isV6) ts.emitAttribute(attrs::CPU_arch_profile, attrs::ApplicationProfile);
   ts.emitAttribute(attrs::ARM_ISA_use, attrs::Allowed);

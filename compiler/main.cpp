@@ -118,7 +118,11 @@ int main(int argc, char **argv) {
   app.add_option("-o", output, "output file, - for standard output (default: INPUT with .o replaced by .arm.o)");
   std::vector<std::string> cpuNames;
   for (const auto &c : arm::supportedCpus()) cpuNames.push_back(c.name);
-  app.add_option("--mcpu", cpu, "target CPU")->check(CLI::IsMember(cpuNames));
+  app.add_option("--mcpu", cpu, "target CPU (default " + cpu + "); --list-cpus gives each one's architecture and features")->check(CLI::IsMember(cpuNames));
+  app.add_flag_callback("--list-cpus", [] {
+    std::cout << arm::listCpus();
+    throw CLI::Success();
+  }, "print the CPU table and exit: one CPU per line, its name, then arch= profile= triple= qemu= features=");
   app.add_option("--header", header, "also write a C header for the firmware: programs, maps with typed accessors, globals");
   app.add_flag("-S", assembly, "write assembly text instead of an object");
   app.add_option("--dump", dump,

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Prints how bpf2arm's code compares with the same C compiled natively for ARM by clang -O2:
 # bytes per function and executed instructions per call (qemu-arm with a counting plugin)
-# for the functions in tests/bench, plus bpf2arm's compile time. Figures only, no verdict.
+# for the functions in tests/bench, per function and as geometric means; then bpf2arm's
+# compile throughput (BPF instructions per second) and peak memory (bytes per BPF
+# instruction) on a generated object of 1,000,000 instructions. Figures only, no verdict.
 # Scratch files, listings included, stay in build/bench (emptied on each run).
 #
-#     scripts/benchmark.sh [--calls N] [NAME...]
+#     scripts/benchmark.sh [--mcpu CPU] [--calls N] [--compile-only | --no-compile]
+#                          [--compile-insns N] [NAME...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh

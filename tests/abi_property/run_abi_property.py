@@ -14,9 +14,9 @@ pointer, any result type). For each one it writes
     stack words, which then checks every argument it receives and returns the chosen
     result. The words recorded for the raw caller must equal those recorded when GCC's
     code calls the same callee with the same typed values.
-Everything is linked into one program run under qemu-arm.
+Everything is linked into one program run under qemu-arm with the CPU's model.
 
-usage: run_abi_property.py --bpf2arm PATH [--count N] [--seed S] [--workdir DIR]
+usage: run_abi_property.py --bpf2arm PATH [--mcpu CPU] [--count N] [--seed S] [--workdir DIR]
 """
 import argparse
 import os
@@ -24,6 +24,9 @@ import random
 import subprocess
 import sys
 import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
+import toolchain  # noqa: E402
 
 # name: (BPF C type, ARM C type, bits, signed)
 TYPES = {
@@ -195,12 +198,12 @@ def arm_source(protos, seed):
     return "\n".join(out) + "\n"
 
 
-def run(cmd, **kw):
-    result = subprocess.run(cmd, capture_output=True, text=True, **kw)
-    if result.returncode != 0:
-        sys.stderr.write(f"command failed: {' '.join(cmd)}\n{result.stdout}{result.stderr}")
+def run(cmd):
+    try:
+        return toolchain.run(cmd)
+    except toolchain.ToolError as e:
+        sys.stderr.write(f"command failed: {e}\n")
         sys.exit(1)
-    return result.stdout
 
 
 def main():
@@ -209,7 +212,12 @@ def main():
     ap.add_argument("--count", type=int, default=200)
     ap.add_argument("--seed", type=int, default=2017)
     ap.add_argument("--workdir")
+    ap.add_argument("--mcpu", help="bpf2arm's CPU, run under its qemu-arm model (default: bpf2arm's default)")
     opts = ap.parse_args()
+    try:
+        cpu = toolchain.cpu(opts.bpf2arm, opts.mcpu)
+    except toolchain.ToolError as e:
+        sys.exit(f"run_abi_property: {e}")
     work = opts.workdir or tempfile.mkdtemp(prefix="abi_property.")
     os.makedirs(work, exist_ok=True)
     protos = generate(opts.count, opts.seed)
@@ -217,13 +225,12 @@ def main():
     open(bpf_c, "w").write(bpf_source(protos))
     open(arm_c, "w").write(arm_source(protos, opts.seed))
     bpf_o, arm_o, exe = (os.path.join(work, n) for n in ("callers.bpf.o", "callers.arm.o", "abi_test"))
-    run(["clang-19", "-target", "bpf", "-mcpu=v4", "-O2", "-g", "-I/usr/include/x86_64-linux-gnu",
-         "-c", bpf_c, "-o", bpf_o])
-    run([opts.bpf2arm, bpf_o, "-o", arm_o])
-    run(["arm-linux-gnueabihf-gcc", "-static", "-O2", "-marm", arm_c, arm_o, "-o", exe])
-    result = subprocess.run(["qemu-arm", exe], capture_output=True, text=True, timeout=600)
+    run([toolchain.CLANG, *toolchain.BPF_FLAGS, "-c", bpf_c, "-o", bpf_o])
+    run([opts.bpf2arm, bpf_o, "-o", arm_o, f"--mcpu={cpu.name}"])
+    run([toolchain.ARM_CC, "-static", "-O2", "-marm", arm_c, arm_o, "-o", exe])
+    result = subprocess.run(toolchain.qemu_command(cpu, exe), capture_output=True, text=True, timeout=600)
     sys.stdout.write(result.stdout + result.stderr)
-    print(f"abi property test: {opts.count} prototypes, seed {opts.seed}")
+    print(f"abi property test: {opts.count} prototypes, seed {opts.seed}, {cpu.name}")
     sys.exit(0 if result.returncode == 0 else 1)
 
 

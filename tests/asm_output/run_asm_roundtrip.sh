@@ -3,12 +3,14 @@
 # supports, the assembly text of a set of programs is reassembled by llvm-mc for that CPU
 # (which rejects instructions the CPU lacks), and the code must be byte for byte the
 # code of the object bpf2arm writes directly.
-#   run_asm_roundtrip.sh --bpf2arm PATH
+#   run_asm_roundtrip.sh --bpf2arm PATH [--mcpu all|CPU,CPU...]   (default all)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-[ "${1:-}" = "--bpf2arm" ] && [ -n "${2:-}" ] || { echo "usage: $0 --bpf2arm PATH" >&2; exit 2; }
+[ "${1:-}" = "--bpf2arm" ] && [ -n "${2:-}" ] || { echo "usage: $0 --bpf2arm PATH [--mcpu all|CPU,...]" >&2; exit 2; }
 bpf2arm=$2
+only=all
+[ "${3:-}" = "--mcpu" ] && only=${4:?--mcpu needs a value}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -19,10 +21,20 @@ for src in "${sources[@]}"; do
     -c "$src" -o "$work/bpf/$(basename "$src").o"
 done
 
-declare -A triple=([cortex-a7]=armv7a-none-eabi [cortex-a15]=armv7a-none-eabi
-                   [cortex-a53]=armv8a-none-eabi [arm1176jzf-s]=armv6kz-none-eabi)
+# Every CPU of bpf2arm's table (`--list-cpus`: NAME arch=... triple=... ...), with its triple.
+declare -A triple=()
+cpus=()
+while read -r name attrs; do
+  [ "$only" = all ] || [[ ",$only," == *",$name,"* ]] || continue
+  cpus+=("$name")
+  triple[$name]=$(sed -n 's/.*triple=\([^ ]*\).*/\1/p' <<<"$attrs")
+done < <("$bpf2arm" --list-cpus)
+[ "${#cpus[@]}" -gt 0 ] || { echo "FAIL: $bpf2arm --list-cpus listed no CPU (of: $only)"; exit 1; }
+if [ "$only" != all ] && [ "${#cpus[@]}" -ne "$(tr ',' '\n' <<<"$only" | grep -c .)" ]; then
+  echo "FAIL: --mcpu $only names CPUs that $bpf2arm --list-cpus lacks"; exit 1
+fi
 passed=0 failed=0
-for cpu in cortex-a7 cortex-a15 cortex-a53 arm1176jzf-s; do
+for cpu in "${cpus[@]}"; do
   for obj in "$work"/bpf/*.o; do
     name=$(basename "$obj" .o)
     "$bpf2arm" --mcpu="$cpu" "$obj" -o "$work/direct.o"

@@ -2,11 +2,13 @@
 """Runs bpf_conformance-style .data tests through bpf2arm and qemu-arm.
 
     run_conformance.py --bpf2arm build/compiler/bpf2arm --tests ../shared/bpf_conformance/tests \
-        [--isa v4] [--require-groups base32,base64,...] [--filter REGEX] [--jobs N] [--workdir DIR] [--all]
+        [--mcpu CPU[,CPU...]|all] [--isa v4] [--require-groups base32,base64,...] [--filter REGEX]
+        [--jobs N] [--workdir DIR] [--all]
 
 For each test: assemble it (tests/tools/bpf_asm.py) into a BPF object whose only function is
 `conf_<name>`, compile that with bpf2arm, then link every compiled test with one generated C harness
-(arm-linux-gnueabihf-gcc -static) and run the harness once under qemu-arm.  The harness forks a child
+(arm-linux-gnueabihf-gcc -static) and run the harness once under qemu-arm with the CPU's model
+(`--mcpu`: bpf2arm's default CPU, a list, or every CPU of `bpf2arm --list-cpus`, one after another).  The harness forks a child
 per test (with an alarm), so a crash or a hang fails only that test.  Each test function is called
 through the ABI of functions without BTF, `uint64_t f(uint64_t r1, ..., uint64_t r5)`, with
 r1 = the address of a writable copy of `-- mem` and r2 = its length (both 0 without mem).  The value
@@ -28,6 +30,7 @@ sys.dont_write_bytecode = True  # keep the source tree free of __pycache__
 sys.path.insert(0, os.path.join(HERE, '..', 'tools'))
 import bpf_asm  # noqa: E402
 from arm_harness import link, run_harness  # noqa: E402
+import toolchain  # noqa: E402
 
 GROUPS = ['base32', 'base64', 'atomic32', 'atomic64', 'divmul32', 'divmul64', 'callx', 'packet']
 # RFC 9669 section 2.4: a group that includes another.
@@ -207,7 +210,7 @@ def compile_one(t, args, workdir):
     if os.path.exists(t.arm_obj):
         os.unlink(t.arm_obj)
     bpf_asm.write_bpf_elf(t.bpf_obj, [(t.symbol, t.words)])
-    cmd = [args.bpf2arm, t.bpf_obj, '-o', t.arm_obj] + args.bpf2arm_arg
+    cmd = [args.bpf2arm, t.bpf_obj, '-o', t.arm_obj, '--mcpu=' + args.cpu.name] + args.bpf2arm_arg
     try:
         r = subprocess.run(cmd, capture_output=True, text=True, timeout=args.compile_timeout)
     except subprocess.TimeoutExpired:
@@ -291,9 +294,10 @@ def main():
     ap.add_argument('--timeout', type=int, default=10, help='seconds per test under qemu (default 10)')
     ap.add_argument('--compile-timeout', type=int, default=60, help='seconds per bpf2arm run (default 60)')
     ap.add_argument('--bpf2arm-arg', action='append', default=[], help='extra argument for bpf2arm (repeatable)')
-    ap.add_argument('--cc', default='arm-linux-gnueabihf-gcc')
-    ap.add_argument('--nm', default='arm-linux-gnueabihf-nm')
-    ap.add_argument('--qemu', default='qemu-arm')
+    ap.add_argument('--mcpu', help="CPU, comma-separated CPUs or 'all' (bpf2arm --list-cpus); "
+                                   "default: bpf2arm's default CPU")
+    ap.add_argument('--cc', default=toolchain.ARM_CC)
+    ap.add_argument('--nm', default=toolchain.ARM_NM)
     ap.add_argument('-v', '--verbose', action='store_true', help='also list passed and skipped tests')
     args = ap.parse_args()
     args.isa = VERSIONS.index(args.isa) + 1
@@ -314,12 +318,28 @@ def main():
         print('error: %s is not an executable' % args.bpf2arm, file=sys.stderr)
         return 2
 
+    try:
+        cpus = toolchain.select_cpus(args.bpf2arm, args.mcpu)
+    except toolchain.ToolError as e:
+        print('error: %s' % e, file=sys.stderr)
+        return 2
+    status = 0
+    for cpu in cpus:
+        if len(cpus) > 1:
+            print('== %s (qemu-arm -cpu %s)' % (cpu.name, toolchain.hosted_qemu_cpu(cpu)))
+            sys.stdout.flush()
+        args.cpu = cpu
+        status |= run_for_cpu(args, allowed, regex, cpu.name if len(cpus) > 1 else '')
+    return status
+
+
+def run_for_cpu(args, allowed, regex, subdir):
     tests = load_tests(args.tests, regex)
     for t in tests:
         prepare(t, args, allowed)
 
     if args.workdir:
-        workdir = os.path.abspath(args.workdir)
+        workdir = os.path.abspath(os.path.join(args.workdir, subdir))
         os.makedirs(workdir, exist_ok=True)
         cleanup = None
     else:

@@ -39,6 +39,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.dont_write_bytecode = True  # keep the source tree free of __pycache__
 sys.path.insert(0, os.path.join(HERE, '..', 'tools'))
 import arm_harness  # noqa: E402
+import toolchain  # noqa: E402
 import bpf_asm  # noqa: E402
 
 # An ARMv7-A CPU with hardware divide and an ARMv6 one without MOVW/MOVT, divide, ubfx/bfi.
@@ -192,6 +193,7 @@ def run_programs(args, workdir, tests, cpu):
     views = [HarnessView(t, cpu) for t in tests if cpu in t.objects]
     if not views:
         return
+    args.cpu = toolchain.cpu(args.bpf2arm, cpu)  # the qemu model the harness runs on
     exe, err = arm_harness.link(args, os.path.join(workdir, cpu), views, 'harness', [HELPERS_C])
     if exe is None:
         for v in views:
@@ -289,9 +291,8 @@ def main():
     ap.add_argument('--jobs', type=int, default=2, help='parallel bpf2arm runs (default 2)')
     ap.add_argument('--workdir', help='keep objects and harnesses here (default: a temporary directory)')
     ap.add_argument('--timeout', type=int, default=10, help='seconds per program under qemu (default 10)')
-    ap.add_argument('--cc', default='arm-linux-gnueabihf-gcc')
-    ap.add_argument('--nm', default='arm-linux-gnueabihf-nm')
-    ap.add_argument('--qemu', default='qemu-arm')
+    ap.add_argument('--cc', default=toolchain.ARM_CC)
+    ap.add_argument('--nm', default=toolchain.ARM_NM)
     args = ap.parse_args()
     args.all = False  # every helper the programs call is defined in helpers.c
     args.cpus = args.cpus or list(CPUS)

@@ -7,7 +7,8 @@ A "test" here is any object with the attributes
     arm_obj   the object bpf2arm wrote that defines `symbol`
     expected  the 64-bit value R0 must hold
     finish(status, reason)  records 'pass' or 'fail' (the first call wins)
-and `args` holds cc, nm, qemu, timeout (seconds per test) and all (stub out unknown bpf_* helpers).
+and `args` holds cc, nm, cpu (the toolchain.Cpu row whose qemu model runs the harness), timeout (seconds
+per test) and all (stub out unknown bpf_* helpers).
 
 write_harness generates one C file that forks a child per test (with an alarm), so a crash or a
 hang fails only that test; link builds it with every object; run_harness runs it once under
@@ -16,6 +17,8 @@ qemu-arm and checks each result.
 
 import os
 import subprocess
+
+import toolchain
 
 
 def static_link_command(cc, exe, sources):
@@ -147,7 +150,7 @@ def link(args, workdir, tests, stem, extra_sources=()):
 def run_harness(args, exe, tests):
     budget = 60 + len(tests) * (args.timeout + 2)
     try:
-        r = subprocess.run([args.qemu, exe], capture_output=True, text=True, timeout=budget)
+        r = subprocess.run(toolchain.qemu_command(args.cpu, exe), capture_output=True, text=True, timeout=budget)
         out = r.stdout
     except subprocess.TimeoutExpired as e:
         out = e.stdout.decode() if isinstance(e.stdout, bytes) else (e.stdout or '')

@@ -2,11 +2,12 @@
 """bpf2arm against native clang on the functions in tests/bench: code size and executed
 ARM instructions per call. Prints figures; it is not a test (only broken tooling fails it).
 
-    bench.py --bpf2arm PATH [--workdir DIR] [--calls N] [NAME...]
+    bench.py --bpf2arm PATH [--workdir DIR] [--mcpu CPU] [--calls N] [NAME...]
 
-Each tests/bench/NAME.c defines one function NAME. It is built two ways:
-  bpf2arm: clang-19 -target bpf -mcpu=v4 -O2 -g, then bpf2arm --mcpu=cortex-a7;
-  native:  clang-19 --target=armv7a-linux-gnueabihf -mcpu=cortex-a7 -marm -O2.
+Each tests/bench/NAME.c defines one function NAME. It is built two ways, for CPU (default:
+bpf2arm's default CPU, cortex-a7), and run under that CPU's qemu-arm model:
+  bpf2arm: clang-19 -target bpf -mcpu=v4 -O2 -g, then bpf2arm --mcpu=CPU;
+  native:  clang-19 --target=armv7a-linux-gnueabihf -mcpu=CPU -marm -O2.
 Helpers that are NOINLINE in the source are separate functions on both sides.
 
 Code size: the bytes of NAME plus every function of the same object it reaches through
@@ -35,37 +36,27 @@ import time
 
 HARNESS = os.path.dirname(os.path.abspath(__file__))
 BENCH_DIR = os.path.dirname(HARNESS)
+sys.path.insert(0, os.path.join(BENCH_DIR, "..", "tools"))
+import toolchain  # noqa: E402
+from toolchain import ARM_CC as ARM_GCC, BPF_FLAGS, CLANG, OBJDUMP, READELF, ToolError, run  # noqa: E402
 
-CLANG = "clang-19"
-ARM_GCC = "arm-linux-gnueabihf-gcc"
-OBJDUMP = "llvm-objdump-19"
-READELF = "llvm-readelf-19"
-NM = "llvm-nm-19"
-QEMU = "qemu-arm"
-
-MCPU = "cortex-a7"
-BPF_FLAGS = ["-target", "bpf", "-mcpu=v4", "-O2", "-g", "-I/usr/include/x86_64-linux-gnu"]
-NATIVE_FLAGS = ["--target=armv7a-linux-gnueabihf", f"-mcpu={MCPU}", "-marm", "-O2"]
-DRIVER_FLAGS = ["-O2", f"-mcpu={MCPU}", "-marm", "-DBENCH_DRIVER", "-I", BENCH_DIR]
 CALIBRATION_PER_CALL = 404  # by construction, see harness/calibrate.S
+
+
+class Target:
+    """The CPU the benchmark compiles for, from bpf2arm's table, and the flags that follow."""
+
+    def __init__(self, cpu):
+        self.cpu = cpu
+        self.native_flags = [*toolchain.clang_arm_flags(cpu), "-O2"]
+        self.driver_flags = ["-O2", *toolchain.gcc_arm_flags(cpu), "-DBENCH_DRIVER", "-I", BENCH_DIR]
+
 
 BRANCH_RE = re.compile(r"^\s*([0-9a-f]+):\s+(?:[0-9a-f]{2,8}\s+)*\s*(b[a-z]*)(?:\.w)?\s+0x([0-9a-f]+)")
 RELOC_RE = re.compile(r"^\s+[0-9a-f]+:\s+R_ARM_(?:CALL|JUMP24|PC24|THM_CALL|THM_JUMP24)\s+(\S+)")
 FUNC_HEADER_RE = re.compile(r"^([0-9a-f]+) <(.+)>:$")
 # A function of the section: 0x... <name> or <name+0x..>, as objdump annotates targets.
 TARGET_NAME_RE = re.compile(r"<([^>+]+)(?:\+0x[0-9a-f]+)?>")
-
-
-class ToolError(Exception):
-    pass
-
-
-def run(cmd, what=None, cwd=None):
-    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd)
-    if p.returncode != 0:
-        raise ToolError(f"{what or cmd[0]} failed (exit {p.returncode}):\n  $ {' '.join(cmd)}\n"
-                        + p.stderr.decode(errors="replace").strip())
-    return p.stdout.decode(errors="replace")
 
 
 # ---------------------------------------------------------------- code size
@@ -211,9 +202,9 @@ def counted_ranges(exe, map_file, obj):
 
 # ---------------------------------------------------------------- running
 
-def count(exe, ranges, plugin, calls, log):
+def count(tgt, exe, ranges, plugin, calls, log):
     args = ",".join(f"range={lo:x}-{hi:x}" for lo, hi in ranges)
-    out = run([QEMU, "-d", "plugin", "-D", log, "-plugin", f"{plugin},{args}", exe, str(calls)],
+    out = run(toolchain.qemu_command(tgt.cpu, exe, calls, extra=["-d", "plugin", "-D", log, "-plugin", f"{plugin},{args}"]),
               f"qemu-arm {os.path.basename(exe)}")
     text = open(log).read()
     m = re.search(r"^insns (\d+)$", text, re.M)
@@ -222,9 +213,9 @@ def count(exe, ranges, plugin, calls, log):
     return int(m.group(1)), out.strip()
 
 
-def per_call(exe, ranges, plugin, calls, tag):
-    c1, out1 = count(exe, ranges, plugin, calls, tag + ".n.log")
-    c2, _ = count(exe, ranges, plugin, 2 * calls, tag + ".2n.log")
+def per_call(tgt, exe, ranges, plugin, calls, tag):
+    c1, out1 = count(tgt, exe, ranges, plugin, calls, tag + ".n.log")
+    c2, _ = count(tgt, exe, ranges, plugin, 2 * calls, tag + ".2n.log")
     diff = c2 - c1
     note = ""
     if diff % calls:
@@ -239,19 +230,19 @@ def link(objs, exe):
     return exe + ".map"
 
 
-def build_driver(work, name, src):
+def build_driver(tgt, work, name, src):
     drv = os.path.join(work, f"{name}.driver.o")
-    run([ARM_GCC, *DRIVER_FLAGS, "-c", src, "-o", drv], "driver compile")
+    run([ARM_GCC, *tgt.driver_flags, "-c", src, "-o", drv], "driver compile")
     return drv
 
 
-def measure(name, work, bpf2arm_obj, plugin, main_o, calls):
+def measure(tgt, name, work, bpf2arm_obj, plugin, main_o, calls):
     src = os.path.join(BENCH_DIR, name + ".c")
     native_obj = os.path.join(work, f"{name}.native.o")
-    run([CLANG, *NATIVE_FLAGS, "-c", src, "-o", native_obj], "native clang")
+    run([CLANG, *tgt.native_flags, "-c", src, "-o", native_obj], "native clang")
     with open(os.path.join(work, f"{name}.native.s"), "w") as f:
         f.write(run([OBJDUMP, "-dr", "--no-show-raw-insn", native_obj]))
-    drv = build_driver(work, name, src)
+    drv = build_driver(tgt, work, name, src)
 
     result = {"name": name, "notes": []}
     outputs = {}
@@ -263,7 +254,7 @@ def measure(name, work, bpf2arm_obj, plugin, main_o, calls):
         if ignored:
             result["notes"].append(f"{name} ({side}): branches out of the counted code to "
                                    f"{', '.join(ignored)}; instructions there are not counted")
-        insns, out, note = per_call(exe, ranges, plugin, calls, os.path.join(work, f"{name}.{side}"))
+        insns, out, note = per_call(tgt, exe, ranges, plugin, calls, os.path.join(work, f"{name}.{side}"))
         if note:
             result["notes"].append(note)
         outputs[side] = out
@@ -275,14 +266,14 @@ def measure(name, work, bpf2arm_obj, plugin, main_o, calls):
     return result
 
 
-def calibrate(work, plugin, main_o, calls):
+def calibrate(tgt, work, plugin, main_o, calls):
     obj = os.path.join(work, "calibrate.o")
-    run([CLANG, *NATIVE_FLAGS, "-c", os.path.join(HARNESS, "calibrate.S"), "-o", obj], "assemble")
-    drv = build_driver(work, "calibrate", os.path.join(HARNESS, "calibrate_driver.c"))
+    run([CLANG, *tgt.native_flags, "-c", os.path.join(HARNESS, "calibrate.S"), "-o", obj], "assemble")
+    drv = build_driver(tgt, work, "calibrate", os.path.join(HARNESS, "calibrate_driver.c"))
     exe = os.path.join(work, "calibrate")
     map_file = link([main_o, drv, obj], exe)
     ranges, _, _ = counted_ranges(exe, map_file, obj)
-    insns, _, _ = per_call(exe, ranges, plugin, calls, exe)
+    insns, _, _ = per_call(tgt, exe, ranges, plugin, calls, exe)
     if insns != CALIBRATION_PER_CALL:
         raise ToolError(f"calibration: the plugin counted {insns} instructions per call of "
                         f"calib_loop, which executes exactly {CALIBRATION_PER_CALL}")
@@ -296,7 +287,7 @@ def geomean(xs):
     return math.exp(sum(math.log(x) for x in xs) / len(xs)) if xs else float("nan")
 
 
-def report(results, compile_s, n_objs, calls, calib):
+def report(tgt, results, compile_s, n_objs, calls, calib):
     head = ("function", "bytes native", "bytes bpf2arm", "ratio",
             "insns/call native", "insns/call bpf2arm", "ratio")
     rows = []
@@ -306,13 +297,14 @@ def report(results, compile_s, n_objs, calls, calib):
                      f"{n['insns']:.0f}", f"{b['insns']:.0f}", f"{b['insns'] / n['insns']:.2f}"))
     size_ratios = [r["bpf2arm"]["bytes"] / r["native"]["bytes"] for r in results]
     insn_ratios = [r["bpf2arm"]["insns"] / r["native"]["insns"] for r in results]
-    foot = ("geometric mean", "", "", f"{geomean(size_ratios):.2f}", "", "", f"{geomean(insn_ratios):.2f}")
+    foot = (f"geometric mean ({len(results)})", "", "", f"{geomean(size_ratios):.2f}", "", "", f"{geomean(insn_ratios):.2f}")
     widths = [max(len(row[i]) for row in [head, foot, *rows]) for i in range(len(head))]
 
     def fmt(row):
         return " | ".join(c.ljust(widths[0]) if i == 0 else c.rjust(widths[i]) for i, c in enumerate(row))
 
-    print(f"bpf2arm (--mcpu={MCPU}) vs clang-19 -O2 native ARM, cortex-a7, ARM mode")
+    print(f"bpf2arm (--mcpu={tgt.cpu.name}) vs clang-19 -O2 native ARM for {tgt.cpu.name}, ARM mode, "
+          f"run on qemu-arm -cpu {toolchain.hosted_qemu_cpu(tgt.cpu)}")
     print(fmt(head))
     print("-+-".join("-" * w for w in widths))
     for row in rows:
@@ -341,12 +333,69 @@ def report(results, compile_s, n_objs, calls, calib):
         print("NOTE: " + n)
 
 
+# ---------------------------------------------------------------- compile throughput
+
+def compile_once(cmd):
+    """Runs bpf2arm once: (wall seconds, max RSS in bytes), from the kernel's rusage of the child."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    err = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise ToolError(f"bpf2arm failed (exit {proc.returncode}):\n  $ {' '.join(cmd)}\n"
+                        + err.decode(errors="replace").strip())
+    return wall, usage.ru_maxrss * 1024  # Linux reports kilobytes
+
+
+def measure_compile(tgt, bpf2arm, work, n_insns, runs):
+    """bpf2arm on a generated object of n_insns BPF instructions (large_object.py): best
+    wall time of `runs` runs as instructions per second, and peak memory per instruction,
+    next to the peak memory of a run on a tiny object (what LLVM and the process cost alone)."""
+    # Written by a separate process: the kernel counts the RSS a child had before exec (a
+    # copy of this process) in its peak, so this process stays small.
+    objs, sizes = {}, {}
+    for tag, n in (("large", n_insns), ("tiny", 100)):
+        objs[tag] = os.path.join(work, f"{tag}.bpf.o")
+        sizes[tag] = run([sys.executable, os.path.join(HARNESS, "large_object.py"), objs[tag],
+                          "--insns", str(n)], "large_object.py")
+    m = re.search(r": (\d+) instructions in (\d+) functions", sizes["large"])
+    if not m:
+        raise ToolError(f"large_object.py said: {sizes['large']}")
+    total, n_funcs = int(m.group(1)), int(m.group(2))
+    cmd = lambda tag: [bpf2arm, objs[tag], "-o", os.path.join(work, f"{tag}.bpf2arm.o"), f"--mcpu={tgt.cpu.name}"]
+    samples = [compile_once(cmd("large")) for _ in range(runs)]
+    best = min(wall for wall, _ in samples)
+    peak = max(rss for _, rss in samples)
+    _, tiny_rss = compile_once(cmd("tiny"))
+    return {"insns": total, "funcs": n_funcs, "seconds": best, "peak": peak, "tiny_peak": tiny_rss, "runs": runs}
+
+
+def report_compile(c):
+    mb = 1024 * 1024
+    print(f"bpf2arm compile throughput on a generated object of {c['insns']:,} BPF instructions "
+          f"in {c['funcs']} functions (tests/bench/harness/large_object.py):")
+    print(f"  time:   {c['seconds']:.2f} s (best of {c['runs']} runs, wall clock) = "
+          f"{c['insns'] / c['seconds']:,.0f} BPF instructions per second")
+    print(f"  memory: {c['peak'] / mb:.0f} MB peak (max RSS) = {c['peak'] / c['insns']:.0f} bytes per BPF "
+          f"instruction (a 100-instruction object peaks at {c['tiny_peak'] / mb:.0f} MB)")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--bpf2arm", required=True)
     ap.add_argument("--workdir", required=True, help="scratch directory, emptied first")
+    ap.add_argument("--mcpu", help="CPU to compile for, from bpf2arm --list-cpus (default: bpf2arm's default)")
     ap.add_argument("--calls", type=int, default=200, help="N (runs are N and 2N calls)")
     ap.add_argument("-j", type=int, default=os.cpu_count() or 1)
+    part = ap.add_mutually_exclusive_group()
+    part.add_argument("--compile-only", action="store_true",
+                      help="only the compile throughput and memory on the generated object")
+    part.add_argument("--no-compile", action="store_true", help="leave the generated object out")
+    ap.add_argument("--compile-insns", type=int, default=1_000_000,
+                    help="BPF instructions in the generated object (default 1,000,000)")
+    ap.add_argument("--compile-runs", type=int, default=3, help="bpf2arm runs on it (the best time counts)")
     ap.add_argument("names", nargs="*")
     args = ap.parse_args()
 
@@ -354,41 +403,53 @@ def main():
     work = os.path.abspath(args.workdir)
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
-    names = args.names or sorted(f[:-2] for f in os.listdir(BENCH_DIR) if f.endswith(".c"))
+    names = [] if args.compile_only else (args.names or sorted(f[:-2] for f in os.listdir(BENCH_DIR) if f.endswith(".c")))
 
     try:
-        plugin = os.path.join(work, "libcount.so")
-        run(["gcc", "-O2", "-Wall", "-Wextra", "-shared", "-fPIC", "-o", plugin,
-             os.path.join(HARNESS, "count_insns.c")], "plugin build")
-        main_o = os.path.join(work, "driver.o")
-        run([ARM_GCC, *DRIVER_FLAGS, "-c", os.path.join(HARNESS, "driver.c"), "-o", main_o], "driver")
-
-        bpf_objs = {}
-        for n in names:
-            bpf_objs[n] = os.path.join(work, f"{n}.bpf.o")
-            run([CLANG, *BPF_FLAGS, "-c", os.path.join(BENCH_DIR, n + ".c"), "-o", bpf_objs[n]],
-                f"clang -target bpf {n}.c")
-        # Timed alone and one after another, so the figure is bpf2arm's own cost.
-        arm_objs = {n: os.path.join(work, f"{n}.bpf2arm.o") for n in names}
-        t0 = time.perf_counter()
-        for n in names:
-            run([bpf2arm, bpf_objs[n], "-o", arm_objs[n], f"--mcpu={MCPU}"], f"bpf2arm {n}")
-        compile_s = time.perf_counter() - t0
-        for n in names:  # listings for whoever wants to see where the instructions go
-            run([bpf2arm, bpf_objs[n], "-S", "-o", os.path.join(work, f"{n}.bpf2arm.s"),
-                 f"--mcpu={MCPU}"], f"bpf2arm -S {n}")
-
-        calib = calibrate(work, plugin, main_o, args.calls)
-        with concurrent.futures.ThreadPoolExecutor(max_workers=args.j) as pool:
-            futures = [pool.submit(measure, n, work, arm_objs[n], plugin, main_o, args.calls)
-                       for n in names]
-            results = [f.result() for f in futures]
+        tgt = Target(toolchain.cpu(bpf2arm, args.mcpu))
+        if names:
+            results, compile_s, calib = measure_kernels(tgt, bpf2arm, work, names, args)
+        compiled = None if args.no_compile else measure_compile(tgt, bpf2arm, work, args.compile_insns, args.compile_runs)
     except ToolError as e:
         print(f"benchmark: {e}", file=sys.stderr)
         return 1
-    report(results, compile_s, len(names), args.calls, calib)
-    print(f"Objects, listings (NAME.bpf2arm.s, NAME.native.s) and executables: {work}")
+    if names:
+        report(tgt, results, compile_s, len(names), args.calls, calib)
+        print(f"Objects, listings (NAME.bpf2arm.s, NAME.native.s) and executables: {work}")
+    if compiled:
+        if names:
+            print()
+        report_compile(compiled)
     return 0
+
+
+def measure_kernels(tgt, bpf2arm, work, names, args):
+    plugin = os.path.join(work, "libcount.so")
+    run(["gcc", "-O2", "-Wall", "-Wextra", "-shared", "-fPIC", "-o", plugin,
+         os.path.join(HARNESS, "count_insns.c")], "plugin build")
+    main_o = os.path.join(work, "driver.o")
+    run([ARM_GCC, *tgt.driver_flags, "-c", os.path.join(HARNESS, "driver.c"), "-o", main_o], "driver")
+
+    bpf_objs = {}
+    for n in names:
+        bpf_objs[n] = os.path.join(work, f"{n}.bpf.o")
+        run([CLANG, *BPF_FLAGS, "-c", os.path.join(BENCH_DIR, n + ".c"), "-o", bpf_objs[n]],
+            f"clang -target bpf {n}.c")
+    # Timed alone and one after another, so the figure is bpf2arm's own cost.
+    mcpu = f"--mcpu={tgt.cpu.name}"
+    arm_objs = {n: os.path.join(work, f"{n}.bpf2arm.o") for n in names}
+    t0 = time.perf_counter()
+    for n in names:
+        run([bpf2arm, bpf_objs[n], "-o", arm_objs[n], mcpu], f"bpf2arm {n}")
+    compile_s = time.perf_counter() - t0
+    for n in names:  # listings for whoever wants to see where the instructions go
+        run([bpf2arm, bpf_objs[n], "-S", "-o", os.path.join(work, f"{n}.bpf2arm.s"), mcpu], f"bpf2arm -S {n}")
+
+    calib = calibrate(tgt, work, plugin, main_o, args.calls)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=args.j) as pool:
+        futures = [pool.submit(measure, tgt, n, work, arm_objs[n], plugin, main_o, args.calls) for n in names]
+        results = [f.result() for f in futures]
+    return results, compile_s, calib
 
 
 if __name__ == "__main__":

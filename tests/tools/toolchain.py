@@ -1,0 +1,181 @@
+"""What the test runners and the benchmark share: the tools and their flags, the CPU list
+(read from `bpf2arm --list-cpus`, the compiler's own table, never a copy), and helpers to run
+commands, run ARM executables under qemu-arm with the CPU's model, and compare outputs.
+
+    sys.path.insert(0, os.path.join(HERE, '..', 'tools'))   # from tests/<runner>/
+    import toolchain
+"""
+import os
+import shutil
+import subprocess
+import sys
+
+sys.dont_write_bytecode = True  # keep the source tree free of __pycache__
+
+CLANG = "clang-19"
+LLVM_MC = "llvm-mc-19"
+READELF = "llvm-readelf-19"
+OBJDUMP = "llvm-objdump-19"
+HOST_CC = "gcc"
+ARM_CC = "arm-linux-gnueabihf-gcc"  # links against Debian's armhf glibc: ARMv7-A, Thumb-2
+ARM_NM = "arm-linux-gnueabihf-nm"
+QEMU = "qemu-arm"
+
+# BPF objects as the contract (SPEC section 7) builds them.
+BPF_FLAGS = ["-target", "bpf", "-mcpu=v4", "-O2", "-g", "-I/usr/include/x86_64-linux-gnu"]
+
+DEFAULT_CPU = "cortex-a7"  # only where no bpf2arm is at hand; otherwise cpus(bpf2arm)[0]
+
+
+class ToolError(Exception):
+    """A command failed; the message names it, with its command line and stderr."""
+
+
+def run(cmd, what=None, timeout=None, cwd=None):
+    """Runs cmd; returns its stdout as text, or raises ToolError."""
+    try:
+        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout, cwd=cwd)
+    except subprocess.TimeoutExpired:
+        raise ToolError(f"{what or cmd[0]}: timed out after {timeout}s")
+    except OSError as e:
+        raise ToolError(f"{what or cmd[0]}: cannot run: {e}")
+    if p.returncode != 0:
+        err = p.stderr.decode(errors="replace").strip()
+        raise ToolError(f"{what or cmd[0]}: exit status {p.returncode}\n    $ {' '.join(cmd)}\n" +
+                        "\n".join("    " + line for line in err.splitlines()[:20]))
+    return p.stdout.decode(errors="replace")
+
+
+def missing_tools(tools):
+    return [t for t in tools if not shutil.which(t)]
+
+
+# ---------------------------------------------------------------- the CPU table
+
+class Cpu:
+    """One line of `bpf2arm --list-cpus`: name arch= profile= triple= qemu= features=a,b,c."""
+
+    def __init__(self, line):
+        fields = line.split()
+        self.name = fields[0]
+        self.attrs = dict(f.split("=", 1) for f in fields[1:])
+        self.arch = self.attrs["arch"]
+        self.profile = self.attrs["profile"]
+        self.triple = self.attrs["triple"]
+        self.qemu = self.attrs["qemu"]
+        self.features = set(filter(None, self.attrs["features"].split(",")))
+
+    def has(self, feature):
+        return feature in self.features
+
+    def __repr__(self):
+        return self.name
+
+
+_cpu_cache = {}
+
+
+def cpus(bpf2arm):
+    """The CPUs bpf2arm accepts, its default first, from its own table."""
+    bpf2arm = os.path.abspath(bpf2arm)
+    if bpf2arm not in _cpu_cache:
+        listing = run([bpf2arm, "--list-cpus"], "bpf2arm --list-cpus")
+        _cpu_cache[bpf2arm] = [Cpu(line) for line in listing.splitlines() if line.strip()]
+        if not _cpu_cache[bpf2arm]:
+            raise ToolError(f"{bpf2arm} --list-cpus listed no CPU")
+    return _cpu_cache[bpf2arm]
+
+
+def cpu(bpf2arm, name):
+    """The table row of CPU name (None: the default); ToolError when bpf2arm has no such CPU."""
+    table = cpus(bpf2arm)
+    if name is None:
+        return table[0]
+    for c in table:
+        if c.name == name:
+            return c
+    raise ToolError(f"bpf2arm has no CPU {name} (it has: {', '.join(c.name for c in table)})")
+
+
+def select_cpus(bpf2arm, spec):
+    """'all', or a comma-separated list of names, or None (the default CPU)."""
+    if spec == "all":
+        return cpus(bpf2arm)
+    if not spec:
+        return [cpu(bpf2arm, None)]
+    return [cpu(bpf2arm, n.strip()) for n in spec.split(",") if n.strip()]
+
+
+def clang_arm_flags(c):
+    """clang flags for native ARM code (ARM state) for CPU c, linkable with ARM_CC's libc."""
+    arch = c.triple.split("-")[0]  # armv7a-none-eabi -> armv7a
+    return [f"--target={arch}-linux-gnueabihf", f"-mcpu={c.name}", "-marm"]
+
+
+def gcc_arm_flags(c):
+    """ARM_CC flags for C code (test mains, drivers) that runs next to code for CPU c.
+    Debian's armhf libc needs ARMv7 with VFP, so pre-ARMv7 CPUs get the baseline."""
+    return [f"-mcpu={c.name}", "-marm"] if c.has("thumb2") else ["-marm"]
+
+
+def hosted_qemu_cpu(c):
+    """The qemu-arm model for an executable linked by ARM_CC (glibc) with code for c.
+    glibc for armhf is ARMv7-A Thumb-2 code, which pre-ARMv7 models (arm1176) refuse; those
+    CPUs run on cortex-a8, the oldest ARMv7 model, which also lacks hardware divide, so a
+    divide instruction slipping into their code still traps. (Their instruction set as a
+    whole is checked by asm_roundtrip and, on the real model, by tests/cpus.)"""
+    return c.qemu if c.has("thumb2") else "cortex-a8"
+
+
+def qemu_command(c, exe, *args, hosted=True, extra=()):
+    """qemu-arm for exe under CPU c's model; hosted: exe is linked against glibc (ARM_CC)."""
+    model = hosted_qemu_cpu(c) if hosted else c.qemu
+    return [QEMU, "-cpu", model, *extra, exe, *map(str, args)]
+
+
+# ---------------------------------------------------------------- running and comparing
+
+def execute(cmd, what, timeout=120):
+    """Runs a test binary; returns (stdout lines, problem), problem describing an abnormal end."""
+    try:
+        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout)
+    except subprocess.TimeoutExpired as e:
+        out = e.stdout.decode(errors="replace") if isinstance(e.stdout, bytes) else (e.stdout or "")
+        return out.splitlines(), f"{what} timed out after {timeout}s"
+    lines = p.stdout.decode(errors="replace").splitlines()
+    if p.returncode != 0:
+        how = f"signal {-p.returncode}" if p.returncode < 0 else f"exit status {p.returncode}"
+        err = p.stderr.decode(errors="replace").strip().splitlines()
+        return lines, f"{what} ended with {how}" + (f": {err[-1]}" if err else "")
+    return lines, None
+
+
+def _context_of(lines, index):
+    """The line that names the call: indented result lines belong to the last unindented one."""
+    for i in range(index, -1, -1):
+        if not lines[i].startswith((" ", "\t")):
+            return lines[i] if i != index else None
+    return None
+
+
+def compare(expected, got, problem=None):
+    """None when got (lines) equals expected and the run ended normally; else what differs."""
+    for i, (e, g) in enumerate(zip(expected, got)):
+        if e != g:
+            msg = f"line {i + 1} differs\n    expected: {e}\n    got:      {g}"
+            ctx = _context_of(expected, i)
+            if ctx:
+                msg += f"\n    in:       {ctx}"
+            if problem:
+                msg += f"\n    ({problem})"
+            return msg
+    n = len(got)
+    if n < len(expected):
+        where = f"after line {n} ({got[-1]!r})" if got else "before any output"
+        return f"{problem or 'ARM output ended early'} {where}; next expected line {n + 1}: {expected[n]}"
+    if n > len(expected):
+        extra = f"ARM output has extra lines; first extra line {len(expected) + 1}: {got[len(expected)]}"
+        return extra + (f" ({problem})" if problem else "")
+    if problem:
+        return problem + " after printing all the expected output"
+    return None
