@@ -8,10 +8,12 @@ void *bpf_map_lookup_elem(void *map, const void *key) {
   switch (m->type) {
     case BPF2ARM_MAP_ARRAY:
     case BPF2ARM_MAP_PERCPU_ARRAY:
+    case BPF2ARM_MAP_DEVMAP:
       return rt_array_lookup(m, key, rt_map_cpu(m));
     case BPF2ARM_MAP_HASH:
     case BPF2ARM_MAP_LRU_HASH:
     case BPF2ARM_MAP_PERCPU_HASH:
+    case BPF2ARM_MAP_DEVMAP_HASH:
       return rt_hash_lookup(m, key, rt_map_cpu(m));
   }
   return NULL;
@@ -25,10 +27,12 @@ void *bpf_map_lookup_percpu_elem(void *map, const void *key, uint32_t cpu) {
   switch (m->type) {
     case BPF2ARM_MAP_ARRAY:
     case BPF2ARM_MAP_PERCPU_ARRAY:
+    case BPF2ARM_MAP_DEVMAP:
       return rt_array_lookup(m, key, cpu);
     case BPF2ARM_MAP_HASH:
     case BPF2ARM_MAP_LRU_HASH:
     case BPF2ARM_MAP_PERCPU_HASH:
+    case BPF2ARM_MAP_DEVMAP_HASH:
       return rt_hash_lookup(m, key, cpu);
   }
   return NULL;
@@ -39,10 +43,12 @@ int64_t bpf_map_update_elem(void *map, const void *key, const void *value, uint6
   switch (m->type) {
     case BPF2ARM_MAP_ARRAY:
     case BPF2ARM_MAP_PERCPU_ARRAY:
+    case BPF2ARM_MAP_DEVMAP:
       return rt_array_update(m, key, value, flags);
     case BPF2ARM_MAP_HASH:
     case BPF2ARM_MAP_LRU_HASH:
     case BPF2ARM_MAP_PERCPU_HASH:
+    case BPF2ARM_MAP_DEVMAP_HASH:
       return rt_hash_update(m, key, value, flags);
   }
   return -BPF2ARM_EINVAL;
@@ -51,6 +57,12 @@ int64_t bpf_map_update_elem(void *map, const void *key, const void *value, uint6
 int64_t bpf_map_delete_elem(void *map, const void *key) {
   struct bpf2arm_map *m = (struct bpf2arm_map *)map;
   if (bpf2arm_map_is_hash(m->type)) return rt_hash_delete(m, key);
+  if (m->type == BPF2ARM_MAP_DEVMAP) { /* a DEVMAP slot is emptied (ifindex 0) */
+    void *value = rt_array_lookup(m, key, 0);
+    if (value == NULL) return -BPF2ARM_EINVAL;
+    rt_zero(value, m->value_size);
+    return 0;
+  }
   return -BPF2ARM_EINVAL; /* array elements cannot be deleted, as in the kernel */
 }
 

@@ -24,6 +24,13 @@ WEAK uint32_t bpf2arm_platform_cpu_id(void) { return 0; }
 
 WEAK void bpf2arm_platform_putc(char c) { (void)c; }
 
+/* No network stack to hand the frame to: the kernel's answer for an ifindex that names
+ * no device, so the caller drops the frame. */
+WEAK int32_t bpf2arm_platform_redirect(struct bpf2arm_packet *pkt) {
+  (void)pkt;
+  return -BPF2ARM_EINVAL;
+}
+
 /* The state is 1 when IRQs were already masked, else 0, so nested sections restore
  * correctly and bpf_spin_lock can keep it next to its held bit.
  *

@@ -21,7 +21,8 @@ bad() { failed=$((failed + 1)); echo "FAIL $1"; [ -f "$work/log" ] && sed 's/^/ 
 skip() { skipped=$((skipped + 1)); echo "skip $1"; }
 have() { command -v "$1" >/dev/null 2>&1; }
 
-suite=("$here/test_main.c" "$here/test_maps.c" "$here/test_hash.c" "$here/test_queue_ring.c" "$here/test_misc.c")
+suite=("$here/test_main.c" "$here/test_maps.c" "$here/test_hash.c" "$here/test_queue_ring.c" "$here/test_misc.c"
+       "$here/test_packet.c" "$here/test_packet_layout.c" "$here/test_packet_skb.c" "$here/test_checksum.c")
 runtime=("$rt"/*.c)
 
 # A test program prints its own cases and ends with "N passed, N failed"; fold those in.

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "test.h"
+#include "test_packet.h"
 
 uint32_t test_cpu;
 int irq_depth;
@@ -109,6 +110,9 @@ int main(void) {
   cases_hash();
   cases_queue_ring();
   cases_misc();
+  cases_packet();
+  cases_packet_skb();
+  cases_checksum();
   printf("%d passed, %d failed\n", passed, failed);
   return failed != 0;
 }

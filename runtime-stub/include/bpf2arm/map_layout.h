@@ -14,6 +14,8 @@
  *   QUEUE, STACK          struct bpf2arm_queue_state, then (max_entries + 1) x value_size
  *   RINGBUF               struct bpf2arm_ringbuf_state, then max_entries data bytes
  *   PROG_ARRAY            max_entries x program entry pointers (4 bytes on ARM32)
+ *   DEVMAP                as ARRAY; DEVMAP_HASH as HASH (values start with an ifindex,
+ *                         0 in a DEVMAP slot means no entry; bpf_redirect_map reads them)
  *
  * Zero is the initial state of every storage area, so nothing runs before first use.
  */
@@ -31,6 +33,8 @@
 #define BPF2ARM_MAP_QUEUE 22u
 #define BPF2ARM_MAP_STACK 23u
 #define BPF2ARM_MAP_RINGBUF 27u
+#define BPF2ARM_MAP_DEVMAP 14u
+#define BPF2ARM_MAP_DEVMAP_HASH 25u
 
 #define BPF2ARM_TARGET_POINTER_SIZE 4u
 
@@ -89,7 +93,8 @@ static inline uint32_t bpf2arm_hash_buckets(uint32_t max_entries) {
 }
 
 static inline int bpf2arm_map_is_hash(uint32_t type) {
-  return type == BPF2ARM_MAP_HASH || type == BPF2ARM_MAP_LRU_HASH || type == BPF2ARM_MAP_PERCPU_HASH;
+  return type == BPF2ARM_MAP_HASH || type == BPF2ARM_MAP_LRU_HASH || type == BPF2ARM_MAP_PERCPU_HASH ||
+         type == BPF2ARM_MAP_DEVMAP_HASH;
 }
 
 static inline int bpf2arm_map_is_percpu(uint32_t type) {
@@ -107,10 +112,12 @@ static inline uint64_t bpf2arm_map_storage_size(uint32_t type, uint32_t key_size
   switch (type) {
     case BPF2ARM_MAP_ARRAY:
     case BPF2ARM_MAP_PERCPU_ARRAY:
+    case BPF2ARM_MAP_DEVMAP:
       return (uint64_t)max_entries * cpus * bpf2arm_round8(value_size);
     case BPF2ARM_MAP_HASH:
     case BPF2ARM_MAP_LRU_HASH:
     case BPF2ARM_MAP_PERCPU_HASH:
+    case BPF2ARM_MAP_DEVMAP_HASH:
       return sizeof(struct bpf2arm_hash_state) + (uint64_t)bpf2arm_hash_buckets(max_entries) * 4u +
              (uint64_t)max_entries * bpf2arm_hash_entry_size(key_size, value_size, cpus);
     case BPF2ARM_MAP_QUEUE:

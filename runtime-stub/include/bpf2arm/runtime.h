@@ -52,6 +52,11 @@ struct bpf2arm_map {
 #define BPF2ARM_EBUSY 16
 #define BPF2ARM_ENOSPC 28
 #define BPF2ARM_EAGAIN 11
+#define BPF2ARM_ENOMEM 12
+#define BPF2ARM_EFAULT 14
+#define BPF2ARM_EACCES 13
+#define BPF2ARM_EPROTO 71
+#define BPF2ARM_ENOTSUPP 524 /* the kernel's internal "not supported", which helpers return */
 
 /* Update flags (BPF_ANY, BPF_NOEXIST, BPF_EXIST) and ring buffer flags. */
 #define BPF2ARM_ANY 0u
@@ -138,6 +143,17 @@ void bpf2arm_platform_putc(char c);            /* default: discards the characte
  * User mode, so safe under qemu-arm) or PRIMASK on M profile; elsewhere nothing. */
 uint32_t bpf2arm_platform_irq_save(void);
 void bpf2arm_platform_irq_restore(uint32_t state);
+/* Sends a frame that a program redirected (an XDP_REDIRECT or TC_ACT_REDIRECT action of a
+ * run through bpf2arm/packet.h): the frame is pkt->data .. pkt->data_end, the target
+ * pkt->redirect_ifindex with pkt->redirect_flags (BPF2ARM_F_INGRESS: deliver to that
+ * interface's receive path; BPF2ARM_F_BROADCAST: to every interface of the DEVMAP
+ * pkt->redirect_map, without the ingress one if BPF2ARM_F_EXCLUDE_INGRESS). Called by
+ * bpf2arm_xdp_end / bpf2arm_skb_end, before they return: the buffer stays the caller's,
+ * so copy the frame or finish with it here. Returns 0 when the frame was taken, else a
+ * negative error (the caller then drops the frame, as the kernel does).
+ * Default: -BPF2ARM_EINVAL, the kernel's answer for an ifindex with no device. */
+struct bpf2arm_packet;
+int32_t bpf2arm_platform_redirect(struct bpf2arm_packet *pkt);
 
 #ifdef __cplusplus
 }
