@@ -196,7 +196,7 @@ void FunctionLowering::spillArguments(const DefUse &call) {
     if (home.kind != RegisterHome::InRegisters) continue;
     int at = kArgHomesOffset + 8 * int(bpfReg - 1);
     if (call.useLo & regBit(bpfReg)) as_.store(4, home.lo, SP, at);
-    if (call.useLo & regBit(bpfReg)) as_.store(4, home.hi, SP, at + 4);  // COMPAT
+    if (call.useHi & regBit(bpfReg)) as_.store(4, home.hi, SP, at + 4);
   }
 }
 

@@ -15,18 +15,6 @@ namespace {
 
 constexpr int kBpfStackLimit = 512;
 
-void compatCount(const Insn &insn, unsigned weight, std::array<unsigned, NUM_REGS> &uses) {
-  if (insn.isCall()) {
-    for (unsigned r = 1; r <= 5; ++r) uses[r] += weight;  // arguments, read by the callee
-    return;
-  }
-  if (insn.isExit() || insn.isUnconditionalJump()) return;
-  uses[insn.dst] += weight;
-  bool srcIsReg = insn.cls() == LDX || insn.cls() == STX || (insn.isJump() && source(insn.opcode) == X) ||
-                  (insn.isAlu() && source(insn.opcode) == X && aluOp(insn.opcode) != END);  // END|X: big endian
-  if (srcIsReg) uses[insn.src] += weight;
-}
-
 // Weight of each slot: 8 to the power of the number of loops (backward jumps) around
 // it, capped; a difference array keeps this linear in the function's size.
 std::vector<unsigned> loopWeights(const Function &fn) {
@@ -95,7 +83,9 @@ Status analyzeFrame(Program &program) {
         };
         if (du.computed() & regBit(R10)) return fail("r10 (the frame pointer) is read-only");
         // Every register read or computed counts; a call's clobbers cost no code.
-        compatCount(insn, weight[ins.slot], fn.regUses);  // COMPAT
+        // Every register read or computed counts once; a call's clobbers cost no code.
+        for (unsigned r = 0; r < NUM_REGS; ++r)
+          if ((du.uses() | du.computed()) & regBit(r)) fn.regUses[r] += weight[ins.slot];
         if (du.memBase == R10) {
           int size = int(sizeBytes(memSize(insn.opcode)));
           if (insn.offset < -kBpfStackLimit || insn.offset + size > 0)

@@ -96,7 +96,7 @@ DefUse call(const CallTarget *callee) {
   Builder b;
   if (callee && (callee->kind == CallTarget::Helper || callee->kind == CallTarget::Extern)) {
     const auto &params = callee->prototype.params;
-    for (size_t i = 0; i < params.size() && i < 5; ++i) b.read(unsigned(i + 1), params[i].size > 4);  // COMPAT
+    for (size_t i = 0; i < params.size() && i < 5; ++i) b.read(unsigned(i + 1), params[i].armSize() > 4);
   } else {
     // BPF's own convention: LLVM may pass a static callee more arguments than its BTF
     // prototype lists (argument promotion), so R1-R5 are all read, in full.
