@@ -51,13 +51,13 @@ std::string dumpProgram(const Program &program) {
             case AddressRef::None: break;
           }
         }
-        if (fn.hiZeroMask(k)) {
+        if (fn.hiZeroMaskBefore(k)) {
           out << "  [hi=0:";
           for (unsigned r = 0; r < bpf::NUM_REGS; ++r)
             if (fn.hiKnownZero(k, r)) out << " r" << r;
           out << "]";
         }
-        if (!fn.hiLiveAfterInsn.empty()) {
+        if (!fn.upperLive.empty()) {
           out << "  [hi live after:";
           for (unsigned r = 0; r < bpf::NUM_REGS; ++r)
             if (fn.hiLiveAfter(k, r)) out << " r" << r;

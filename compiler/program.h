@@ -85,13 +85,12 @@ struct Function {
 
   // By instruction index; empty until the pass that fills them runs.
   // Registers whose hi word is known to be zero before the instruction (track_upper_zero).
-  std::vector<RegMask> hiZeroBefore;
+  std::vector<RegMask> upperZero;
   // Registers whose hi word some later instruction may read before writing it
   // (track_upper_live).
-  std::vector<RegMask> hiLiveAfterInsn;
+  std::vector<RegMask> upperLive;
 
   unsigned numSlots() const { return insns.empty() ? 0 : insns.back().slot + insns.back().insn.slots(); }
-  size_t indexOf(const Instruction &ins) const { return size_t(&ins - insns.data()); }
   // The callee of a call instruction.
   const CallTarget &callOf(const Instruction &ins) const {
     assert(ins.insn.isCall() && ins.ref < calls.size() && "every call is resolved when the model is built");
@@ -101,11 +100,12 @@ struct Function {
   const AddressRef *addressOf(const Instruction &ins) const {
     return ins.insn.isLdImm64() && ins.ref != Instruction::kNoRef ? &addresses[ins.ref] : nullptr;
   }
-  // The same, conservative (nothing known zero, everything live) before the passes run.
-  RegMask hiZeroMask(size_t insn) const { return hiZeroBefore.empty() ? 0 : hiZeroBefore[insn]; }
-  RegMask hiLiveAfterMask(size_t insn) const { return hiLiveAfterInsn.empty() ? 0xffff : hiLiveAfterInsn[insn]; }
-  bool hiKnownZero(size_t insn, unsigned bpfReg) const { return hiZeroMask(insn) & regBit(bpfReg); }
-  bool hiLiveAfter(size_t insn, unsigned bpfReg) const { return hiLiveAfterMask(insn) & regBit(bpfReg); }
+  // The passes' results for one instruction; before the passes run, what is safe:
+  // no hi word known zero, every hi word live.
+  RegMask hiZeroMaskBefore(size_t insn) const { return upperZero.empty() ? 0 : upperZero[insn]; }
+  RegMask hiLiveMaskAfter(size_t insn) const { return upperLive.empty() ? 0xffff : upperLive[insn]; }
+  bool hiKnownZero(size_t insn, unsigned bpfReg) const { return hiZeroMaskBefore(insn) & regBit(bpfReg); }
+  bool hiLiveAfter(size_t insn, unsigned bpfReg) const { return hiLiveMaskAfter(insn) & regBit(bpfReg); }
 };
 
 // A section of global data, copied into the output with its symbols.

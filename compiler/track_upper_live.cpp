@@ -31,12 +31,12 @@ void trackFunction(Function &fn) {
     in[b] = live;
     work.push(cfg.preds[b]);
   }
-  fn.hiLiveAfterInsn.assign(fn.insns.size(), 0);
+  fn.upperLive.assign(fn.insns.size(), 0);
   for (size_t b = 0; b < n; ++b) {
     RegMask live = 0;
     for (unsigned s : cfg.succs[b]) live |= in[s];
     for (uint32_t k = fn.blocks[b].end; k-- > fn.blocks[b].first;) {
-      fn.hiLiveAfterInsn[k] = live;
+      fn.upperLive[k] = live;
       live = liveBefore(k, live);
     }
   }

@@ -13,7 +13,7 @@
 
 namespace bpf2arm {
 
-// Fills Function::hiLiveAfterInsn. What each instruction reads and writes comes from
+// Fills Function::upperLive. What each instruction reads and writes comes from
 // def_use.h; where a 64-bit result's hi word is dead, an operation whose lo result needs
 // lo words only (DefUse::loResultFromLoHalves) reads no hi word.
 void trackUpperLive(Program &program);

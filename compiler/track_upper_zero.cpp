@@ -61,7 +61,7 @@ RegMask transfer(const Function &fn, uint32_t k, const DefUse &du, RegMask known
   RegMask zero = RegMask(zeroResults(fn, fn.insns[k], known) & du.computed());
   known = RegMask((known & ~du.defHi) | zero);
   // A hi word written only to die is left unwritten by the backend: nothing is known of it.
-  known &= RegMask(~(du.defHi & ~fn.hiLiveAfterMask(k)));
+  known &= RegMask(~(du.defHi & ~fn.hiLiveMaskAfter(k)));
   return RegMask(known | regBit(R10));
 }
 
@@ -88,11 +88,11 @@ void trackFunction(Function &fn) {
     out[b] = known;
     work.push(cfg.succs[b]);
   }
-  fn.hiZeroBefore.assign(fn.insns.size(), 0);
+  fn.upperZero.assign(fn.insns.size(), 0);
   for (size_t b = 0; b < n; ++b) {
     RegMask known = in[b];
     for (uint32_t k = fn.blocks[b].first; k < fn.blocks[b].end; ++k) {
-      fn.hiZeroBefore[k] = known;
+      fn.upperZero[k] = known;
       known = run(k, known);
     }
   }

@@ -16,7 +16,7 @@ std::vector<uint16_t> factsOf(const Asm &code) {
   auto program = buildProgram(objectWith(code), noHelpers());
   REQUIRE(bool(program));
   trackUpperZero(*program);
-  return program->functions[0].hiZeroBefore;
+  return program->functions[0].upperZero;
 }
 
 constexpr uint16_t r(unsigned n) { return uint16_t(1u << n); }
