@@ -84,6 +84,7 @@ Status analyzeFrame(Program &program) {
         if (du.computed() & regBit(R10)) return fail("r10 (the frame pointer) is read-only");
         // Every register read or computed counts; a call's clobbers cost no code.
         // Every register read or computed counts once; a call's clobbers cost no code.
+        // The prologue copies only the arguments counted here.
         for (unsigned r = 0; r < NUM_REGS; ++r)
           if ((du.uses() | du.computed()) & regBit(r)) fn.regUses[r] += weight[ins.slot];
         if (du.memBase == R10) {
