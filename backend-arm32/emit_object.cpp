@@ -119,8 +119,7 @@ Expected<std::string> emitProgram(const Program &program, const ArmTarget &targe
   DataLayout data(program, ctx);
   symbols.data = &data;
   for (const Function &fn : program.functions)
-    for (const BasicBlock &block : fn.blocks)
-      for (const Instruction &ins : block.insns) symbols.makesTailCalls |= isTailCall(ins);
+    for (const Instruction &ins : fn.insns) symbols.makesTailCalls |= isTailCall(fn, ins);
   SymbolNames names(program);
   for (const Function &fn : program.functions)
     symbols.bodies.push_back(ctx.getOrCreateSymbol(names.local(fn.isGlobal ? fn.name + ".bpf" : fn.name)));

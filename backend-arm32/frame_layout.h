@@ -72,8 +72,8 @@ struct FrameLayout {
   int callerArgHomes() const { return bodyBytes + savedBytes() + kArgHomesOffset; }
 };
 
-// `uses[r]` counts the instructions that name BPF register r; the most used of R1-R9
-// get the four callee-saved pairs.
+// `uses[r]` counts (loop-weighted) the instructions that read or compute BPF register r
+// (compiler/def_use.h); the most used of R1-R9 get the four callee-saved pairs.
 FrameLayout layoutFrame(const std::array<unsigned, 11> &uses, unsigned bpfStackBytes);
 
 }  // namespace bpf2arm::arm

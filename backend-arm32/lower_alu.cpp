@@ -196,7 +196,7 @@ void FunctionLowering::lowerShift32(const Insn &insn) {
 void FunctionLowering::lowerShift64(const Insn &insn) {
   uint8_t op = aluOp(insn.opcode);
   Reg dl = destLo(insn.dst, kTemp0), dh = destHi(insn.dst, kTemp1);
-  if (source(insn.opcode) == K && current_->hiKnownZero(insn.dst) && (unsigned(insn.imm) & 63) < 32) {
+  if (source(insn.opcode) == K && hiKnownZero(insn.dst) && (unsigned(insn.imm) & 63) < 32) {
     // A value below 2^32: right shifts stay in the lo word, a left shift only spills
     // the lo word's top bits into the (zero) hi word.
     unsigned k = unsigned(insn.imm) & 63;
@@ -280,8 +280,8 @@ void FunctionLowering::lowerShift64(const Insn &insn) {
 
 void FunctionLowering::lowerMul64(const Insn &insn) {
   Reg dl = destLo(insn.dst, kTemp0), dh = destHi(insn.dst, kTemp1);
-  bool srcNarrow = source(insn.opcode) == K ? insn.imm >= 0 : current_->hiKnownZero(insn.src);
-  if (current_->hiKnownZero(insn.dst) && srcNarrow) {
+  bool srcNarrow = source(insn.opcode) == K ? insn.imm >= 0 : hiKnownZero(insn.src);
+  if (hiKnownZero(insn.dst) && srcNarrow) {
     // Both below 2^32: one 32 x 32 -> 64 multiply.
     Reg sl = source(insn.opcode) == K ? (as_.loadConstant(kTemp2, uint32_t(insn.imm)), kTemp2)
                                       : readLo(insn.src, kTemp2);
@@ -356,8 +356,8 @@ void FunctionLowering::lowerDivMod32(const Insn &insn, bool isSigned) {
 
 void FunctionLowering::lowerDivMod64(const Insn &insn) {
   bool isMod = aluOp(insn.opcode) == MOD, isSigned = insn.offset == 1;
-  bool srcNarrow = source(insn.opcode) == K ? insn.imm >= 0 : current_->hiKnownZero(insn.src);
-  if (current_->hiKnownZero(insn.dst) && srcNarrow) {
+  bool srcNarrow = source(insn.opcode) == K ? insn.imm >= 0 : hiKnownZero(insn.src);
+  if (hiKnownZero(insn.dst) && srcNarrow) {
     // Both in [0, 2^32): signed or not, the 32-bit unsigned division gives the 64-bit
     // result, and it has an instruction (or a much shorter routine).
     return lowerDivMod32(insn, false);

@@ -6,8 +6,10 @@
 
 namespace bpf2arm::arm {
 
-bool isTailCall(const Instruction &ins) {
-  return ins.call.kind == CallTarget::Helper && ins.call.helperId == kTailCallHelper;
+bool isTailCall(const Function &fn, const Instruction &ins) {
+  if (!ins.insn.isCall()) return false;
+  const CallTarget &call = fn.callOf(ins);
+  return call.kind == CallTarget::Helper && call.helperId == kTailCallHelper;
 }
 
 void widen(ArmAssembler &as, abi::Widen how, Reg d, Reg s) {
@@ -23,8 +25,8 @@ void widen(ArmAssembler &as, abi::Widen how, Reg d, Reg s) {
 // bpf_tail_call(ctx, prog_array, index) does not return when it succeeds: the program
 // in the slot runs with ctx and its result is ours. The runtime finds the slot (and
 // enforces the nesting limit); we call it and leave through our own epilogue.
-void FunctionLowering::lowerTailCall() {
-  spillArguments(3);
+void FunctionLowering::lowerTailCall(const DefUse &call) {
+  spillArguments(call);  // the prototype's ctx, prog_array, index
   llvm::MCSymbol *failed = as_.newLabel();
   as_.load(4, false, R0, SP, kArgHomesOffset + 8);       // R2: the PROG_ARRAY
   as_.load(4, false, R1, SP, kArgHomesOffset + 16);      // R3: the index
@@ -42,17 +44,16 @@ void FunctionLowering::lowerTailCall() {
 }
 
 Status FunctionLowering::lowerCall(const Instruction &ins) {
-  const CallTarget &call = ins.call;
+  const CallTarget &call = fn_.callOf(ins);
+  const DefUse reads = defUse(fn_, ins);
   switch (call.kind) {
     case CallTarget::Local:
-      // All of R1-R5: LLVM may pass a static callee more arguments than its BTF
-      // prototype lists (argument promotion), so the prototype is no limit here.
-      spillArguments(5);
+      spillArguments(reads);  // R1-R5, whatever the prototype says
       as_.bl(symbols_.bodies[call.function]);
       return std::nullopt;
     case CallTarget::Helper:
-      if (isTailCall(ins)) {
-        lowerTailCall();
+      if (isTailCall(fn_, ins)) {
+        lowerTailCall(reads);
         return std::nullopt;
       }
       break;
@@ -62,7 +63,7 @@ Status FunctionLowering::lowerCall(const Instruction &ins) {
 
   auto layout = abi::placeArguments(call.prototype);
   if (!layout) return fail(ins, "call to '" + call.symbol + "': " + layout.diag().message);
-  spillArguments(call.prototype.params.size());
+  spillArguments(reads);
   // Stack arguments first, through r12, so that r0-r3 can then be filled freely.
   for (size_t i = 0; i < layout->args.size(); ++i) {
     const abi::ArgLocation &loc = layout->args[i];

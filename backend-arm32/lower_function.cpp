@@ -51,7 +51,7 @@ FunctionLowering::FunctionLowering(const Program &program, const Function &fn, A
 
 Status FunctionLowering::fail(const Instruction &ins, std::string message) const {
   Diagnostic d = errorAt(fn_.name, int(ins.slot), std::move(message));
-  d.sourceLine = ins.line;
+  d.sourceLine = program_.lineOf(ins);
   return d;
 }
 
@@ -103,7 +103,13 @@ void FunctionLowering::writeLo(unsigned bpfReg, Reg value) {
   }
 }
 
-bool FunctionLowering::hiDeadAfter(unsigned bpfReg) const { return current_ && !current_->hiLiveAfter(bpfReg); }
+bool FunctionLowering::hiDeadAfter(unsigned bpfReg) const {
+  return current_ != kNoInsn && !fn_.hiLiveAfter(current_, bpfReg);
+}
+
+bool FunctionLowering::hiKnownZero(unsigned bpfReg) const {
+  return current_ != kNoInsn && fn_.hiKnownZero(current_, bpfReg);
+}
 
 void FunctionLowering::writeHi(unsigned bpfReg, Reg value) {
   if (hiDeadAfter(bpfReg)) return;  // track_upper_live: nothing reads it
@@ -128,7 +134,7 @@ bool FunctionLowering::isStackAddressPair(const bpf::Insn &first, const bpf::Ins
 }
 
 void FunctionLowering::writeHiZero(unsigned bpfReg) {
-  if (current_ && current_->hiKnownZero(bpfReg)) return;  // already zero (track_upper_zero)
+  if (hiKnownZero(bpfReg)) return;  // already zero (track_upper_zero)
   if (hiDeadAfter(bpfReg)) return;
   Reg hi = destHi(bpfReg, kTemp3);
   as_.movImm(hi, 0);
@@ -184,13 +190,13 @@ void FunctionLowering::emitPrologue() {
   }
 }
 
-void FunctionLowering::spillArguments(size_t count) {
-  for (unsigned bpfReg = 1; bpfReg <= count; ++bpfReg) {
+void FunctionLowering::spillArguments(const DefUse &call) {
+  for (unsigned bpfReg = 1; bpfReg <= 5; ++bpfReg) {
     const RegisterHome &home = frame_.home(bpfReg);
     if (home.kind != RegisterHome::InRegisters) continue;
     int at = kArgHomesOffset + 8 * int(bpfReg - 1);
-    as_.store(4, home.lo, SP, at);
-    as_.store(4, home.hi, SP, at + 4);
+    if (call.useLo & regBit(bpfReg)) as_.store(4, home.lo, SP, at);
+    if (call.useHi & regBit(bpfReg)) as_.store(4, home.hi, SP, at + 4);
   }
 }
 
@@ -203,28 +209,33 @@ Status FunctionLowering::lowerBody() {
   emitPrologue();
   for (const BasicBlock &block : fn_.blocks) {
     as_.bind(blockLabels_[block.id]);
-    for (size_t k = 0; k < block.insns.size(); ++k) {
-      const Instruction &ins = block.insns[k];
-      current_ = &ins;
+    for (uint32_t k = block.first; k < block.end; ++k) {
+      const Instruction &ins = fn_.insns[k];
+      current_ = k;
       std::string text = "insn " + std::to_string(ins.slot) + ": " + bpf::disassemble(ins.insn);
-      switch (ins.address.kind) {
-        case AddressRef::Map: text += "  (map " + program_.maps[ins.address.index].name + ")"; break;
-        case AddressRef::Data:
-          text += "  (" + program_.data[ins.address.index].name + "+" + std::to_string(ins.address.addend) +
-                  (ins.address.symbol.empty() ? "" : ", " + ins.address.symbol) + ")";
-          break;
-        case AddressRef::Extern: text += "  (extern " + ins.address.symbol + ")"; break;
-        case AddressRef::None: break;
+      if (const AddressRef *address = fn_.addressOf(ins)) {
+        switch (address->kind) {
+          case AddressRef::Map: text += "  (map " + program_.maps[address->index].name + ")"; break;
+          case AddressRef::Data:
+            text += "  (" + program_.data[address->index].name + "+" + std::to_string(address->addend) +
+                    (address->symbol.empty() ? "" : ", " + address->symbol) + ")";
+            break;
+          case AddressRef::Extern: text += "  (extern " + address->symbol + ")"; break;
+          case AddressRef::None: break;
+        }
       }
-      if (ins.call.kind == CallTarget::Helper || ins.call.kind == CallTarget::Extern) text += "  (" + ins.call.symbol + ")";
-      if (ins.call.kind == CallTarget::Local) text += "  (" + program_.functions[ins.call.function].name + ")";
-      if (!ins.line.empty()) text += "    (" + ins.line + ")";
+      if (ins.insn.isCall()) {
+        const CallTarget &call = fn_.callOf(ins);
+        if (call.kind == CallTarget::Helper || call.kind == CallTarget::Extern) text += "  (" + call.symbol + ")";
+        if (call.kind == CallTarget::Local) text += "  (" + program_.functions[call.function].name + ")";
+      }
+      if (ins.line) text += "    (" + program_.lineOf(ins) + ")";
       as_.comment(text);
-      if (k + 1 < block.insns.size() && isStackAddressPair(ins.insn, block.insns[k + 1].insn)) {
+      if (k + 1 < block.end && isStackAddressPair(ins.insn, fn_.insns[k + 1].insn)) {
         // clang's `r = r10; r += -N` (a stack address): one add from sp. With -512 <= -N
         // <= 0 the result stays within the frame, so the hi word is 0.
-        const bpf::Insn &add = block.insns[k + 1].insn;
-        as_.comment("insn " + std::to_string(block.insns[k + 1].slot) + ": " + bpf::disassemble(add) +
+        const bpf::Insn &add = fn_.insns[k + 1].insn;
+        as_.comment("insn " + std::to_string(fn_.insns[k + 1].slot) + ": " + bpf::disassemble(add) +
                     "    (with the previous: one address)");
         Reg lo = destLo(ins.insn.dst, kTemp0);
         as_.addConstant(lo, SP, frame_.r10Offset() + add.imm, lo);
@@ -233,10 +244,10 @@ Status FunctionLowering::lowerBody() {
         ++k;
         continue;
       }
-      if (k + 1 < block.insns.size() && isZeroExtensionPair(ins.insn, block.insns[k + 1].insn)) {
+      if (k + 1 < block.end && isZeroExtensionPair(ins.insn, fn_.insns[k + 1].insn)) {
         // clang's zero extension `r <<= 32; r >>= 32` only clears the hi word.
-        as_.comment("insn " + std::to_string(block.insns[k + 1].slot) + ": " +
-                    bpf::disassemble(block.insns[k + 1].insn) + "    (with the previous: hi = 0)");
+        as_.comment("insn " + std::to_string(fn_.insns[k + 1].slot) + ": " +
+                    bpf::disassemble(fn_.insns[k + 1].insn) + "    (with the previous: hi = 0)");
         writeHiZero(ins.insn.dst);
         ++k;
         continue;
@@ -303,10 +314,10 @@ Status FunctionLowering::lowerInstruction(const Instruction &ins, const BasicBlo
     case bpf::LD: {
       assert(insn.isLdImm64());
       Reg lo = destLo(insn.dst, kTemp0), hi = destHi(insn.dst, kTemp1);
-      if (ins.address.kind == AddressRef::None) {
+      if (const AddressRef *address = fn_.addressOf(ins); !address) {
         loadImm64(lo, hi, int64_t(insn.imm64));
       } else {
-        auto where = symbols_.data->addressOf(ins.address);
+        auto where = symbols_.data->addressOf(*address);
         if (!where) return fail(ins, where.diag().message);
         as_.loadAddress(lo, where->sectionStart, where->offset);
         as_.movImm(hi, 0);  // ARM32 addresses

@@ -43,7 +43,7 @@ void FunctionLowering::lowerJump(const Instruction &ins, const BasicBlock &block
   // Both values below 2^32 (track_upper_zero): the lo words decide, and signed order is
   // unsigned order.
   bool narrow = insn.cls() == JMP32 ||
-                (ins.hiKnownZero(insn.dst) && (useImm ? insn.imm >= 0 : ins.hiKnownZero(insn.src)));
+                (hiKnownZero(insn.dst) && (useImm ? insn.imm >= 0 : hiKnownZero(insn.src)));
   if (insn.cls() == JMP && narrow) {
     switch (op) {
       case JSGT: cond = Cond::HI; break;

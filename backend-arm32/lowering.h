@@ -12,6 +12,7 @@
 
 #include "abi/aapcs.h"
 #include "arm_assembler.h"
+#include "compiler/def_use.h"
 #include "compiler/program.h"
 #include "diagnostics.h"
 #include "emit_data.h"
@@ -33,7 +34,7 @@ struct ObjectSymbols {
 };
 
 constexpr int32_t kTailCallHelper = 12;  // BPF_FUNC_tail_call
-bool isTailCall(const Instruction &ins);
+bool isTailCall(const Function &fn, const Instruction &ins);
 
 // Narrows or widens a value in a core register as abi::widenFor says.
 void widen(ArmAssembler &as, abi::Widen how, Reg d, Reg s);
@@ -66,6 +67,7 @@ class FunctionLowering {
   // writes leave out a hi word that track_upper_live finds dead after the instruction.
   void writeHiZero(unsigned bpfReg);
   bool hiDeadAfter(unsigned bpfReg) const;
+  bool hiKnownZero(unsigned bpfReg) const;  // before the current instruction
   static bool isZeroExtensionPair(const bpf::Insn &first, const bpf::Insn &second);
   static bool isStackAddressPair(const bpf::Insn &first, const bpf::Insn &second);
   void writeHiSign(unsigned bpfReg, Reg lo);  // hi = lo >> 31 (arithmetic)
@@ -88,7 +90,7 @@ class FunctionLowering {
   Status lowerAtomic(const Instruction &ins);
   void lowerJump(const Instruction &ins, const BasicBlock &block);
   Status lowerCall(const Instruction &ins);
-  void lowerTailCall();
+  void lowerTailCall(const DefUse &call);
   void lowerExit();
 
   // Address of [bpfReg + offset] as base register + small offset that fits `bytes`.
@@ -99,14 +101,16 @@ class FunctionLowering {
   Address address(unsigned bpfReg, int32_t offset, unsigned bytes, bool signExtend, Reg temp);
 
   void emitPrologue();
-  // Stores R1..R`count` that live in registers into the argument homes, where callees
-  // and call lowering read arguments.
-  void spillArguments(size_t count);
+  // Stores the halves of R1..R5 that a call reads (`call`, from the def/use table) and
+  // that live in registers into the argument homes, where callees and call lowering
+  // read arguments.
+  void spillArguments(const DefUse &call);
   llvm::MCSymbol *routine(Routine r);
 
   const Program &program_;
   const Function &fn_;
-  const Instruction *current_ = nullptr;  // the instruction being lowered
+  static constexpr size_t kNoInsn = ~size_t(0);
+  size_t current_ = kNoInsn;  // index of the instruction being lowered
   ArmAssembler &as_;
   llvm::MCContext &ctx_;
   ObjectSymbols &symbols_;

@@ -1,5 +1,7 @@
 #include "analyze_frame.h"
 
+#include "def_use.h"
+
 #include <algorithm>
 #include <array>
 #include <optional>
@@ -13,53 +15,18 @@ namespace {
 
 constexpr int kBpfStackLimit = 512;
 
-// The register an instruction uses as a memory base, or -1.
-int memoryBase(const Insn &insn) {
-  switch (insn.cls()) {
-    case LDX: return insn.src;
-    case ST: case STX: return insn.dst;
-  }
-  return -1;
-}
-
-// The registers an instruction writes.
-bool writes(const Insn &insn, unsigned reg) {
-  if (insn.isAlu() || insn.cls() == LDX || insn.isLdImm64()) return insn.dst == reg;
-  if (insn.cls() == STX && memMode(insn.opcode) == ATOMIC) {
-    if (insn.imm == ATOMIC_CMPXCHG) return reg == 0;
-    return (insn.imm & FETCH) && insn.src == reg;
-  }
-  if (insn.isCall()) return reg <= 5;
-  return false;
-}
-
-// The registers an instruction reads or writes; a call reads R1-R5. Every read is
-// counted: the backend skips copying arguments a function never names.
-void countOperands(const Insn &insn, unsigned weight, std::array<unsigned, NUM_REGS> &uses) {
-  if (insn.isCall()) {
-    for (unsigned r = 1; r <= 5; ++r) uses[r] += weight;  // arguments, read by the callee
-    return;
-  }
-  if (insn.isExit() || insn.isUnconditionalJump()) return;
-  uses[insn.dst] += weight;
-  bool srcIsReg = insn.cls() == LDX || insn.cls() == STX || (insn.isJump() && source(insn.opcode) == X) ||
-                  (insn.isAlu() && source(insn.opcode) == X && aluOp(insn.opcode) != END);  // END|X: big endian
-  if (srcIsReg) uses[insn.src] += weight;
-}
-
 // Weight of each slot: 8 to the power of the number of loops (backward jumps) around
 // it, capped; a difference array keeps this linear in the function's size.
 std::vector<unsigned> loopWeights(const Function &fn) {
   size_t n = fn.numSlots();
   std::vector<int> depthChange(n + 1, 0);
-  for (const BasicBlock &block : fn.blocks)
-    for (const Instruction &ins : block.insns) {
-      if (!ins.insn.isConditionalJump() && !ins.insn.isUnconditionalJump()) continue;
-      int64_t target = int64_t(ins.slot) + ins.insn.jumpOffset() + 1;
-      if (target > int64_t(ins.slot)) continue;
-      depthChange[size_t(target)] += 1;
-      depthChange[ins.slot + 1] -= 1;
-    }
+  for (const Instruction &ins : fn.insns) {
+    if (!ins.insn.isConditionalJump() && !ins.insn.isUnconditionalJump()) continue;
+    int64_t target = int64_t(ins.slot) + ins.insn.jumpOffset() + 1;
+    if (target > int64_t(ins.slot)) continue;
+    depthChange[size_t(target)] += 1;
+    depthChange[ins.slot + 1] -= 1;
+  }
   std::vector<unsigned> weight(n + 1, 1);
   int depth = 0;
   for (size_t s = 0; s <= n; ++s) {
@@ -67,17 +34,6 @@ std::vector<unsigned> loopWeights(const Function &fn) {
     weight[s] = 1u << (3 * std::min(depth, 6));
   }
   return weight;
-}
-
-// Whether R10 is used as a value rather than as a memory base with a constant offset,
-// in which case the whole stack may be reached through another register.
-bool r10Escapes(const Insn &insn) {
-  bool srcIsReg = insn.isAlu() ? source(insn.opcode) == X
-                  : insn.isJump() ? source(insn.opcode) == X && !insn.isCall()
-                  : insn.cls() == STX;
-  if (srcIsReg && insn.src == R10) return true;
-  if (insn.isConditionalJump() && insn.dst == R10) return true;
-  return false;
 }
 
 // Registers known, within a block, to hold r10 plus a constant: clang's `rX = r10;
@@ -88,7 +44,7 @@ class StackPointerCopies {
   void clear() { offset_.fill(std::nullopt); }
   std::optional<int64_t> offsetOf(int reg) const { return reg == R10 ? std::optional<int64_t>(0) : offset_[size_t(reg)]; }
 
-  void step(const Insn &insn) {
+  void step(const Insn &insn, const DefUse &du) {
     std::optional<int64_t> next;
     if (insn.cls() == ALU64 && insn.offset == 0) {
       uint8_t op = aluOp(insn.opcode);
@@ -98,7 +54,7 @@ class StackPointerCopies {
         next = *offset_[insn.dst] + (op == ADD ? int64_t(insn.imm) : -int64_t(insn.imm));
     }
     for (unsigned r = 0; r < R10; ++r)
-      if (writes(insn, r)) offset_[r] = r == insn.dst ? next : std::nullopt;
+      if (du.defs() & regBit(r)) offset_[r] = r == insn.dst ? next : std::nullopt;
   }
 
  private:
@@ -116,30 +72,36 @@ Status analyzeFrame(Program &program) {
     StackPointerCopies copies;
     for (const BasicBlock &block : fn.blocks) {
       copies.clear();
-      for (const Instruction &ins : block.insns) {
+      for (uint32_t k = block.first; k < block.end; ++k) {
+        const Instruction &ins = fn.insns[k];
         const Insn &insn = ins.insn;
+        const DefUse du = defUse(fn, ins);
         auto fail = [&](std::string message) -> Status {
           Diagnostic d = errorAt(fn.name, int(ins.slot), std::move(message));
-          d.sourceLine = ins.line;
+          d.sourceLine = program.lineOf(ins);
           return d;
         };
-        if (writes(insn, R10) && !insn.isCall()) return fail("r10 (the frame pointer) is read-only");
-        countOperands(insn, weight[ins.slot], fn.regUses);
-        if (memoryBase(insn) == R10) {
+        if (du.computed() & regBit(R10)) return fail("r10 (the frame pointer) is read-only");
+        // Every register read or computed counts; a call's clobbers cost no code.
+        // Every register read or computed counts once; a call's clobbers cost no code.
+        // The prologue copies only the arguments counted here.
+        for (unsigned r = 0; r < NUM_REGS; ++r)
+          if ((du.uses() | du.computed()) & regBit(r)) fn.regUses[r] += weight[ins.slot];
+        if (du.memBase == R10) {
           int size = int(sizeBytes(memSize(insn.opcode)));
           if (insn.offset < -kBpfStackLimit || insn.offset + size > 0)
             return fail("stack access [r10" + std::string(insn.offset < 0 ? "" : "+") + std::to_string(insn.offset) +
                         "] of " + std::to_string(size) + " bytes is outside the 512-byte BPF stack");
           deepest = std::max(deepest, -int(insn.offset));
-        } else if (int base = memoryBase(insn); base >= 0 && copies.offsetOf(base)) {
+        } else if (int base = du.memBase; base >= 0 && copies.offsetOf(base)) {
           int64_t size = sizeBytes(memSize(insn.opcode)), at = *copies.offsetOf(base) + insn.offset;
           if (at < -kBpfStackLimit || at + size > 0)
             return fail("stack access [r" + std::to_string(base) + std::string(insn.offset < 0 ? "" : "+") +
                         std::to_string(insn.offset) + "] = [r10" + std::string(at < 0 ? "" : "+") + std::to_string(at) +
                         "] of " + std::to_string(size) + " bytes is outside the 512-byte BPF stack");
         }
-        if (r10Escapes(insn)) escapes = true;
-        copies.step(insn);
+        if (du.r10Escapes) escapes = true;
+        copies.step(insn, du);
       }
     }
     fn.stackSize = escapes ? kBpfStackLimit : unsigned((deepest + 7) & ~7);

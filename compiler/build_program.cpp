@@ -5,7 +5,7 @@
 
 #include <algorithm>
 #include <map>
-#include <set>
+#include <unordered_map>
 
 #include "abi/btf_prototype.h"
 #include "collect_data.h"
@@ -84,12 +84,30 @@ std::string unnamedFunctionName(const std::string &section, unsigned slot) {
   return (prefix.empty() ? "" : prefix + "_") + "sub_" + std::to_string(slot);
 }
 
+// Each "file.c:LINE" text once, in Program::sourceLines.
+class SourceLines {
+ public:
+  explicit SourceLines(std::vector<std::string> &table) : table_(table) {
+    for (size_t i = 0; i < table.size(); ++i) index_.emplace(table[i], uint32_t(i));
+  }
+  uint32_t indexOf(std::string text) {
+    auto [it, added] = index_.emplace(std::move(text), uint32_t(table_.size()));
+    if (added) table_.push_back(it->first);
+    return it->second;
+  }
+
+ private:
+  std::vector<std::string> &table_;
+  std::unordered_map<std::string, uint32_t> index_;
+};
+
 class FunctionBuilder {
  public:
   FunctionBuilder(const BpfObject &obj, const CodeSection &sec,
                   const std::map<std::pair<unsigned, unsigned>, unsigned> &functionAt, const abi::HelperTable &helpers,
-                  const DataIndex &data)
-      : obj_(obj), sec_(sec), functionAt_(functionAt), helpers_(helpers), data_(data) {
+                  const DataIndex &data, Program &program, SourceLines &lines)
+      : obj_(obj), sec_(sec), functionAt_(functionAt), helpers_(helpers), data_(data), program_(program),
+        lines_(lines) {
     for (const CodeRelocation &r : sec.relocations) relocs_[r.offset] = &r;
   }
 
@@ -97,13 +115,12 @@ class FunctionBuilder {
     fn_ = &fn;
     first_ = firstSlot;
     unsigned n = endSlot - firstSlot;
-    std::vector<Instruction> insns;
     std::vector<bool> isSecondSlot(n, false);
     for (unsigned s = 0; s < n;) {
       Instruction ins;
       ins.slot = s;
       ins.insn = bpf::decodeSlot(&sec_.bytes[(firstSlot + s) * 8]);
-      ins.line = obj_.lineAt(sec_.name, uint64_t(firstSlot + s) * 8);
+      ins.line = lines_.indexOf(obj_.lineAt(sec_.name, uint64_t(firstSlot + s) * 8));
       if (std::string why = bpf::validateOpcode(ins.insn); !why.empty()) return fail(ins, why);
       if (ins.insn.isLdImm64()) {
         if (s + 1 >= n) return fail(ins, "ld_imm64 is truncated: its second slot is missing");
@@ -114,14 +131,14 @@ class FunctionBuilder {
         isSecondSlot[s + 1] = true;
       }
       if (Status st = resolveRelocation(ins)) return st;
-      insns.push_back(ins);
+      fn.insns.push_back(ins);
       s += ins.insn.slots();
     }
 
     // Jump targets, then the leaders of basic blocks.
-    std::set<unsigned> leaders{0};
-    for (unsigned k = 0; k < insns.size(); ++k) {
-      const Instruction &ins = insns[k];
+    std::vector<bool> isLeader(n, false);
+    isLeader[0] = true;
+    for (const Instruction &ins : fn.insns) {
       unsigned next = ins.slot + ins.insn.slots();
       if (ins.insn.isUnconditionalJump() || ins.insn.isConditionalJump()) {
         int64_t target = int64_t(ins.slot) + ins.insn.jumpOffset() + 1;
@@ -130,29 +147,29 @@ class FunctionBuilder {
                                " is outside the function (insns 0.." + std::to_string(n - 1) + ")");
         if (isSecondSlot[unsigned(target)])
           return fail(ins, "jump into the second slot of ld_imm64 at insn " + std::to_string(target - 1));
-        leaders.insert(unsigned(target));
+        isLeader[unsigned(target)] = true;
       }
-      if (ins.insn.isJump() && !ins.insn.isCall() && next < n) leaders.insert(next);
+      if (ins.insn.isJump() && !ins.insn.isCall() && next < n) isLeader[next] = true;
     }
-    const Instruction &last = insns.back();
+    const Instruction &last = fn.insns.back();
     if (!last.insn.isExit() && !last.insn.isUnconditionalJump())
       return fail(last, "control falls off the end of the function (the last instruction is neither exit nor goto)");
 
-    std::map<unsigned, unsigned> blockOfSlot;
-    for (unsigned leader : leaders) {
-      blockOfSlot[leader] = unsigned(fn.blocks.size());
-      fn.blocks.emplace_back();
-      fn.blocks.back().id = blockOfSlot[leader];
+    // Leaders are instruction starts (second slots are refused above), so each block
+    // begins at an instruction.
+    std::vector<int32_t> blockOfSlot(n, -1);
+    for (uint32_t k = 0; k < fn.insns.size(); ++k) {
+      if (!isLeader[fn.insns[k].slot]) continue;
+      if (!fn.blocks.empty()) fn.blocks.back().end = k;
+      blockOfSlot[fn.insns[k].slot] = int32_t(fn.blocks.size());
+      fn.blocks.push_back({unsigned(fn.blocks.size()), k, k, -1});
     }
-    unsigned current = 0;
-    for (Instruction &ins : insns) {
-      if (ins.slot != 0 && leaders.count(ins.slot)) current = blockOfSlot[ins.slot];
+    fn.blocks.back().end = uint32_t(fn.insns.size());
+    for (Instruction &ins : fn.insns)
       if (ins.insn.isUnconditionalJump() || ins.insn.isConditionalJump())
-        ins.targetBlock = int(blockOfSlot[unsigned(ins.slot + ins.insn.jumpOffset() + 1)]);
-      fn.blocks[current].insns.push_back(ins);
-    }
+        ins.targetBlock = blockOfSlot[unsigned(ins.slot + ins.insn.jumpOffset() + 1)];
     for (BasicBlock &block : fn.blocks) {
-      const bpf::Insn &end = block.insns.back().insn;
+      const bpf::Insn &end = fn.insns[block.last()].insn;
       bool stops = end.isExit() || end.isUnconditionalJump();
       if (!stops && block.id + 1 < fn.blocks.size()) block.fallthrough = int(block.id + 1);
     }
@@ -162,7 +179,7 @@ class FunctionBuilder {
  private:
   Status fail(const Instruction &ins, std::string message) {
     Diagnostic d = errorAt(fn_->name, int(ins.slot), std::move(message));
-    d.sourceLine = ins.line;
+    d.sourceLine = program_.lineOf(ins);
     return d;
   }
 
@@ -197,22 +214,19 @@ class FunctionBuilder {
   Status resolveAddress(Instruction &ins, const ElfSymbol &sym) {
     int64_t addend = ins.insn.imm;
     if (sym.section == SHN_UNDEF) {
-      ins.address = {AddressRef::Extern, 0, sym.name, addend};
-      return std::nullopt;
+      return refer(ins, AddressRef{AddressRef::Extern, 0, sym.name, addend});
     }
     if (sym.section == data_.mapsSection) {
       auto it = data_.mapByOffset.find(sym.value + uint64_t(addend));
       if (it == data_.mapByOffset.end()) return fail(ins, "ld_imm64 of '" + sym.name + "' does not point at a map");
-      ins.address = {AddressRef::Map, it->second, "", 0};
-      return std::nullopt;
+      return refer(ins, AddressRef{AddressRef::Map, it->second, "", 0});
     }
     auto data = data_.dataBySection.find(sym.section);
     if (data == data_.dataBySection.end())
       return fail(ins, "unsupported relocation: ld_imm64 of '" + sym.name + "' in section " +
                            obj_.sectionName(sym.section) + ", which is not global data or a map");
     bool named = sym.type == STT_OBJECT && !sym.name.empty();
-    ins.address = {AddressRef::Data, data->second, named ? sym.name : "", int64_t(sym.value) + addend};
-    return std::nullopt;
+    return refer(ins, AddressRef{AddressRef::Data, data->second, named ? sym.name : "", int64_t(sym.value) + addend});
   }
 
   Status resolveHelperCall(Instruction &ins) {
@@ -224,8 +238,7 @@ class FunctionBuilder {
                            "=RESULT NAME(PARAMS)', or call an `extern RESULT NAME(PARAMS) __ksym;` function by name");
     if (!helper->unusable.empty())
       return fail(ins, "call to helper " + helper->name + " (id " + std::to_string(id) + "): " + helper->unusable);
-    ins.call = {CallTarget::Helper, 0, id, helper->name, helper->prototype};
-    return std::nullopt;
+    return refer(ins, CallTarget{CallTarget::Helper, 0, id, helper->name, helper->prototype});
   }
 
   Status resolveExternCall(Instruction &ins, const std::string &symbol) {
@@ -234,8 +247,7 @@ class FunctionBuilder {
       return fail(ins, "call to extern function '" + symbol + "' whose prototype is not in the object's BTF");
     auto proto = abi::prototypeFromBtf(obj_.btf.get(), id);
     if (!proto) return fail(ins, "call to '" + symbol + "': " + proto.diag().message);
-    ins.call = {CallTarget::Extern, 0, 0, symbol, *proto};
-    return std::nullopt;
+    return refer(ins, CallTarget{CallTarget::Extern, 0, 0, symbol, *proto});
   }
 
   Status resolveLocalCall(Instruction &ins, unsigned section, int64_t targetSlot) {
@@ -243,7 +255,18 @@ class FunctionBuilder {
     if (it == functionAt_.end())
       return fail(ins, "call target insn " + std::to_string(targetSlot) + " of section " +
                            obj_.sectionName(section) + " is not the start of a function");
-    ins.call = {CallTarget::Local, it->second, 0, "", {}};
+    return refer(ins, CallTarget{CallTarget::Local, it->second, 0, "", {}});
+  }
+
+  // Records what the instruction refers to in the function's side table.
+  Status refer(Instruction &ins, CallTarget call) {
+    ins.ref = uint32_t(fn_->calls.size());
+    fn_->calls.push_back(std::move(call));
+    return std::nullopt;
+  }
+  Status refer(Instruction &ins, AddressRef address) {
+    ins.ref = uint32_t(fn_->addresses.size());
+    fn_->addresses.push_back(std::move(address));
     return std::nullopt;
   }
 
@@ -252,6 +275,8 @@ class FunctionBuilder {
   const std::map<std::pair<unsigned, unsigned>, unsigned> &functionAt_;
   const abi::HelperTable &helpers_;
   const DataIndex &data_;
+  Program &program_;
+  SourceLines &lines_;
   std::map<uint64_t, const CodeRelocation *> relocs_;
   Function *fn_ = nullptr;
   unsigned first_ = 0;
@@ -310,8 +335,9 @@ Expected<Program> buildProgram(const BpfObject &obj, const abi::HelperTable &hel
     }
   }
   size_t index = 0;
+  SourceLines lines(program.sourceLines);
   for (const CodeSection &sec : obj.code) {
-    FunctionBuilder builder(obj, sec, functionAt, helpers, *data);
+    FunctionBuilder builder(obj, sec, functionAt, helpers, *data, program, lines);
     for (size_t k = 0; k < finder.startsOf(sec.index).size(); ++k, ++index) {
       Function &fn = program.functions[index];
       if (Status st = builder.build(fn, ranges[index].first, ranges[index].second)) return *st;

@@ -13,7 +13,7 @@ struct ControlFlow {
 
   explicit ControlFlow(const Function &fn) : preds(fn.blocks.size()), succs(fn.blocks.size()) {
     for (const BasicBlock &b : fn.blocks)
-      for (int to : {b.fallthrough, b.insns.back().targetBlock})
+      for (int to : {b.fallthrough, fn.insns[b.last()].targetBlock})
         if (to >= 0) {
           preds[size_t(to)].push_back(b.id);
           succs[b.id].push_back(unsigned(to));

@@ -4,13 +4,6 @@
 
 namespace bpf2arm {
 
-unsigned Function::numSlots() const {
-  unsigned n = 0;
-  for (const BasicBlock &b : blocks)
-    for (const Instruction &i : b.insns) n += i.insn.slots();
-  return n;
-}
-
 namespace {
 
 std::string prototypeText(const abi::Prototype &proto) {
@@ -34,37 +27,43 @@ std::string dumpProgram(const Program &program) {
         << (fn.hasBtfPrototype ? " (BTF)" : " (no BTF)") << "\n  stack " << fn.stackSize << " bytes\n";
     for (const BasicBlock &block : fn.blocks) {
       out << "  block " << block.id << ":\n";
-      for (const Instruction &ins : block.insns) {
+      for (uint32_t k = block.first; k < block.end; ++k) {
+        const Instruction &ins = fn.insns[k];
         out << "    " << ins.slot << ": " << bpf::disassemble(ins.insn);
         if (ins.targetBlock >= 0) out << "  -> block " << ins.targetBlock;
-        switch (ins.call.kind) {
-          case CallTarget::Local: out << "  -> " << program.functions[ins.call.function].name; break;
-          case CallTarget::Helper: out << "  -> helper " << ins.call.helperId; break;
-          case CallTarget::Extern: out << "  -> extern " << ins.call.symbol; break;
-          case CallTarget::None: break;
+        if (ins.insn.isCall()) {
+          const CallTarget &call = fn.callOf(ins);
+          switch (call.kind) {
+            case CallTarget::Local: out << "  -> " << program.functions[call.function].name; break;
+            case CallTarget::Helper: out << "  -> helper " << call.helperId; break;
+            case CallTarget::Extern: out << "  -> extern " << call.symbol; break;
+            case CallTarget::None: break;
+          }
         }
-        switch (ins.address.kind) {
-          case AddressRef::Map: out << "  -> map " << program.maps[ins.address.index].name; break;
-          case AddressRef::Data:
-            out << "  -> " << program.data[ins.address.index].name
-                << "+" << ins.address.addend << (ins.address.symbol.empty() ? "" : " (" + ins.address.symbol + ")");
-            break;
-          case AddressRef::Extern: out << "  -> extern " << ins.address.symbol << "+" << ins.address.addend; break;
-          case AddressRef::None: break;
+        if (const AddressRef *address = fn.addressOf(ins)) {
+          switch (address->kind) {
+            case AddressRef::Map: out << "  -> map " << program.maps[address->index].name; break;
+            case AddressRef::Data:
+              out << "  -> " << program.data[address->index].name << "+" << address->addend
+                  << (address->symbol.empty() ? "" : " (" + address->symbol + ")");
+              break;
+            case AddressRef::Extern: out << "  -> extern " << address->symbol << "+" << address->addend; break;
+            case AddressRef::None: break;
+          }
         }
-        if (ins.upperZero) {
+        if (fn.hiZeroMaskBefore(k)) {
           out << "  [hi=0:";
           for (unsigned r = 0; r < bpf::NUM_REGS; ++r)
-            if (ins.hiKnownZero(r)) out << " r" << r;
+            if (fn.hiKnownZero(k, r)) out << " r" << r;
           out << "]";
         }
-        if (ins.upperLiveAfter != 0xffff) {
+        if (!fn.upperLive.empty()) {
           out << "  [hi live after:";
           for (unsigned r = 0; r < bpf::NUM_REGS; ++r)
-            if (ins.hiLiveAfter(r)) out << " r" << r;
+            if (fn.hiLiveAfter(k, r)) out << " r" << r;
           out << "]";
         }
-        if (!ins.line.empty()) out << "  ; " << ins.line;
+        if (ins.line) out << "  ; " << program.lineOf(ins);
         out << "\n";
       }
       if (block.fallthrough >= 0) out << "    falls through to block " << block.fallthrough << "\n";

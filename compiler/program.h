@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <cassert>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -31,30 +32,35 @@ struct AddressRef {
   int64_t addend = 0;   // Data: offset from the section start; Extern: from the symbol
 };
 
+// One instruction of a function. Kept small, since objects of a million instructions
+// must compile in little memory: what only some instructions have, and what passes find
+// out, lives in side tables, the latter indexed by the instruction's dense index in
+// Function::insns.
 struct Instruction {
+  static constexpr uint32_t kNoRef = ~0u;
   bpf::Insn insn;
-  unsigned slot = 0;       // index of its first 8-byte slot within the function
-  int targetBlock = -1;    // jumps: the block jumped to
-  CallTarget call;         // calls
-  AddressRef address;      // ld_imm64 with a relocation
-  std::string line;        // "file.c:LINE" from BTF, if any
-  // Registers whose hi word is known to be zero before this instruction (bit r = Rr),
-  // from track_upper_zero; 0 (nothing known) until that pass runs.
-  uint16_t upperZero = 0;
-  // Registers whose hi word some later instruction may read before writing it (bit r =
-  // Rr), from track_upper_live; all of them until that pass runs.
-  uint16_t upperLiveAfter = 0xffff;
-
-  bool hiKnownZero(unsigned bpfReg) const { return upperZero & (1u << bpfReg); }
-  bool hiLiveAfter(unsigned bpfReg) const { return upperLiveAfter & (1u << bpfReg); }
+  uint32_t slot = 0;       // index of its first 8-byte slot within the function
+  int32_t targetBlock = -1;  // jumps: the block jumped to
+  // Calls: index into Function::calls. ld_imm64 with a relocation: into
+  // Function::addresses. kNoRef otherwise.
+  uint32_t ref = kNoRef;
+  uint32_t line = 0;       // index into Program::sourceLines; 0 is "no line"
 };
+static_assert(sizeof(Instruction) <= 40, "Instruction is in every function's hot loop: keep facts in side tables");
 
+// Registers as bits (bit r = Rr): the currency of the def/use table and the passes.
+using RegMask = uint16_t;
+constexpr RegMask regBit(unsigned r) { return RegMask(1u << r); }
+
+// A run of instructions, Function::insns[first, end), entered only at `first`.
 struct BasicBlock {
   unsigned id = 0;
-  std::vector<Instruction> insns;
+  uint32_t first = 0, end = 0;
   // Where control goes when the last instruction does not jump: the next block in
   // layout order, or -1 when the block ends with exit or an unconditional jump.
   int fallthrough = -1;
+
+  uint32_t last() const { return end - 1; }
 };
 
 struct Function {
@@ -64,15 +70,42 @@ struct Function {
   bool isGlobal = false;       // gets a C-callable (AAPCS) entry under `name`
   abi::Prototype prototype;    // from BTF, or five u64 without BTF
   bool hasBtfPrototype = false;
-  std::vector<BasicBlock> blocks;
+  // Every instruction in slot order; its index here is its dense index, which the side
+  // tables below and the passes' results use.
+  std::vector<Instruction> insns;
+  std::vector<BasicBlock> blocks;  // in layout (slot) order, covering insns
+  std::vector<CallTarget> calls;       // Instruction::ref of calls
+  std::vector<AddressRef> addresses;   // Instruction::ref of ld_imm64 with a relocation
 
   // Filled by the frame analysis.
   unsigned stackSize = 0;                    // bytes of BPF stack under R10, multiple of 8
-  // How often each BPF register is named, loops weighing more: the backend gives
-  // registers to the busiest.
+  // How often each BPF register is read or written (calls' clobbers aside), loops
+  // weighing more: the backend gives registers to the busiest.
   std::array<unsigned, bpf::NUM_REGS> regUses{};
 
-  unsigned numSlots() const;
+  // By instruction index; empty until the pass that fills them runs.
+  // Registers whose hi word is known to be zero before the instruction (track_upper_zero).
+  std::vector<RegMask> upperZero;
+  // Registers whose hi word some later instruction may read before writing it
+  // (track_upper_live).
+  std::vector<RegMask> upperLive;
+
+  unsigned numSlots() const { return insns.empty() ? 0 : insns.back().slot + insns.back().insn.slots(); }
+  // The callee of a call instruction.
+  const CallTarget &callOf(const Instruction &ins) const {
+    assert(ins.insn.isCall() && ins.ref < calls.size() && "every call is resolved when the model is built");
+    return calls[ins.ref];
+  }
+  // What an ld_imm64 loads the address of; nullptr for a plain constant.
+  const AddressRef *addressOf(const Instruction &ins) const {
+    return ins.insn.isLdImm64() && ins.ref != Instruction::kNoRef ? &addresses[ins.ref] : nullptr;
+  }
+  // The passes' results for one instruction; before the passes run, what is safe:
+  // no hi word known zero, every hi word live.
+  RegMask hiZeroMaskBefore(size_t insn) const { return upperZero.empty() ? 0 : upperZero[insn]; }
+  RegMask hiLiveMaskAfter(size_t insn) const { return upperLive.empty() ? 0xffff : upperLive[insn]; }
+  bool hiKnownZero(size_t insn, unsigned bpfReg) const { return hiZeroMaskBefore(insn) & regBit(bpfReg); }
+  bool hiLiveAfter(size_t insn, unsigned bpfReg) const { return hiLiveMaskAfter(insn) & regBit(bpfReg); }
 };
 
 // A section of global data, copied into the output with its symbols.
@@ -111,6 +144,10 @@ struct Program {
   std::vector<Function> functions;
   std::vector<DataSection> data;
   std::vector<MapDef> maps;
+  // "file.c:LINE" texts that Instruction::line indexes, each once; [0] is "".
+  std::vector<std::string> sourceLines{""};
+
+  const std::string &lineOf(const Instruction &ins) const { return sourceLines[ins.line]; }
 };
 
 // Text form of the model, for `--dump=model`.

@@ -9,16 +9,13 @@
 // instruction whose write of it the backend leaves out.
 #pragma once
 
-#include <cstdint>
-
 #include "program.h"
 
 namespace bpf2arm {
 
+// Fills Function::upperLive. What each instruction reads and writes comes from
+// def_use.h; where a 64-bit result's hi word is dead, an operation whose lo result needs
+// lo words only (DefUse::loResultFromLoHalves) reads no hi word.
 void trackUpperLive(Program &program);
-
-// The registers whose hi words the instruction writes (so that the backend may leave
-// each write out where the hi word is dead).
-uint16_t hiWordsWritten(const Instruction &ins);
 
 }  // namespace bpf2arm

@@ -34,7 +34,9 @@ TEST_CASE("blocks are cut at jump targets and after jumps") {
   REQUIRE(bool(program));
   const Function &fn = program->functions.at(0);
   REQUIRE(fn.blocks.size() == 3);
-  CHECK(fn.blocks[0].insns.back().targetBlock == 2);
+  CHECK(fn.insns[fn.blocks[0].last()].targetBlock == 2);
+  CHECK(fn.blocks[1].first == 2);
+  CHECK(fn.blocks[2].end == 4);
   CHECK(fn.blocks[0].fallthrough == 1);
   CHECK(fn.blocks[2].fallthrough == -1);
   CHECK(fn.isGlobal);
@@ -52,8 +54,9 @@ TEST_CASE("a local call without relocation starts a function at its target") {
   REQUIRE(program->functions.size() == 2);
   CHECK(program->functions[1].name == "text_sub_2");
   CHECK_FALSE(program->functions[1].isGlobal);
-  CHECK(program->functions[0].blocks[0].insns[0].call.kind == CallTarget::Local);
-  CHECK(program->functions[0].blocks[0].insns[0].call.function == 1);
+  const Function &caller = program->functions[0];
+  CHECK(caller.callOf(caller.insns[0]).kind == CallTarget::Local);
+  CHECK(caller.callOf(caller.insns[0]).function == 1);
 }
 
 TEST_CASE("ld_imm64 joins its two slots") {
@@ -61,8 +64,11 @@ TEST_CASE("ld_imm64 joins its two slots") {
   code.insn(bpf::LD_IMM64, 0, 0, 0, 0x55667788).insn(0, 0, 0, 0, 0x11223344).exit();
   auto program = buildProgram(objectWith(code), noHelpers());
   REQUIRE(bool(program));
-  CHECK(program->functions[0].blocks[0].insns[0].insn.imm64 == 0x1122334455667788ull);
-  CHECK(program->functions[0].blocks[0].insns[1].slot == 2);
+  const Function &fn = program->functions[0];
+  CHECK(fn.insns[0].insn.imm64 == 0x1122334455667788ull);
+  CHECK(fn.addressOf(fn.insns[0]) == nullptr);
+  CHECK(fn.insns[1].slot == 2);
+  CHECK(fn.numSlots() == 3);
 }
 
 TEST_CASE("bad input: unknown opcode") {

@@ -22,11 +22,8 @@ Facts factsOf(const Asm &code) {
   trackUpperLive(*program);
   trackUpperZero(*program);
   Facts facts;
-  for (const BasicBlock &b : program->functions[0].blocks)
-    for (const Instruction &ins : b.insns) {
-      facts.liveAfter.push_back(ins.upperLiveAfter);
-      facts.zeroBefore.push_back(ins.upperZero);
-    }
+  facts.liveAfter = program->functions[0].upperLive;
+  facts.zeroBefore = program->functions[0].upperZero;
   return facts;
 }
 
@@ -104,8 +101,8 @@ TEST_CASE("local calls read R1-R5 in full; R0 is live at exit") {
   REQUIRE(bool(program));
   trackUpperLive(*program);
   const Function &caller = program->functions[0];
-  CHECK((caller.blocks[0].insns[0].upperLiveAfter & r(1)));
-  CHECK((caller.blocks[0].insns[1].upperLiveAfter & r(0)));
+  CHECK((caller.upperLive[0] & r(1)));
+  CHECK((caller.upperLive[1] & r(0)));
 }
 
 TEST_CASE("a hi word left unwritten because it is dead is not known to be zero") {

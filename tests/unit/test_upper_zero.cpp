@@ -16,10 +16,7 @@ std::vector<uint16_t> factsOf(const Asm &code) {
   auto program = buildProgram(objectWith(code), noHelpers());
   REQUIRE(bool(program));
   trackUpperZero(*program);
-  std::vector<uint16_t> facts;
-  for (const BasicBlock &b : program->functions[0].blocks)
-    for (const Instruction &ins : b.insns) facts.push_back(ins.upperZero);
-  return facts;
+  return program->functions[0].upperZero;
 }
 
 constexpr uint16_t r(unsigned n) { return uint16_t(1u << n); }
