@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Maps (BTF-defined and legacy), global data, helpers and tail calls: compiles
-# tests/maps/*.bpf.c with clang-19 and bpf2arm (--header), links them with runtime-stub/*.c and the firmware-side checks of
-# maps_main.c, and runs the result under qemu-arm.
+# tests/maps/*.bpf.c with clang-19 and bpf2arm (--header), links them with runtime-stub/*.c
+# and the firmware-side checks of maps_main.c (legacy_main.c, ...), and runs the result
+# under qemu-arm.
 #   run_maps.sh --bpf2arm PATH [--workdir DIR]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
