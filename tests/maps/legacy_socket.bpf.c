@@ -3,35 +3,10 @@
  * types of one map given by the BPF_ANNOTATE_KV_PAIR idiom, a static map. It counts
  * frames per IP protocol and bytes per flow, and drops frames of flows it has no room for
  * (legacy_main.c holds the expectations). */
-#include <linux/types.h>
-#include <linux/bpf.h>
 #include <linux/if_ether.h>
 #include <linux/ip.h>
 
-#define SEC(NAME) __attribute__((section(NAME), used))
-
-static void *(*bpf_map_lookup_elem)(void *map, void *key) = (void *) BPF_FUNC_map_lookup_elem;
-static int (*bpf_map_update_elem)(void *map, void *key, void *value, unsigned long long flags) =
-	(void *) BPF_FUNC_map_update_elem;
-static int (*bpf_skb_load_bytes)(void *ctx, int off, void *to, int len) = (void *) BPF_FUNC_skb_load_bytes;
-
-/* The five-field definition of the 2017 headers. */
-struct bpf_map_def {
-	unsigned int type;
-	unsigned int key_size;
-	unsigned int value_size;
-	unsigned int max_entries;
-	unsigned int map_flags;
-};
-
-/* The idiom: a struct named after the map whose members give BTF the key and value. */
-#define BPF_ANNOTATE_KV_PAIR(name, type_key, type_val)                                     \
-	struct ____btf_map_##name {                                                        \
-		type_key key;                                                              \
-		type_val value;                                                            \
-	};                                                                                 \
-	struct ____btf_map_##name __attribute__((section(".maps." #name), used))          \
-		____btf_map_##name = {}
+#include "legacy_helpers.h"
 
 struct flow_key {
 	__u32 saddr;

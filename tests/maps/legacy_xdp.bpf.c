@@ -4,24 +4,10 @@
  * gets its MAC addresses swapped and goes to the port tx_port holds for its ingress
  * interface, or up the stack (XDP_PASS) when there is none (legacy_main.c holds the
  * expectations). */
-#include <linux/types.h>
-#include <linux/bpf.h>
 #include <linux/if_ether.h>
 
-#define SEC(NAME) __attribute__((section(NAME), used))
-
-static void *(*bpf_map_lookup_elem)(void *map, void *key) = (void *) BPF_FUNC_map_lookup_elem;
-static int (*bpf_redirect_map)(void *map, int key, int flags) = (void *) BPF_FUNC_redirect_map;
-
-struct bpf_map_def {
-	unsigned int type;
-	unsigned int key_size;
-	unsigned int value_size;
-	unsigned int max_entries;
-	unsigned int map_flags;
-	unsigned int inner_map_idx;
-	unsigned int numa_node;
-};
+#define LEGACY_MAP_DEF_NUMA /* 28-byte definitions */
+#include "legacy_helpers.h"
 
 struct bpf_map_def SEC("maps") tx_port = {
 	.type = BPF_MAP_TYPE_DEVMAP,
