@@ -203,8 +203,15 @@ Expected<std::string> ArmCDeclarations::declareAggregate(int id, const std::stri
     tags_.erase(tag);
     return *st;
   }
+  // A struct or union tag another header may have declared first (bpf2arm/packet.h's
+  // xdp_md and __sk_buff, another program's header): whoever declares it defines
+  // BPF2ARM_HAVE_STRUCT_<tag> (or _UNION_) and skips the declaration when that exists.
+  // The checks below stay outside, so a declaration from elsewhere must agree with BPF's.
+  std::string guard = typedefName.empty() ? std::string("BPF2ARM_HAVE_") + (btf_is_union(t) ? "UNION_" : "STRUCT_") + tag : "";
+  if (!guard.empty()) declarations_ << "#ifndef " << guard << "\n#define " << guard << "\n";
   declarations_ << opening << body.str() << "}" << alignmentAttribute(btf_, id)
                 << (typedefName.empty() ? "" : " " + name) << ";\n"
+                << (guard.empty() ? "" : "#endif\n")
                 << checks.str() << "BPF2ARM_LAYOUT_CHECK(sizeof(" << name << ") == " << t->size << ", \"" << name
                 << " must have the size the BPF program expects\");\n"
                 << "BPF2ARM_LAYOUT_CHECK(BPF2ARM_ALIGNOF(" << name << ") == " << alignmentOf(btf_, id) << ", \"" << name

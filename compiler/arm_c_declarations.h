@@ -12,7 +12,10 @@
 //     and pointers to `char` stay `char`, so strings pass without casts.
 // Struct tags keep their BTF names (a `__N` suffix where objects linked together define
 // one tag twice); an anonymous struct reached through a typedef takes the typedef's name;
-// a member of anonymous struct type is declared inline, as in the BPF source.
+// a member of anonymous struct type is declared inline, as in the BPF source. A tagged
+// struct (union) is declared under `#ifndef BPF2ARM_HAVE_STRUCT_<tag>` (_UNION_), which it
+// then defines, so headers that declare the same struct (bpf2arm/packet.h) combine in
+// either order; the layout checks apply to whichever declaration came first.
 #pragma once
 
 #include <map>

@@ -2,6 +2,7 @@
 
 #include "abi/btf_prototype.h"
 #include "arm_c_declarations.h"
+#include "collect_data.h"
 
 #include <bpf/btf.h>
 #include <linux/bpf.h>
@@ -12,19 +13,17 @@
 namespace bpf2arm {
 namespace {
 
-const char *mapKindComment(uint32_t type) {
-  switch (type) {
-    case BPF_MAP_TYPE_ARRAY: return "ARRAY";
-    case BPF_MAP_TYPE_PERCPU_ARRAY: return "PERCPU_ARRAY";
-    case BPF_MAP_TYPE_HASH: return "HASH";
-    case BPF_MAP_TYPE_LRU_HASH: return "LRU_HASH";
-    case BPF_MAP_TYPE_PERCPU_HASH: return "PERCPU_HASH";
-    case BPF_MAP_TYPE_PROG_ARRAY: return "PROG_ARRAY";
-    case BPF_MAP_TYPE_QUEUE: return "QUEUE";
-    case BPF_MAP_TYPE_STACK: return "STACK";
-    case BPF_MAP_TYPE_RINGBUF: return "RINGBUF";
-  }
-  return "?";
+// The C type of a map's key or value where BTF gives none (raw sizes: key_size and
+// value_size, or a legacy map without BPF_ANNOTATE_KV_PAIR): the u32 the kernel requires
+// as the key of array and device maps and as a DEVMAP's 4-byte value (an ifindex), else
+// `void`, so the accessors take and return `void *` as bpf_map_lookup_elem does, and
+// NAME__key_size / NAME__value_size let the firmware check its own types.
+std::string untypedSpelling(const MapDef &m, bool isKey) {
+  bool isDevmap = m.type == BPF_MAP_TYPE_DEVMAP || m.type == BPF_MAP_TYPE_DEVMAP_HASH;
+  bool isArray = m.type == BPF_MAP_TYPE_ARRAY || m.type == BPF_MAP_TYPE_PERCPU_ARRAY;
+  if (isKey && (isArray || isDevmap) && m.keySize == 4) return "uint32_t";
+  if (!isKey && isDevmap && m.valueSize == 4) return "uint32_t";
+  return "void";
 }
 
 }  // namespace
@@ -69,14 +68,15 @@ Expected<std::string> generateHeader(const BpfObject &obj, const Program &progra
       decls << "/* " << m.name << ": a static map, which only the BPF program can reach */\n";
       continue;
     }
-    auto key = spellOr(m.keyTypeId, m.keySize ? "uint8_t" : "void");
-    auto value = spellOr(m.valueTypeId, m.valueSize ? "uint8_t" : "void");
+    auto key = spellOr(m.keyTypeId, untypedSpelling(m, true));
+    auto value = spellOr(m.valueTypeId, untypedSpelling(m, false));
     if (!key) return Diagnostic{"", -1, "", "header: map '" + m.name + "' key: " + key.diag().message};
     if (!value) return Diagnostic{"", -1, "", "header: map '" + m.name + "' value: " + value.diag().message};
     std::string k = key->suffix.empty() ? key->prefix : "void", v = value->suffix.empty() ? value->prefix : "void";
     std::string n = m.name;
-    decls << "extern struct bpf2arm_map " << n << ";  /* " << mapKindComment(m.type) << ", max_entries " << m.maxEntries
-          << ", key " << m.keySize << " bytes, value " << m.valueSize << " bytes */\n";
+    decls << "extern struct bpf2arm_map " << n << ";  /* " << mapTypeName(m.type) << ", max_entries " << m.maxEntries
+          << ", key " << m.keySize << " bytes, value " << m.valueSize << " bytes */\n"
+          << "#define " << n << "__key_size " << m.keySize << "u\n#define " << n << "__value_size " << m.valueSize << "u\n";
     switch (m.type) {
       case BPF_MAP_TYPE_QUEUE: case BPF_MAP_TYPE_STACK:
         decls << "static inline int " << n << "__push(const " << v << " *value, uint64_t flags) { return (int)bpf_map_push_elem(&" << n << ", value, flags); }\n"
@@ -106,7 +106,11 @@ Expected<std::string> generateHeader(const BpfObject &obj, const Program &progra
     for (unsigned id = 1; id < btf__type_cnt(obj.btf.get()); ++id) {
       const struct btf_type *t = btf__type_by_id(obj.btf.get(), id);
       std::string name = abi::btfName(obj.btf.get(), t->name_off);
-      if ((!btf_is_struct(t) && !btf_is_union(t)) || name.empty() || name.rfind("bpf_", 0) == 0) continue;
+      // Not the loader's structs: bpf_map_def and the like, and BPF_ANNOTATE_KV_PAIR's
+      // ____btf_map_NAME, whose key and value the map's accessors already spell.
+      if ((!btf_is_struct(t) && !btf_is_union(t)) || name.empty() || name.rfind("bpf_", 0) == 0 ||
+          name.rfind("____btf_map_", 0) == 0)
+        continue;
       auto declared = writer->spell(int(id), Use::Memory);
       if (!declared) decls << "/* " << name << ": " << declared.diag().message << " */\n";
     }

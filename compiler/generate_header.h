@@ -1,7 +1,8 @@
 // `--header`: a C header for the firmware, in the spirit of `bpftool gen skeleton`:
 // the ARM prototype of every program, every map with its key and value types and
 // typed accessors (MAP__lookup, MAP__update, MAP__delete; MAP__lookup_cpu for per-CPU
-// maps; MAP__push/__pop/__peek; MAP__consume; MAP__set), and the global variables. Types
+// maps; MAP__push/__pop/__peek; MAP__consume; MAP__set; MAP__key_size/__value_size, and
+// `void *` accessors where BTF gives only sizes), and the global variables. Types
 // are re-declared from BTF with BPF's layout (arm_c_declarations.h), and a static assert
 // on every field offset, size and alignment stops a firmware build whose layout would
 // differ from the BPF program's.

@@ -31,13 +31,15 @@ struct ElfCloser {
   void operator()(Elf *elf) const { elf_end(elf); }
 };
 
-// Sections that hold BPF global data or map definitions, as libbpf recognizes them.
+// Sections that hold BPF global data or map definitions, as libbpf recognizes them, and
+// the legacy `maps` section of struct bpf_map_def, which libbpf 1.x no longer opens: we
+// read every section through libelf, so it needs nothing more than its name here.
 bool isDataSectionName(const std::string &name) {
   auto is = [&](const char *prefix) {
     size_t n = std::strlen(prefix);
     return name == prefix || (name.compare(0, n, prefix) == 0 && name.size() > n && name[n] == '.');
   };
-  return is(".data") || is(".rodata") || is(".bss") || name == ".maps";
+  return is(".data") || is(".rodata") || is(".bss") || name == ".maps" || name == "maps";
 }
 
 // libbpf reports details through a print callback; we keep the last warning for our one

@@ -38,7 +38,8 @@ struct CodeSection {
   std::vector<CodeRelocation> relocations;  // sorted by offset
 };
 
-// A section of global data (.data, .rodata, .bss and their .NAME variants) or .maps.
+// A section of global data (.data, .rodata, .bss and their .NAME variants), .maps, or the
+// legacy `maps` section of struct bpf_map_def.
 struct DataSectionIn {
   unsigned index = 0;
   std::string name;

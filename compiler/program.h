@@ -131,7 +131,7 @@ struct DataSection {
   std::vector<Symbol> symbols;
 };
 
-// A map from the BTF-defined `.maps` section.
+// A map from the BTF-defined `.maps` section or a legacy `struct bpf_map_def SEC("maps")`.
 struct MapDef {
   std::string name;
   bool isGlobal = true;

@@ -196,6 +196,35 @@ def build_cases():
                         '  __uint(map_flags, BPF_F_MMAPABLE); __type(key, __u32); __type(value, __u32); } mm SEC(".maps");\n'
                         'int f(int x) { return bpf_map_lookup_elem(&mm, &x) != 0; }\n')
 
+    # Legacy maps, defined as in 2017's programs (bpf_helpers.h no longer declares the struct).
+    legacy_def = 'struct bpf_map_def { unsigned int type, key_size, value_size, max_entries, map_flags; };\n'
+    legacy_size = c_object('legacy_size', legacy_def +
+                           'struct bpf_map_def SEC("maps") a = { BPF_MAP_TYPE_ARRAY, 4, 4, 1 };\n'
+                           'struct bpf_map_def SEC("maps") b = { BPF_MAP_TYPE_ARRAY, 4, 4, 1 };\n'
+                           'asm(".pushsection maps, \\"aw\\"\\n.long 0\\n.popsection");\n'
+                           'int f(int x) { return bpf_map_lookup_elem(&a, &x) != 0; }\n')
+    legacy_type = c_object('legacy_type', legacy_def +
+                           'struct bpf_map_def SEC("maps") socks = { BPF_MAP_TYPE_SOCKMAP, 4, 4, 4 };\n'
+                           'int f(int x) { return bpf_map_lookup_elem(&socks, &x) != 0; }\n')
+    legacy_inner = c_object('legacy_inner', 'struct bpf_map_def { unsigned int type, key_size, value_size, '
+                            'max_entries, map_flags, inner_map_idx, numa_node; };\n'
+                            'struct bpf_map_def SEC("maps") outer = { BPF_MAP_TYPE_ARRAY, 4, 4, 4, 0, 1 };\n'
+                            'int f(int x) { return bpf_map_lookup_elem(&outer, &x) != 0; }\n')
+    legacy_kv = c_object('legacy_kv', legacy_def +
+                         'struct bpf_map_def SEC("maps") m = { BPF_MAP_TYPE_HASH, 4, 8, 4 };\n'
+                         'struct ____btf_map_m { __u32 key; __u32 value; };\n'
+                         'struct ____btf_map_m __attribute__((section(".maps.m"), used)) ____btf_map_m = {};\n'
+                         'int f(int x) { return bpf_map_lookup_elem(&m, &x) != 0; }\n')
+    legacy_and_btf = c_object('legacy_and_btf', legacy_def +
+                              'struct bpf_map_def SEC("maps") old = { BPF_MAP_TYPE_ARRAY, 4, 4, 1 };\n'
+                              'struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 1);\n'
+                              '  __type(key, __u32); __type(value, __u32); } new_ SEC(".maps");\n'
+                              'int f(int x) { return bpf_map_lookup_elem(&old, &x) != bpf_map_lookup_elem(&new_, &x); }\n')
+
+    devmap_value = c_object('devmap_value', 'struct { __uint(type, BPF_MAP_TYPE_DEVMAP); __uint(max_entries, 4);\n'
+                            '  __type(key, __u32); __type(value, __u64[2]); } ports SEC(".maps");\n'
+                            'int f(int x) { return bpf_map_lookup_elem(&ports, &x) != 0; }\n')
+
     return [
         Case('control: a valid object compiles', lambda d: (valid_object(at('valid.o')(d)), at('valid.o')(d))[1],
              status=0),
@@ -230,6 +259,17 @@ def build_cases():
         Case('extern call with a 128-bit integer argument', int128, function='f', message='128-bit integer'),
         Case('unsupported map type (SOCKMAP)', map_type, message="map 'socks': map type 15 is not supported"),
         Case('unsupported map flag (BPF_F_MMAPABLE)', map_flag, message="map 'mm': map_flags 0x400 not supported"),
+        Case('legacy maps section not a multiple of the definition size', legacy_size,
+             message="legacy 'maps' section: 44 bytes is not a multiple of the 20-byte struct bpf_map_def"),
+        Case('legacy map of an unsupported type (SOCKMAP)', legacy_type,
+             message="map 'socks': map type 15 is not supported"),
+        Case('legacy map with inner_map_idx set', legacy_inner, message="map 'outer': its definition sets fields past map_flags"),
+        Case('legacy map whose BPF_ANNOTATE_KV_PAIR disagrees with its sizes', legacy_kv,
+             message="map 'm': BPF_ANNOTATE_KV_PAIR gives a value of 4 bytes, its definition 8"),
+        Case('maps in both .maps and the legacy maps section', legacy_and_btf,
+             message="both in .maps and in the legacy 'maps' section"),
+        Case('DEVMAP with a 16-byte value', devmap_value,
+             message="map 'ports': the value of a DEVMAP or DEVMAP_HASH must be 4 bytes (an ifindex) or 8"),
         Case('every opcode byte is compiled or refused, never a crash', None, custom=opcode_sweep),
         Case('bad usage: unknown flag', lambda d: (valid_object(at('usage.o')(d)), at('usage.o')(d))[1],
              status=2, args=['--no-such-flag', '{IN}', '-o', '{OUT}']),

@@ -3,6 +3,8 @@
 # (packed structs, bit-fields, signed char, C++ keywords, anonymous members, ...). Its
 # header must compile without a warning as C11 and as C++17, for arm-linux-gnueabihf and
 # arm-none-eabi, and firmware built on it must read back every field under qemu-arm.
+# contexts.bpf.c's header declares struct xdp_md, __sk_buff and bpf_tunnel_key, as
+# bpf2arm/packet.h does: firmware includes the two in either order.
 #   run_header.sh --bpf2arm PATH [--workdir DIR]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -37,3 +39,18 @@ arm-linux-gnueabihf-gcc -std=c11 -static "${flags[@]}" "$here/header_main.c" typ
 arm-linux-gnueabihf-g++ -std=c++17 -x c++ -static "${flags[@]}" "$here/header_main.c" -x none types.arm.o "${runtime[@]}" -o header_cxx
 qemu-arm ./header_c
 qemu-arm ./header_cxx
+
+# The generated header and bpf2arm/packet.h declare the same context structs: both orders
+# of inclusion build as C and C++ and run the programs on packet.h's contexts.
+clang-19 -target bpf -mcpu=v4 -O2 -g -I/usr/include/x86_64-linux-gnu -c "$here/contexts.bpf.c" -o contexts.bpf.o
+"$bpf2arm" contexts.bpf.o -o contexts.arm.o --header contexts.arm.h
+for order in header_first packet_h_first; do
+  defines=()
+  [ "$order" = packet_h_first ] && defines=(-DPACKET_H_FIRST)
+  arm-linux-gnueabihf-gcc -std=c11 -static "${flags[@]}" "${defines[@]}" "$here/contexts_main.c" contexts.arm.o \
+    "${runtime[@]}" -o "contexts_c_$order"
+  arm-linux-gnueabihf-g++ -std=c++17 -x c++ -static "${flags[@]}" "${defines[@]}" "$here/contexts_main.c" -x none \
+    contexts.arm.o "${runtime[@]}" -o "contexts_cxx_$order"
+  qemu-arm "./contexts_c_$order"
+  qemu-arm "./contexts_cxx_$order"
+done

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Maps, global data, helpers and tail calls: compiles tests/maps/*.bpf.c with clang-19 and
-# bpf2arm (--header), links them with runtime-stub/*.c and the firmware-side checks of
-# maps_main.c, and runs the result under qemu-arm.
+# Maps (BTF-defined and legacy), global data, helpers and tail calls: compiles
+# tests/maps/*.bpf.c with clang-19 and bpf2arm (--header), links them with runtime-stub/*.c
+# and the firmware-side checks of maps_main.c (legacy_main.c, ...), and runs the result
+# under qemu-arm.
 #   run_maps.sh --bpf2arm PATH [--workdir DIR]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -40,3 +41,16 @@ grep -Eq '\.rodata\.weights +PROGBITS +[0-9a-f]+ +[0-9a-f]+ +[0-9a-f]+ +[0-9a-f]
   || { echo "FAIL .rodata.weights is not a read-only section"; exit 1; }
 grep -Eq '\.data\.calibration +PROGBITS +[0-9a-f]+ +[0-9a-f]+ +[0-9a-f]+ +[0-9a-f]+ +WA ' <<<"$sections" \
   || { echo "FAIL .data.calibration is not a writable section"; exit 1; }
+
+# Legacy maps (struct bpf_map_def SEC("maps"), 20- and 28-byte definitions, one annotated
+# by BPF_ANNOTATE_KV_PAIR), DEVMAP and DEVMAP_HASH with bpf_redirect_map, over frames built
+# with bpf2arm/packet.h, which legacy_main.c includes after the generated headers.
+for prog in legacy_socket legacy_xdp devmap; do
+  clang-19 -target bpf -mcpu=v4 -O2 -g -I/usr/include/x86_64-linux-gnu \
+    -c "$here/$prog.bpf.c" -o "$work/$prog.bpf.o"
+  "$bpf2arm" "$work/$prog.bpf.o" -o "$work/$prog.arm.o" --header "$work/$prog.arm.h"
+done
+arm-linux-gnueabihf-gcc -std=c11 -static -O2 -Wall -I"$work" -I"$root/runtime-stub/include" \
+  "$here/legacy_main.c" "$work/legacy_socket.arm.o" "$work/legacy_xdp.arm.o" "$work/devmap.arm.o" \
+  "$root"/runtime-stub/*.c -o "$work/legacy_test"
+qemu-arm "$work/legacy_test"

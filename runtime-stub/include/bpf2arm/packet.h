@@ -37,10 +37,11 @@ extern "C" {
 #endif
 
 /* ---- the kernel's contexts (uapi linux/bpf.h, Linux 6.1), for 32-bit ARM ----
- * A firmware that includes <linux/bpf.h> before this header uses its definitions, and
- * one that already declared a struct (a header from `bpf2arm --header` declares the
- * structs its program uses) defines BPF2ARM_HAVE_STRUCT_<name> before including this
- * one; the static asserts below then check that the declarations agree. */
+ * Each struct is declared only where BPF2ARM_HAVE_STRUCT_<name> is not yet defined, and
+ * defines it. Headers from `bpf2arm --header` follow the same rule for every struct they
+ * declare, so they and this header may be included in either order; a firmware that
+ * includes <linux/bpf.h> before this header uses its definitions. Either way the static
+ * asserts below check the declaration that won. */
 #if defined(_UAPI__LINUX_BPF_H__) || defined(__LINUX_BPF_H__)
 #define BPF2ARM_HAVE_STRUCT_xdp_md
 #define BPF2ARM_HAVE_STRUCT___sk_buff
