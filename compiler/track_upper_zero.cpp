@@ -34,7 +34,7 @@ RegMask zeroResults(const Function &fn, const Instruction &ins, RegMask known) {
       if (op == AND) return known & both ? dst : 0;
       if (op == RSH && imm) return (insn.imm & 63) >= 32 || (known & dst) ? dst : 0;
       if (op == END) return insn.imm != 64 ? dst : 0;
-      if ((op == OR || op == XOR) && !imm) return known & dst & regBit(insn.src) ? dst : 0;
+      if ((op == OR || op == XOR) && !imm) return (known & both) == both ? dst : 0;  // both hi halves zero
       if (op == OR || op == XOR) return insn.imm >= 0 && (known & dst) ? dst : 0;
       return 0;
     case LD:

@@ -98,3 +98,19 @@ TEST_CASE("le64/be64 are ALU-class but 64-bit results") {
   CHECK_FALSE((f[2] & r(0)));
   CHECK((f[3] & r(1)));
 }
+
+TEST_CASE("64-bit OR and XOR of two registers are narrow when both operands are") {
+  Asm code;
+  code.insn(bpf::ALU | bpf::MOV | bpf::K, 1, 0, 0, 5)             // 0: w1 = 5
+      .insn(bpf::ALU | bpf::MOV | bpf::K, 2, 0, 0, -1)            // 1: w2 = -1
+      .movImm(3, -1)                                               // 2: r3 = -1 (hi all ones)
+      .insn(bpf::ALU64 | bpf::MOV | bpf::X, 4, 1, 0, 0)           // 3: r4 = r1
+      .insn(bpf::ALU64 | bpf::OR | bpf::X, 1, 2, 0, 0)            // 4: r1 |= r2: narrow
+      .insn(bpf::ALU64 | bpf::XOR | bpf::X, 2, 4, 0, 0)           // 5: r2 ^= r4: narrow
+      .insn(bpf::ALU64 | bpf::OR | bpf::X, 4, 3, 0, 0)            // 6: r4 |= r3: not narrow
+      .exit();
+  auto f = factsOf(code);
+  CHECK((f[7] & r(1)));
+  CHECK((f[7] & r(2)));
+  CHECK_FALSE((f[7] & r(4)));
+}
