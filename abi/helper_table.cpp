@@ -18,6 +18,10 @@ const unsigned char kHelperBtf[] = {
 #include "helper_btf.inc"
 };
 
+const char *const kRuntimeHelpers[] = {
+#include "runtime_helpers.inc"
+};
+
 struct BtfFree {
   void operator()(struct btf *b) const { btf__free(b); }
 };
@@ -47,7 +51,15 @@ HelperTable HelperTable::standard() {
   // bpf_trace_printk is variadic in the header, but BPF passes every argument as a
   // 64-bit register, so the runtime stub takes exactly that: R3-R5 as three u64s.
   table.addCustom(6, "long bpf_trace_printk(const char *fmt, __u32 fmt_size, __u64 a1, __u64 a2, __u64 a3)");
+  // bpf_tail_call is never called: the backend lowers it to the runtime's
+  // bpf2arm_tail_call_target and a jump.
+  for (auto &[id, helper] : table.helpers_)
+    helper.firmwareMustDefine = !runtimeDefines(helper.name) && helper.name != "bpf_tail_call";
   return table;
+}
+
+bool runtimeDefines(const std::string &name) {
+  return std::find(std::begin(kRuntimeHelpers), std::end(kRuntimeHelpers), name) != std::end(kRuntimeHelpers);
 }
 
 const Helper *HelperTable::find(int32_t id) const {

@@ -16,7 +16,14 @@ struct Helper {
   std::string name;       // the C symbol the call branches to
   Prototype prototype;
   std::string unusable;   // non-empty when the prototype cannot be called (e.g. variadic)
+  // A standard helper that runtime-stub/ does not define: the firmware must define
+  // `name` itself, so its calls get a warning. False for helpers declared with --helper.
+  bool firmwareMustDefine = false;
 };
+
+// Whether runtime-stub/ defines the function `name` (its list is read from the compiled
+// stub at build time, scripts/gen_runtime_helpers.py).
+bool runtimeDefines(const std::string &name);
 
 class HelperTable {
  public:

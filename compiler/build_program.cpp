@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <unordered_map>
 
 #include "abi/btf_prototype.h"
@@ -114,6 +115,7 @@ class FunctionBuilder {
   Status build(Function &fn, unsigned firstSlot, unsigned endSlot) {
     fn_ = &fn;
     first_ = firstSlot;
+    warnedHelpers_.clear();
     unsigned n = endSlot - firstSlot;
     std::vector<bool> isSecondSlot(n, false);
     for (unsigned s = 0; s < n;) {
@@ -238,6 +240,13 @@ class FunctionBuilder {
                            "=RESULT NAME(PARAMS)', or call an `extern RESULT NAME(PARAMS) __ksym;` function by name");
     if (!helper->unusable.empty())
       return fail(ins, "call to helper " + helper->name + " (id " + std::to_string(id) + "): " + helper->unusable);
+    if (helper->firmwareMustDefine && warnedHelpers_.insert(id).second) {
+      SourcePosition at = obj_.positionAt(sec_.name, uint64_t(first_ + ins.slot) * 8);
+      program_.warnings.push_back(warningAt(fn_->name, int(ins.slot), at.fileLine, at.column,
+                                            "helper " + helper->name + " (id " + std::to_string(id) +
+                                                ") is not in the runtime stub: the firmware must define " +
+                                                helper->name));
+    }
     return refer(ins, CallTarget{CallTarget::Helper, 0, id, helper->name, helper->prototype});
   }
 
@@ -280,6 +289,7 @@ class FunctionBuilder {
   std::map<uint64_t, const CodeRelocation *> relocs_;
   Function *fn_ = nullptr;
   unsigned first_ = 0;
+  std::set<int32_t> warnedHelpers_;  // once per helper per function, not per call
 };
 
 Status attachPrototype(const BpfObject &obj, Function &fn) {

@@ -1,28 +1,50 @@
-// Errors about the input travel as values (Diagnostic) up to the driver, which prints
-// exactly one message and exits 1. Broken internal invariants are asserts instead.
+// Diagnostics about the input travel as values (Diagnostic) up to the driver. An error
+// stops the pass that finds it: the driver prints exactly that one message and exits 1.
+// A warning is appended to the list the passes share (Program::warnings) and compilation
+// goes on; the driver prints the list once the output is complete, or, with -Werror,
+// prints each as an error and writes nothing. Broken internal invariants are asserts.
 #pragma once
 
 #include <optional>
 #include <string>
 #include <utility>
 #include <variant>
+#include <vector>
 
 namespace bpf2arm {
+
+enum class Severity { Error, Warning };
 
 struct Diagnostic {
   std::string function;      // empty when the error is not inside a function
   int insnIndex = -1;        // index of the 8-byte slot within the function, -1 if none
   std::string sourceLine;    // "file.c:LINE" from BTF line info, empty if unknown
   std::string message;
+  Severity severity = Severity::Error;
+  unsigned column = 0;       // column of sourceLine from BTF line info, 0 if unknown
 
   // "FUNCTION: insn N: file.c:LINE: message" (the driver prefixes "IN.o: error: ").
   std::string format() const;
+  // The whole line for stderr. Warnings take the form editors parse (SPEC section 2):
+  // "file.c:LINE:COL: warning: message (in FUNCTION, insn N of IN.o)" where line info
+  // exists, "IN.o: warning: FUNCTION: insn N: message" where not. Errors keep
+  // "IN.o: error: " + format() until they move to the same form. `asError` prints a
+  // warning as an error (-Werror).
+  std::string render(const std::string &input, bool asError = false) const;
 };
 
 inline Diagnostic errorAt(std::string function, int insnIndex, std::string message) {
   return Diagnostic{std::move(function), insnIndex, "", std::move(message)};
 }
 inline Diagnostic error(std::string message) { return Diagnostic{"", -1, "", std::move(message)}; }
+inline Diagnostic warningAt(std::string function, int insnIndex, std::string sourceLine, unsigned column,
+                            std::string message) {
+  return Diagnostic{std::move(function), insnIndex, std::move(sourceLine), std::move(message), Severity::Warning,
+                    column};
+}
+
+// Warnings in the order the passes found them.
+using Warnings = std::vector<Diagnostic>;
 
 // A value or the diagnostic that explains why there is none.
 template <typename T>

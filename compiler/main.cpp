@@ -37,23 +37,8 @@ namespace {
 
 using namespace bpf2arm;
 
-// Names in a corrupt object can hold any bytes: show them escaped, on one line.
-std::string printable(const std::string &text) {
-  std::string out;
-  for (unsigned char c : text) {
-    if (c >= 0x20 && c < 0x7f) {
-      out += char(c);
-    } else {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02x", c);
-      out += buf;
-    }
-  }
-  return out;
-}
-
 int reportError(const std::string &input, const Diagnostic &diag) {
-  std::cerr << input << ": error: " << printable(diag.format()) << "\n";
+  std::cerr << diag.render(input) << "\n";
   return 1;
 }
 
@@ -134,6 +119,13 @@ int main(int argc, char **argv) {
   std::vector<std::string> customHelpers;
   app.add_option("--helper", customHelpers,
                  "declare helper id ID as a C function: 'ID=RESULT NAME(PARAMS)', e.g. '200=long my_helper(const void *p, __u32 n)'");
+  // gcc's spelling: CLI11 reads "-Werror" as the short option -W with the value "error".
+  std::vector<std::string> warningOptions;
+  bool warningsAreErrors = false;
+  app.add_option("-W", warningOptions, "-Werror: treat warnings as errors (exit 1, no output); -Wno-error: do not")
+      ->check(CLI::IsMember({"error", "no-error"}))
+      ->each([&](const std::string &value) { warningsAreErrors = value == "error"; });
+  app.add_flag("--Werror", warningsAreErrors, "the same as -Werror");
   app.set_version_flag("--version", std::string("bpf2arm ") + BPF2ARM_VERSION);
   try {
     app.parse(argc, argv);
@@ -182,6 +174,9 @@ int main(int argc, char **argv) {
     if (!text) return reportError(input, text.diag());
     headerText = *text;
   }
+  // Warnings only once the output is complete: an error above is the one message.
+  for (const Diagnostic &warning : program->warnings) std::cerr << warning.render(input, warningsAreErrors) << "\n";
+  if (warningsAreErrors && !program->warnings.empty()) return 1;
   if (Status st = writeAtomically(output, *bytes)) return reportError(input, *st);
   if (!header.empty())
     if (Status st = writeAtomically(header, headerText)) {

@@ -17,11 +17,11 @@ namespace bpf2arm {
 
 void BtfDeleter::operator()(struct btf *btf) const { btf__free(btf); }
 
-std::string BpfObject::lineAt(const std::string &section, uint64_t offset) const {
+SourcePosition BpfObject::positionAt(const std::string &section, uint64_t offset) const {
   auto sec = lines.find(section);
-  if (sec == lines.end()) return "";
+  if (sec == lines.end()) return {};
   auto it = sec->second.upper_bound(offset);
-  if (it == sec->second.begin()) return "";
+  if (it == sec->second.begin()) return {};
   return std::prev(it)->second;
 }
 
@@ -65,7 +65,8 @@ std::string elfError() { return elf_errmsg(-1) ? elf_errmsg(-1) : "unknown libel
 // .BTF.ext: a header {magic, version, flags, hdr_len, func_info_off, func_info_len,
 // line_info_off, line_info_len}; each info block is a record size, then per section
 // {name_off, count, records}. func_info records are {insn_off, type_id}; line_info
-// records are {insn_off, file_name_off, line_off, line_col} with the line in line_col >> 10.
+// records are {insn_off, file_name_off, line_off, line_col} with the line in line_col >> 10
+// and the column in its low 10 bits.
 template <typename OnRecord>
 void readExtBlock(const uint8_t *data, size_t size, const struct btf *btf, size_t offsetField, uint32_t minRecord,
                   OnRecord onRecord) {
@@ -93,8 +94,9 @@ void readExtBlock(const uint8_t *data, size_t size, const struct btf *btf, size_
 void readLineInfo(const uint8_t *data, size_t size, const struct btf *btf, LineTable &out) {
   readExtBlock(data, size, btf, 16, 16, [&](const char *section, size_t at, auto u32) {
     const char *file = btf__name_by_offset(btf, u32(at + 4));
-    uint32_t line = u32(at + 12) >> 10;
-    if (file && *file && line) out[section][u32(at)] = std::string(file) + ":" + std::to_string(line);
+    uint32_t lineColumn = u32(at + 12), line = lineColumn >> 10;
+    if (file && *file && line)
+      out[section][u32(at)] = SourcePosition{std::string(file) + ":" + std::to_string(line), lineColumn & 0x3ff};
   });
 }
 

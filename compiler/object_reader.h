@@ -55,8 +55,14 @@ struct BtfDeleter {
   void operator()(struct btf *btf) const;
 };
 
-// "file.c:LINE" of instructions, keyed by section name then byte offset.
-using LineTable = std::map<std::string, std::map<uint64_t, std::string>>;
+// Where an instruction comes from in the C source: "file.c:LINE", and the column (0 if
+// BTF gives none), kept apart so that the texts stay shared by every column of a line.
+struct SourcePosition {
+  std::string fileLine;
+  unsigned column = 0;
+};
+// Source positions of instructions, keyed by section name then byte offset.
+using LineTable = std::map<std::string, std::map<uint64_t, SourcePosition>>;
 
 struct BpfObject {
   std::string path;
@@ -76,8 +82,10 @@ struct BpfObject {
     return index < sectionNames.size() ? sectionNames[index] : "#" + std::to_string(index);
   }
 
-  // The line of the instruction at `offset` in `section`, or of the nearest one before it.
-  std::string lineAt(const std::string &section, uint64_t offset) const;
+  // The position of the instruction at `offset` in `section`, or of the nearest one
+  // before it; empty when there is none.
+  SourcePosition positionAt(const std::string &section, uint64_t offset) const;
+  std::string lineAt(const std::string &section, uint64_t offset) const { return positionAt(section, offset).fileLine; }
 };
 
 Expected<BpfObject> readBpfObject(const std::string &path);

@@ -12,6 +12,7 @@
 
 #include "abi/c_type.h"
 #include "bpf_insn.h"
+#include "diagnostics.h"
 
 namespace bpf2arm {
 
@@ -146,6 +147,7 @@ struct Program {
   std::vector<MapDef> maps;
   // "file.c:LINE" texts that Instruction::line indexes, each once; [0] is "".
   std::vector<std::string> sourceLines{""};
+  Warnings warnings;  // what the passes found worth saying that does not stop them
 
   const std::string &lineOf(const Instruction &ins) const { return sourceLines[ins.line]; }
 };

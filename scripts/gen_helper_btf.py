@@ -58,4 +58,5 @@ def main():
             f.write(", ".join(str(b) for b in btf[i:i + 16]) + ",\n")
 
 
-main()
+if __name__ == "__main__":
+    main()

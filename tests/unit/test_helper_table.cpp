@@ -80,3 +80,28 @@ TEST_CASE("custom helper declarations: unnamed enums, arrays, long long int") {
   CHECK(table.find(200)->name == "f");
   CHECK(table.addCustomOption("x=int f(int)").has_value());
 }
+
+TEST_CASE("which helpers the firmware must define: those the runtime stub lacks, unless declared") {
+  HelperTable table = HelperTable::standard();
+  CHECK(runtimeDefines("bpf_map_lookup_elem"));
+  CHECK_FALSE(runtimeDefines("bpf_get_socket_cookie"));
+  CHECK_FALSE(table.find(1)->firmwareMustDefine);   // bpf_map_lookup_elem
+  CHECK_FALSE(table.find(6)->firmwareMustDefine);   // bpf_trace_printk, redeclared by the table itself
+  CHECK_FALSE(table.find(12)->firmwareMustDefine);  // bpf_tail_call, lowered by bpf2arm
+  REQUIRE(table.find(46));
+  CHECK(table.find(46)->name == "bpf_get_socket_cookie");
+  CHECK(table.find(46)->firmwareMustDefine);
+  REQUIRE_FALSE(table.addCustomOption("46=__u64 my_cookie(void *ctx)"));
+  CHECK_FALSE(table.find(46)->firmwareMustDefine);  // the user's own now
+}
+
+TEST_CASE("warnings render as editors parse them, errors as before") {
+  using bpf2arm::Diagnostic;
+  Diagnostic withLine = bpf2arm::warningAt("f", 3, "prog.c:12", 9, "what");
+  CHECK(withLine.render("in.o") == "prog.c:12:9: warning: what (in f, insn 3 of in.o)");
+  CHECK(withLine.render("in.o", true) == "prog.c:12:9: error: what (in f, insn 3 of in.o)");
+  CHECK(bpf2arm::warningAt("f", 3, "prog.c:12", 0, "what").render("in.o") ==
+        "prog.c:12: warning: what (in f, insn 3 of in.o)");
+  CHECK(bpf2arm::warningAt("f", 3, "", 0, "what").render("in.o") == "in.o: warning: f: insn 3: what");
+  CHECK(bpf2arm::errorAt("f", 3, "what").render("in.o") == "in.o: error: f: insn 3: what");
+}

@@ -1,0 +1,205 @@
+#!/usr/bin/env python3
+"""Checks the warning about helpers the runtime stub lacks, and -Werror.
+
+    run_warnings.py --bpf2arm build/compiler/bpf2arm [-v]
+
+- The stub and bpf2arm agree: runtime-stub/*.c, compiled for ARM by the firmware's compiler
+  and read with nm, defines exactly the standard helpers (libbpf's bpf_helper_defs.h) that a
+  program may call without a warning; every other one gets one warning naming bpf_NAME.
+- The README's table of the stub's helpers names exactly the helpers the stub defines.
+- From C: a helper the stub lacks, called twice in one function, gives exactly one line
+  `file.c:LINE:COL: warning: ... (in FUNCTION, insn N of IN.o)` at the first call, exit 0 and
+  an object; with -Werror (and --Werror) the same line says `error:`, exit 1, no output file;
+  -Wno-error after -Werror undoes it; the id declared with --helper gives no warning.
+
+Prints PASS/FAIL per case and a final `N passed, N failed`; exit status 0 only when all passed.
+"""
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.normpath(os.path.join(HERE, '..', '..'))
+sys.dont_write_bytecode = True  # keep the source tree free of __pycache__
+sys.path.insert(0, os.path.join(HERE, '..', 'tools'))
+sys.path.insert(0, os.path.join(ROOT, 'scripts'))
+import bpf_asm  # noqa: E402
+import toolchain  # noqa: E402
+from gen_helper_btf import helpers as libbpf_helpers  # noqa: E402
+
+HELPER_DEFS = '/usr/include/bpf/bpf_helper_defs.h'
+MISSING = 'bpf_get_socket_cookie'  # a standard helper that has no meaning on firmware
+MISSING_ID = 46
+
+
+def stub_helpers(work):
+    """bpf_* functions defined by runtime-stub/*.c as the ARM compiler builds them."""
+    names = set()
+    stub = os.path.join(ROOT, 'runtime-stub')
+    for source in sorted(f for f in os.listdir(stub) if f.endswith('.c')):
+        obj = os.path.join(work, source + '.o')
+        toolchain.run([toolchain.ARM_CC, '-std=c11', '-O2', '-ffreestanding', '-I', os.path.join(stub, 'include'),
+                       '-c', os.path.join(stub, source), '-o', obj], 'compiling ' + source)
+        for line in toolchain.run([toolchain.ARM_NM, '--defined-only', obj]).splitlines():
+            fields = line.split()
+            if len(fields) == 3 and fields[1] in 'TW' and fields[2].startswith('bpf_'):
+                names.add(fields[2])
+            # bpf2arm lowers bpf_tail_call onto this function of the stub.
+            if len(fields) == 3 and fields[1] in 'TW' and fields[2] == 'bpf2arm_tail_call_target':
+                names.add('bpf_tail_call')
+    return names
+
+
+def compile_bpf(bpf2arm, src, out, *extra):
+    return subprocess.run([bpf2arm, src, '-o', out, *extra], capture_output=True, text=True)
+
+
+def check_every_helper(bpf2arm, work, stub):
+    """One function calling every standard id: a warning for exactly those the stub lacks."""
+    table = dict(libbpf_helpers(open(HELPER_DEFS).read()))  # id -> name
+    ids = sorted(table)
+    refused = {}
+    while True:
+        text = ''.join(f'call {i}\n' for i in ids) + 'exit\n'
+        obj = os.path.join(work, 'every_helper.o')
+        bpf_asm.write_bpf_elf(obj, [('every_helper', bpf_asm.assemble(text))])
+        r = compile_bpf(bpf2arm, obj, os.path.join(work, 'every_helper.arm.o'))
+        if r.returncode == 0:
+            break
+        # A helper whose prototype cannot be called (variadic) is an error: leave it out.
+        m = re.search(r'error: .*\(id (\d+)\)', r.stderr)
+        if r.returncode != 1 or not m or int(m.group(1)) not in ids:
+            return [f'bpf2arm failed unexpectedly:\n{r.stderr}'], len(ids), 0, refused
+        refused[int(m.group(1))] = r.stderr.strip()
+        ids.remove(int(m.group(1)))
+    problems = []
+    warned = {}
+    for line in r.stderr.splitlines():
+        m = re.fullmatch(r'\S+: warning: every_helper: insn (\d+): helper (bpf_\w+) \(id (\d+)\) is not in the '
+                         r'runtime stub: the firmware must define (bpf_\w+)', line)
+        if not m or m.group(2) != m.group(4) or table.get(int(m.group(3))) != m.group(2):
+            problems.append(f'unexpected line: {line}')
+            continue
+        warned.setdefault(m.group(2), 0)
+        warned[m.group(2)] += 1
+    expected = {table[i] for i in ids} - stub
+    for name in sorted(expected - set(warned)):
+        problems.append(f'no warning for {name}, which the stub does not define')
+    for name in sorted(set(warned) - expected):
+        problems.append(f'a warning for {name}, which the stub defines')
+    for name, count in sorted(warned.items()):
+        if count != 1:
+            problems.append(f'{count} warnings for {name}, expected one')
+    return problems, len(ids), len(warned), refused
+
+
+def readme_helpers():
+    """The helper names of the README's table of the stub's helpers (`a{,_b}` spells a, a_b)."""
+    text = open(os.path.join(ROOT, 'README.md')).read()
+    start = text.index('The helpers the stub implements')
+    table = text[start:text.index('\n\n', text.index('|---|', start))]
+    names = set()
+    for row in table.splitlines():
+        cells = row.split('|')
+        if len(cells) < 3 or '---' in row or cells[1].strip() == 'helpers':
+            continue
+        # `bpf_printk` there is the macro, not a helper: helpers are named without bpf_.
+        for spelled in re.findall(r'`([a-z0-9_{},]+)`', cells[1]):
+            if spelled.startswith('bpf_'):
+                continue
+            m = re.fullmatch(r'(\w+)\{([\w,]*)\}', spelled)
+            variants = [m.group(1) + suffix for suffix in m.group(2).split(',')] if m else [spelled]
+            names.update('bpf_' + v for v in variants)
+    return names
+
+
+C_PROGRAM = '''#include <linux/types.h>
+#include <bpf/bpf_helpers.h>
+
+__u64 cookie_twice(void *ctx)
+{
+	__u64 first = bpf_get_socket_cookie(ctx);
+	return first + bpf_get_socket_cookie(ctx) + bpf_ktime_get_ns();
+}
+'''
+
+
+def run_c_cases(bpf2arm, work, record):
+    src = os.path.join(work, 'cookie.bpf.c')
+    obj = os.path.join(work, 'cookie.bpf.o')
+    with open(src, 'w') as f:
+        f.write(C_PROGRAM)
+    toolchain.run([toolchain.CLANG, *toolchain.BPF_FLAGS, '-c', src, '-o', obj], 'clang')
+    line = 1 + C_PROGRAM.splitlines().index('\t__u64 first = bpf_get_socket_cookie(ctx);')
+    pattern = (re.escape(src) + f':{line}:' + r'(\d+): (warning|error): helper ' + MISSING + f' \\(id {MISSING_ID}\\) '
+               r'is not in the runtime stub: the firmware must define ' + MISSING +
+               r' \(in cookie_twice, insn \d+ of ' + re.escape(obj) + r'\)')
+
+    def case(name, args, status, kind):
+        out_dir = tempfile.mkdtemp(dir=work)
+        out = os.path.join(out_dir, 'cookie.arm.o')
+        r = compile_bpf(bpf2arm, obj, out, *args)
+        problems = []
+        if r.returncode != status:
+            problems.append(f'exit status {r.returncode}, expected {status}')
+        lines = r.stderr.splitlines()
+        if kind is None:
+            if lines:
+                problems.append('expected no message, got: ' + r.stderr.strip())
+        else:
+            m = re.fullmatch(pattern, lines[0]) if len(lines) == 1 else None
+            if not m or m.group(2) != kind:
+                problems.append(f'expected exactly one {kind} line matching {pattern}, got:\n{r.stderr}')
+        left = sorted(os.listdir(out_dir))
+        if (status == 0) != (left == ['cookie.arm.o']):
+            problems.append(f'output directory holds {left}')
+        record(name, problems)
+
+    case('warning from C: one line at the first call', [], 0, 'warning')
+    case('-Werror: the warning is an error, no output', ['-Werror'], 1, 'error')
+    case('--Werror: the same', ['--Werror'], 1, 'error')
+    case('-Wno-error after -Werror: a warning again', ['-Werror', '-Wno-error'], 0, 'warning')
+    case('--helper declares the id: no warning', ['-Werror', '--helper', f'{MISSING_ID}=__u64 my_cookie(void *ctx)'],
+         0, None)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--bpf2arm', required=True)
+    ap.add_argument('-v', '--verbose', action='store_true')
+    args = ap.parse_args()
+    bpf2arm = os.path.abspath(args.bpf2arm)
+    results = []
+
+    def record(name, problems):
+        results.append(not problems)
+        print(('PASS ' if not problems else 'FAIL ') + name)
+        for p in problems:
+            print('     ' + p.replace('\n', '\n     '))
+
+    missing = toolchain.missing_tools([toolchain.CLANG, toolchain.ARM_CC, toolchain.ARM_NM])
+    if missing:
+        print('FAIL missing tools: ' + ', '.join(missing))
+        return 1
+    with tempfile.TemporaryDirectory(prefix='bpf2arm-warnings.') as work:
+        stub = stub_helpers(work)
+        problems, called, warned, refused = check_every_helper(bpf2arm, work, stub)
+        if args.verbose:
+            print(f'     {called} helper ids called, {warned} warned, stub defines {len(stub)}; '
+                  f'refused: {sorted(refused)}')
+        record(f'every standard helper: a warning exactly when the stub lacks it ({warned} of {called})', problems)
+        documented = readme_helpers()
+        record('README lists exactly the helpers the stub defines',
+               [f'README lists {n}, which the stub does not define' for n in sorted(documented - stub)] +
+               [f'README does not list {n}, which the stub defines' for n in sorted(stub - documented)])
+        run_c_cases(bpf2arm, work, record)
+    failed = results.count(False)
+    print(f'{len(results) - failed} passed, {failed} failed')
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
