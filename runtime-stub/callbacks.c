@@ -12,10 +12,19 @@
 
 typedef int64_t (*rt_loop_callback)(uint32_t index, void *ctx);
 
+/* The helpers receive the callback as `void *` (bpf_helper_defs.h); ISO C has no cast
+ * from an object pointer to a function pointer, a union reads one as the other. */
+union rt_callback {
+  void *address;
+  rt_loop_callback loop;
+  rt_elem_callback elem;
+};
+_Static_assert(sizeof(void *) == sizeof(rt_loop_callback), "a callback address is a code address");
+
 int64_t bpf_loop(uint32_t nr_loops, void *callback_fn, void *callback_ctx, uint64_t flags) {
   if (flags != 0) return -BPF2ARM_EINVAL;
   if (nr_loops > RT_MAX_LOOPS) return -BPF2ARM_E2BIG;
-  rt_loop_callback callback = (rt_loop_callback)callback_fn;
+  rt_loop_callback callback = ((union rt_callback){.address = callback_fn}).loop;
   for (uint32_t i = 0; i < nr_loops; i++)
     if ((uint32_t)callback(i, callback_ctx) != 0) return (int64_t)i + 1;
   return nr_loops;
@@ -36,7 +45,7 @@ static int64_t for_each_array_elem(struct bpf2arm_map *m, rt_elem_callback callb
 /* The kernel's map types that have a for_each operation and that the runtime has. */
 int64_t bpf_for_each_map_elem(void *map, void *callback_fn, void *callback_ctx, uint64_t flags) {
   struct bpf2arm_map *m = (struct bpf2arm_map *)map;
-  rt_elem_callback callback = (rt_elem_callback)callback_fn;
+  rt_elem_callback callback = ((union rt_callback){.address = callback_fn}).elem;
   if (flags != 0) return -BPF2ARM_EINVAL;
   switch (m->type) {
     case BPF2ARM_MAP_ARRAY:
