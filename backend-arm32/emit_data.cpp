@@ -25,6 +25,7 @@ Expected<SectionAddress> DataLayout::addressOf(const AddressRef &ref) const {
       return SectionAddress{dataStart_[ref.index], ref.addend};
     case AddressRef::Extern:
       return SectionAddress{ctx_.getOrCreateSymbol(ref.symbol), ref.addend};
+    case AddressRef::Function:  // lowered from ObjectSymbols::cEntries, never stored in data
     case AddressRef::None: break;
   }
   return error("internal error: ld_imm64 without an address");

@@ -114,22 +114,27 @@ Expected<std::string> emitProgram(const Program &program, const ArmTarget &targe
   streamer->switchSection(fileInfo->getTextSection());
 
   // Each function's body is reached by local calls under its internal symbol; a global
-  // function also gets an AAPCS entry under its own name that C code calls.
+  // function also gets an AAPCS entry under its own name that C code calls, and so does
+  // a static one whose address is taken (a callback the runtime calls from C), as a
+  // local symbol: the ld_imm64 that takes the address loads that entry's.
   ObjectSymbols symbols;
   DataLayout data(program, ctx);
   symbols.data = &data;
   for (const Function &fn : program.functions)
     for (const Instruction &ins : fn.insns) symbols.makesTailCalls |= isTailCall(fn, ins);
   SymbolNames names(program);
-  for (const Function &fn : program.functions)
-    symbols.bodies.push_back(ctx.getOrCreateSymbol(names.local(fn.isGlobal ? fn.name + ".bpf" : fn.name)));
+  for (const Function &fn : program.functions) {
+    llvm::MCSymbol *entry = fn.isGlobal ? ctx.getOrCreateSymbol(fn.name)
+                            : fn.addressTaken ? ctx.getOrCreateSymbol(names.local(fn.name)) : nullptr;
+    symbols.cEntries.push_back(entry);
+    symbols.bodies.push_back(ctx.getOrCreateSymbol(names.local(entry ? fn.name + ".bpf" : fn.name)));
+  }
   ArmAssembler as(target, ctx, streamer.get());
   for (size_t i = 0; i < program.functions.size(); ++i) {
     const Function &fn = program.functions[i];
     FunctionLowering lowering(program, fn, as, ctx, symbols);
-    if (fn.isGlobal) {
-      llvm::MCSymbol *entry = ctx.getOrCreateSymbol(fn.name);
-      beginFunction(*streamer, target, entry, true);
+    if (llvm::MCSymbol *entry = symbols.cEntries[i]) {
+      beginFunction(*streamer, target, entry, fn.isGlobal);
       as.comment("AAPCS entry of " + fn.name + ": arguments into R1..R5, R0 to the C result");
       if (Status st = lowering.lowerCEntry()) return *st;
       endFunction(*streamer, ctx, entry);

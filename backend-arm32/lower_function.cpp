@@ -221,6 +221,7 @@ Status FunctionLowering::lowerBody() {
                     (address->symbol.empty() ? "" : ", " + address->symbol) + ")";
             break;
           case AddressRef::Extern: text += "  (extern " + address->symbol + ")"; break;
+          case AddressRef::Function: text += "  (C entry of " + program_.functions[address->index].name + ")"; break;
           case AddressRef::None: break;
         }
       }
@@ -298,7 +299,8 @@ Status FunctionLowering::lowerCEntry() {
     as_.store(4, hi, SP, home + 4);
   }
   // The arguments are in the homes now, so r0-r3 are free for this call.
-  if (symbols_.makesTailCalls) as_.bl(ctx_.getOrCreateSymbol("bpf2arm_tail_call_run_begin"));
+  // A callback runs inside the run of the program that called bpf_loop: no new run.
+  if (symbols_.makesTailCalls && fn_.isGlobal) as_.bl(ctx_.getOrCreateSymbol("bpf2arm_tail_call_run_begin"));
   as_.bl(symbols_.bodies[size_t(&fn_ - program_.functions.data())]);
   widen(as_, abi::resultConversion(fn_.prototype.result).widen, R0, R0);  // AAPCS: callee extends
   as_.addConstant(SP, SP, kFakeFrame, R12);
@@ -316,6 +318,11 @@ Status FunctionLowering::lowerInstruction(const Instruction &ins, const BasicBlo
       Reg lo = destLo(insn.dst, kTemp0), hi = destHi(insn.dst, kTemp1);
       if (const AddressRef *address = fn_.addressOf(ins); !address) {
         loadImm64(lo, hi, int64_t(insn.imm64));
+      } else if (address->kind == AddressRef::Function) {
+        // Thumb entries get bit 0 from the linker (the symbol is STT_FUNC).
+        assert(symbols_.cEntries[address->index] && "an address-taken function has a C entry");
+        as_.loadAddress(lo, symbols_.cEntries[address->index], 0);
+        as_.movImm(hi, 0);
       } else {
         auto where = symbols_.data->addressOf(*address);
         if (!where) return fail(ins, where.diag().message);

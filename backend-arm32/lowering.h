@@ -27,6 +27,7 @@ const char *routineName(Routine r);
 // Symbols shared by all functions of one output object.
 struct ObjectSymbols {
   std::vector<llvm::MCSymbol *> bodies;  // internal (BPF-convention) entry of each function
+  std::vector<llvm::MCSymbol *> cEntries;  // AAPCS entry of each function, nullptr if it has none
   std::set<Routine> routinesUsed;
   std::map<std::string, llvm::MCSymbol *> externs;
   const DataLayout *data = nullptr;

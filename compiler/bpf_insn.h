@@ -40,6 +40,8 @@ enum AtomicOp : int32_t {
 
 // src_reg values of CALL and of LD_IMM64.
 enum : uint8_t { CALL_HELPER = 0, CALL_LOCAL = 1, CALL_KFUNC = 2 };
+// ld_imm64 src_reg 4 (BPF_PSEUDO_FUNC): the address of the function imm + 1 insns ahead.
+enum : uint8_t { PSEUDO_FUNC = 4 };
 enum : uint8_t { R10 = 10, NUM_REGS = 11 };
 
 constexpr uint8_t opClass(uint8_t opcode) { return opcode & 0x07; }

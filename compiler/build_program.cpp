@@ -55,6 +55,7 @@ class StartFinder {
               starts_[sym.section][unsigned(target)];
           }
         }
+        if (insn.isLdImm64()) addressTakenStart(sec, relocs, i, insn);
         i += insn.isLdImm64() ? 2 : 1;
       }
     }
@@ -64,6 +65,25 @@ class StartFinder {
   const std::map<unsigned, FunctionStart> &startsOf(unsigned section) { return starts_[section]; }
 
  private:
+  // ld_imm64 of code (a callback): clang relocates against the section symbol with the
+  // byte offset in imm; hand-written code uses src_reg 4 with an instruction offset.
+  void addressTakenStart(const CodeSection &sec, const std::map<uint64_t, const CodeRelocation *> &relocs,
+                         unsigned i, const bpf::Insn &insn) {
+    auto rel = relocs.find(uint64_t(i) * 8);
+    if (rel == relocs.end()) {
+      int64_t target = int64_t(i) + insn.imm + 1;
+      if (insn.src == bpf::PSEUDO_FUNC && target >= 0 && target < codeSlots(sec.index))
+        starts_[sec.index][unsigned(target)];
+      return;
+    }
+    if (rel->second->type != R_BPF_64_64) return;
+    const ElfSymbol &sym = obj_.symbols[rel->second->symbol];
+    int64_t offset = int64_t(sym.value) + insn.imm;
+    if (sym.section != SHN_UNDEF && offset >= 0 && offset % 8 == 0 && offset / 8 < codeSlots(sym.section))
+      starts_[sym.section][unsigned(offset / 8)];
+  }
+
+ private:
   // Instruction slots of code section `index`, 0 if it is no code section.
   int64_t codeSlots(unsigned index) const {
     for (const CodeSection &c : obj_.code)
@@ -71,9 +91,6 @@ class StartFinder {
     return 0;
   }
 
- public:
-
- private:
   const BpfObject &obj_;
   std::map<unsigned, std::map<unsigned, FunctionStart>> starts_;  // section -> slot -> start
 };
@@ -101,6 +118,39 @@ class SourceLines {
   std::vector<std::string> &table_;
   std::unordered_map<std::string, uint32_t> index_;
 };
+
+// The BTF id of a function's prototype, 0 when there is none.
+int btfFunctionId(const BpfObject &obj, const Function &fn) {
+  if (!obj.btf) return 0;
+  int id = -1;
+  auto sec = obj.funcTypes.find(fn.section);
+  if (sec != obj.funcTypes.end()) {
+    auto at = sec->second.find(fn.sectionOffset);
+    if (at != sec->second.end()) id = at->second;
+  }
+  if (id <= 0) id = btf__find_by_name_kind(obj.btf.get(), fn.name.c_str(), BTF_KIND_FUNC);
+  return id > 0 ? id : 0;
+}
+
+Expected<abi::Prototype> btfPrototypeOf(const BpfObject &obj, const Function &fn) {
+  int id = btfFunctionId(obj, fn);
+  if (id == 0) return error("it has no BTF prototype (compile with -g)");
+  return abi::prototypeFromBtf(obj.btf.get(), id);
+}
+
+// The runtime calls callbacks with the kernel's prototypes, whose arguments are all
+// 32-bit on ARM: `long cb(__u32 index, void *ctx)` for bpf_loop, `long cb(struct bpf_map
+// *map, void *key, void *value, void *ctx)` for bpf_for_each_map_elem. A 64-bit
+// parameter would take a register pair there and shift every later argument.
+std::string callbackProblem(const abi::Prototype &proto) {
+  for (size_t i = 0; i < proto.params.size(); ++i)
+    if (proto.params[i].armSize() > 4)
+      return "parameter " + std::to_string(i + 1) + " is " + proto.params[i].spelling +
+             ", 64 bits: the runtime calls callbacks as C functions with 32-bit arguments (bpf_loop: "
+             "long cb(__u32 index, void *ctx); bpf_for_each_map_elem: long cb(struct bpf_map *map, "
+             "void *key, void *value, void *ctx)); declare it __u32 or a pointer";
+  return "";
+}
 
 class FunctionBuilder {
  public:
@@ -190,6 +240,8 @@ class FunctionBuilder {
     auto rel = relocs_.find(uint64_t(first_ + ins.slot) * 8);
     if (rel == relocs_.end()) {
       if (!insn.isCall()) {
+        if (insn.isLdImm64() && insn.src == bpf::PSEUDO_FUNC)
+          return resolveFunctionAddress(ins, sec_.index, int64_t(first_ + ins.slot) + insn.imm + 1);
         if (insn.isLdImm64() && insn.src != 0)
           return fail(ins, "ld_imm64 pseudo source " + std::to_string(insn.src) +
                                " (map or BTF reference) without a relocation is not supported");
@@ -218,6 +270,13 @@ class FunctionBuilder {
     if (sym.section == SHN_UNDEF) {
       return refer(ins, AddressRef{AddressRef::Extern, 0, sym.name, addend});
     }
+    if (isCodeSection(sym.section)) {
+      int64_t offset = int64_t(sym.value) + addend;
+      if (offset < 0 || offset % 8)
+        return fail(ins, "ld_imm64 of '" + sym.name + "' + " + std::to_string(addend) +
+                             " does not point at an instruction");
+      return resolveFunctionAddress(ins, sym.section, offset / 8);
+    }
     if (sym.section == data_.mapsSection) {
       auto it = data_.mapByOffset.find(sym.value + uint64_t(addend));
       if (it == data_.mapByOffset.end()) return fail(ins, "ld_imm64 of '" + sym.name + "' does not point at a map");
@@ -229,6 +288,26 @@ class FunctionBuilder {
                            obj_.sectionName(sym.section) + ", which is not global data or a map");
     bool named = sym.type == STT_OBJECT && !sym.name.empty();
     return refer(ins, AddressRef{AddressRef::Data, data->second, named ? sym.name : "", int64_t(sym.value) + addend});
+  }
+
+  bool isCodeSection(unsigned index) const {
+    return std::any_of(obj_.code.begin(), obj_.code.end(), [&](const CodeSection &c) { return c.index == index; });
+  }
+
+  // The address of a function, which C code (the runtime's bpf_loop, ...) calls: it gets
+  // a C entry built from its BTF prototype, so the prototype must be one C can call.
+  Status resolveFunctionAddress(Instruction &ins, unsigned section, int64_t targetSlot) {
+    auto it = targetSlot < 0 ? functionAt_.end() : functionAt_.find({section, unsigned(targetSlot)});
+    if (it == functionAt_.end())
+      return fail(ins, "ld_imm64 of insn " + std::to_string(targetSlot) + " of section " +
+                           obj_.sectionName(section) + ", which is not the start of a function");
+    Function &callee = program_.functions[it->second];
+    auto proto = btfPrototypeOf(obj_, callee);
+    std::string why = proto ? callbackProblem(*proto) : proto.diag().message;
+    if (!why.empty())
+      return fail(ins, "'" + callee.name + "' is used as a callback (its address is taken), but " + why);
+    callee.addressTaken = true;
+    return refer(ins, AddressRef{AddressRef::Function, it->second, "", 0});
   }
 
   Status resolveHelperCall(Instruction &ins) {
@@ -294,19 +373,13 @@ class FunctionBuilder {
 
 Status attachPrototype(const BpfObject &obj, Function &fn) {
   fn.prototype = abi::fiveU64Prototype();
-  if (!obj.btf) return std::nullopt;
-  int id = -1;
-  auto sec = obj.funcTypes.find(fn.section);
-  if (sec != obj.funcTypes.end()) {
-    auto at = sec->second.find(fn.sectionOffset);
-    if (at != sec->second.end()) id = at->second;
-  }
-  if (id <= 0) id = btf__find_by_name_kind(obj.btf.get(), fn.name.c_str(), BTF_KIND_FUNC);
-  if (id <= 0) return std::nullopt;
+  int id = btfFunctionId(obj, fn);
+  if (id == 0) return std::nullopt;
   auto proto = abi::prototypeFromBtf(obj.btf.get(), id);
   // A static function is only called bpf-to-bpf, in registers: a struct or a float
-  // argument need not cross into C there, so its prototype does not matter.
-  if (!proto && !fn.isGlobal) return std::nullopt;
+  // argument need not cross into C there, so its prototype does not matter. A callback's
+  // was checked where its address is taken.
+  if (!proto && !fn.hasCEntry()) return std::nullopt;
   if (!proto) {
     Diagnostic d = proto.diag();
     d.function = fn.name;
@@ -351,9 +424,11 @@ Expected<Program> buildProgram(const BpfObject &obj, const abi::HelperTable &hel
     for (size_t k = 0; k < finder.startsOf(sec.index).size(); ++k, ++index) {
       Function &fn = program.functions[index];
       if (Status st = builder.build(fn, ranges[index].first, ranges[index].second)) return *st;
-      if (Status st = attachPrototype(obj, fn)) return *st;
     }
   }
+  // After every function is built: a later one may take an earlier one's address.
+  for (Function &fn : program.functions)
+    if (Status st = attachPrototype(obj, fn)) return *st;
   return program;
 }
 

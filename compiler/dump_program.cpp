@@ -48,6 +48,7 @@ std::string dumpProgram(const Program &program) {
                   << (address->symbol.empty() ? "" : " (" + address->symbol + ")");
               break;
             case AddressRef::Extern: out << "  -> extern " << address->symbol << "+" << address->addend; break;
+            case AddressRef::Function: out << "  -> C entry of " << program.functions[address->index].name; break;
             case AddressRef::None: break;
           }
         }

@@ -25,10 +25,11 @@ struct CallTarget {
 };
 
 // What an ld_imm64 with a relocation loads: the address of global data, of a map's
-// descriptor, or of an extern variable, plus an addend.
+// descriptor, or of an extern variable, plus an addend; or (src_reg 4, BPF_PSEUDO_FUNC)
+// the C-callable entry of a function, for callbacks.
 struct AddressRef {
-  enum Kind { None, Data, Map, Extern } kind = None;
-  unsigned index = 0;   // Data: Program::data; Map: Program::maps
+  enum Kind { None, Data, Map, Extern, Function } kind = None;
+  unsigned index = 0;   // Data: Program::data; Map: Program::maps; Function: Program::functions
   std::string symbol;   // Extern: its name; Data: the variable, for dumps only
   int64_t addend = 0;   // Data: offset from the section start; Extern: from the symbol
 };
@@ -69,6 +70,10 @@ struct Function {
   std::string section;
   uint64_t sectionOffset = 0;  // bytes
   bool isGlobal = false;       // gets a C-callable (AAPCS) entry under `name`
+  // Some ld_imm64 loads its address (a callback of bpf_loop, bpf_for_each_map_elem):
+  // C code calls it, so it gets a C-callable entry too (local when the function is).
+  bool addressTaken = false;
+  bool hasCEntry() const { return isGlobal || addressTaken; }
   abi::Prototype prototype;    // from BTF, or five u64 without BTF
   bool hasBtfPrototype = false;
   // Every instruction in slot order; its index here is its dense index, which the side

@@ -177,3 +177,26 @@ int64_t rt_hash_delete(struct bpf2arm_map *m, const void *key) {
   rt_leave(saved);
   return rc;
 }
+
+/* bpf_for_each_map_elem: every live entry, bucket by bucket, this CPU's copy of per-CPU
+ * values; returns the entries visited, the one whose callback returned 1 included. The
+ * callback may delete the entry it is given (the walk has read its successor before).
+ * Interrupts stay enabled while callbacks run, as the kernel's walk holds no lock: an
+ * interrupt handler that changes the map meanwhile may make the walk miss an entry or
+ * see one twice, and each chain is cut at max_entries steps so it always ends. */
+int64_t rt_hash_for_each(struct bpf2arm_map *m, rt_elem_callback callback, void *ctx) {
+  struct table t;
+  open_table(m, &t);
+  uint32_t cpu = rt_map_cpu(m);
+  int64_t visited = 0;
+  for (uint32_t bucket = 0; bucket <= t.mask; bucket++) {
+    uint32_t ref = t.buckets[bucket];
+    for (uint32_t steps = 0; ref != 0 && steps < m->max_entries; steps++) {
+      struct bpf2arm_hash_entry *e = entry(&t, ref);
+      ref = e->next;
+      visited++;
+      if ((uint32_t)callback(m, entry_key(e), entry_value(&t, e, cpu), ctx) != 0) return visited;
+    }
+  }
+  return visited;
+}

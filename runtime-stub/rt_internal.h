@@ -102,6 +102,9 @@ int64_t rt_array_update(struct bpf2arm_map *m, const void *key, const void *valu
 void *rt_hash_lookup(struct bpf2arm_map *m, const void *key, uint32_t cpu);
 int64_t rt_hash_update(struct bpf2arm_map *m, const void *key, const void *value, uint64_t flags);
 int64_t rt_hash_delete(struct bpf2arm_map *m, const void *key);
+/* bpf_for_each_map_elem's callback, the kernel's prototype with ARM32 types. */
+typedef int64_t (*rt_elem_callback)(void *map, const void *key, void *value, void *ctx);
+int64_t rt_hash_for_each(struct bpf2arm_map *m, rt_elem_callback callback, void *ctx);
 int64_t rt_queue_push(struct bpf2arm_map *m, const void *value, uint64_t flags);
 int64_t rt_queue_take(struct bpf2arm_map *m, void *value, int remove);
 

@@ -221,6 +221,13 @@ def build_cases():
                               '  __type(key, __u32); __type(value, __u32); } new_ SEC(".maps");\n'
                               'int f(int x) { return bpf_map_lookup_elem(&old, &x) != bpf_map_lookup_elem(&new_, &x); }\n')
 
+    # The runtime calls callbacks with 32-bit arguments (bpf_loop: long cb(__u32, void *)).
+    callback_u64 = c_object('callback_u64', 'static long cb(__u64 i, void *ctx) { return 0; }\n'
+                            'long f(int n) { return bpf_loop(n, cb, 0, 0); }\n')
+    callback_struct = c_object('callback_struct', 'struct pair { int a, b; };\n'
+                               'static long cb(struct pair p, void *ctx) { return p.a; }\n'
+                               'long f(int n) { return bpf_loop(n, cb, 0, 0); }\n')
+
     devmap_value = c_object('devmap_value', 'struct { __uint(type, BPF_MAP_TYPE_DEVMAP); __uint(max_entries, 4);\n'
                             '  __type(key, __u32); __type(value, __u64[2]); } ports SEC(".maps");\n'
                             'int f(int x) { return bpf_map_lookup_elem(&ports, &x) != 0; }\n')
@@ -256,6 +263,8 @@ def build_cases():
         Case('extern call with a struct passed by value', struct_by_value, function='f',
              message='struct passed by value'),
         Case('call to a variadic extern function', variadic, function='f', message='variadic'),
+        Case('bpf_loop callback with a 64-bit parameter', callback_u64, function='f', message='64 bits'),
+        Case('bpf_loop callback with a struct parameter', callback_struct, function='f', message='used as a callback'),
         Case('extern call with a 128-bit integer argument', int128, function='f', message='128-bit integer'),
         Case('unsupported map type (SOCKMAP)', map_type, message="map 'socks': map type 15 is not supported"),
         Case('unsupported map flag (BPF_F_MMAPABLE)', map_flag, message="map 'mm': map_flags 0x400 not supported"),

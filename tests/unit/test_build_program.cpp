@@ -71,6 +71,21 @@ TEST_CASE("ld_imm64 joins its two slots") {
   CHECK(fn.numSlots() == 3);
 }
 
+TEST_CASE("ld_imm64 with src_reg 4 takes the address of the function imm + 1 insns ahead") {
+  Asm code;
+  code.insn(bpf::LD_IMM64, 2, bpf::PSEUDO_FUNC, 0, 2).insn(0, 0, 0, 0, 0)  // 0: r2 = &insn 3
+      .exit()                                                               // 2
+      .movImm(0, 1)                                                         // 3: the callback
+      .exit();
+  // It becomes a function of its own; without BTF C cannot know how to call it.
+  auto program = buildProgram(objectWith(code), noHelpers());
+  REQUIRE_FALSE(bool(program));
+  CHECK(program.diag().function == "f");
+  CHECK(program.diag().insnIndex == 0);
+  CHECK(program.diag().message.find("'text_sub_3' is used as a callback") != std::string::npos);
+  CHECK(program.diag().message.find("no BTF prototype") != std::string::npos);
+}
+
 TEST_CASE("bad input: unknown opcode") {
   Asm code;
   code.insn(0xff, 0, 0, 0, 0).exit();

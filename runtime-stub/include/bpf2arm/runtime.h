@@ -105,6 +105,15 @@ int64_t bpf_trace_vprintk(const char *fmt, uint32_t fmt_size, const void *data, 
 #define BPF2ARM_SPIN_HELD 0x80000000u
 int64_t bpf_spin_lock(void *lock);
 int64_t bpf_spin_unlock(void *lock);
+/* Callbacks are the C entries bpf2arm gives BPF functions whose address is taken, called
+ * with the kernel's prototypes: `long cb(__u32 index, void *ctx)` for bpf_loop (nr_loops
+ * at most 1 << 23, else -E2BIG; flags 0, else -EINVAL; returns the iterations done, the
+ * one whose callback returned 1 included), `long cb(struct bpf_map *map, const void *key,
+ * void *value, void *ctx)` for bpf_for_each_map_elem (ARRAY, PERCPU_ARRAY, HASH,
+ * LRU_HASH, PERCPU_HASH, per-CPU ones showing this CPU's copy; -EINVAL for other types or
+ * flags; returns the elements visited, the one whose callback returned 1 included). */
+int64_t bpf_loop(uint32_t nr_loops, void *callback_fn, void *callback_ctx, uint64_t flags);
+int64_t bpf_for_each_map_elem(void *map, void *callback_fn, void *callback_ctx, uint64_t flags);
 
 /* ---- tail calls: bpf2arm lowers a call of bpf_tail_call (helper 12) to these ---- */
 /* The C entry of the program in slot `index`, or NULL when the slot is empty, the index
