@@ -343,6 +343,10 @@ std::string Machine::execute(Outcome &out) {
     if (++steps_ > limits_.maxSteps) return "step budget exhausted";
     if (pc_ >= code.size()) return "execution left the code";
     const Insn &in = code[pc_];
+    if (limits_.slotCounts) {
+      limits_.slotCounts->resize(code.size());
+      ++(*limits_.slotCounts)[pc_];
+    }
     if (in.dst > R10 || in.src > R10) return "register number out of range";
     switch (in.cls()) {
       case ALU:

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "program.h"
 
@@ -23,6 +24,7 @@ struct Outcome {
 struct Limits {
   uint64_t maxSteps = 2000000;
   unsigned maxDepth = 8;  // frames, the entry's included
+  std::vector<uint64_t> *slotCounts = nullptr;  // if set: how often each slot ran
 };
 
 Outcome interpret(const Program &program, const Limits &limits = {});

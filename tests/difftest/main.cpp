@@ -10,6 +10,9 @@ static const char kUsage[] = R"(usage:
       the buffer with the interpreter. Prints each mismatch (seed, index, what differs), a
       summary with programs per second, and with --minimise-dir writes up to K (default 3)
       minimised .data files there. Exit status 0 only without mismatches.
+  difftest coverage [--seed S] [--count N] [--pressure FRACTION]
+      Counts, over N generated programs, each instruction form (opcode with its sign-extension,
+      swap width, atomic operation or call kind) that was executed, and lists those never run.
   difftest show --seed S --index I [--pressure FRACTION]
       Prints program I of seed S in the conformance assembly syntax and what the interpreter
       computes for it.
@@ -211,6 +214,86 @@ int show(const Options &o, uint64_t index) {
   return 0;
 }
 
+// The forms of RFC 9669 an instruction can take, as names.
+std::string formName(const Insn &in) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "op 0x%02x", in.opcode);
+  std::string name = buf;
+  const uint8_t cls = in.cls();
+  if ((cls == ALU || cls == ALU64) && (in.op() == OP_DIV || in.op() == OP_MOD || in.op() == OP_MOV) && in.off)
+    name += " off " + std::to_string(in.off);
+  if ((cls == ALU || cls == ALU64) && in.op() == OP_END) name += " width " + std::to_string(in.imm);
+  if (cls == STX && (in.opcode & 0xe0) == MODE_ATOMIC) {
+    std::snprintf(buf, sizeof buf, " atomic 0x%02x", unsigned(in.imm));
+    name += buf;
+  }
+  if (in.isCall()) name += in.src == CALL_LOCAL ? " local" : " helper " + std::to_string(in.imm);
+  return name;
+}
+
+int coverage(const Options &o) {
+  std::map<std::string, uint64_t> executed;
+  uint64_t programs = 0, pressure = 0;
+  for (uint64_t i = o.first; i < o.first + o.count; ++i) {
+    Generated g = generateValid(o, i);
+    std::vector<uint64_t> counts;
+    Limits limits;
+    limits.slotCounts = &counts;
+    interpret(g.program, limits);
+    for (size_t s = 0; s < g.program.code.size(); ++s)
+      if (counts[s]) executed[formName(g.program.code[s])] += counts[s];
+    ++programs;
+    int used = 0;
+    for (const Insn &in : g.program.code) used |= 1 << in.dst;
+    pressure += (used & 0x3ff) == 0x3ff;
+  }
+  // Every form the tester means to cover: all ALU/ALU64 operations in both source forms,
+  // sdiv/smod, movsx widths, le/be/bswap widths, jumps of both classes in both forms,
+  // gotol, loads/ldsx/stores of every size, atomics, helper and local calls, ld_imm64, exit.
+  std::vector<Insn> forms;
+  auto add = [&](uint8_t opcode, int16_t off = 0, int32_t imm = 0, uint8_t src = 0) {
+    Insn in;
+    in.opcode = opcode, in.off = off, in.imm = imm, in.src = src;
+    forms.push_back(in);
+  };
+  for (uint8_t cls : {uint8_t(ALU), uint8_t(ALU64)}) {
+    for (uint8_t op : {OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_OR, OP_AND, OP_LSH, OP_RSH, OP_MOD, OP_XOR, OP_MOV, OP_ARSH})
+      for (uint8_t src : {SRC_K, SRC_X}) add(cls | src | op);
+    for (uint8_t src : {SRC_K, SRC_X}) add(cls | src | OP_DIV, 1), add(cls | src | OP_MOD, 1);
+    add(cls | OP_NEG);
+    for (int16_t w : {8, 16, 32})
+      if (cls == ALU64 || w != 32) add(cls | SRC_X | OP_MOV, w);
+    for (int32_t w : {16, 32, 64}) {
+      add(cls | SRC_K | OP_END, 0, w);
+      if (cls == ALU) add(cls | SRC_X | OP_END, 0, w);
+    }
+  }
+  for (uint8_t cls : {uint8_t(JMP), uint8_t(JMP32)})
+    for (uint8_t op : {OP_JEQ, OP_JGT, OP_JGE, OP_JSET, OP_JNE, OP_JSGT, OP_JSGE, OP_JLT, OP_JLE, OP_JSLT, OP_JSLE})
+      for (uint8_t src : {SRC_K, SRC_X}) add(cls | src | op);
+  add(JMP | OP_JA), add(JMP32 | OP_JA), add(JMP | OP_EXIT), add(LD | MODE_IMM | SIZE_DW);
+  add(JMP | OP_CALL, 0, 0, CALL_LOCAL);
+  for (const HelperSpec &h : kHelpers) add(JMP | OP_CALL, 0, h.id, CALL_HELPER);
+  for (uint8_t size : {SIZE_B, SIZE_H, SIZE_W, SIZE_DW}) {
+    add(LDX | MODE_MEM | size), add(ST | MODE_MEM | size), add(STX | MODE_MEM | size);
+    if (size != SIZE_DW) add(LDX | MODE_MEMSX | size);
+  }
+  for (uint8_t size : {SIZE_W, SIZE_DW})
+    for (int32_t a : std::initializer_list<int32_t>{AT_ADD, AT_OR, AT_AND, AT_XOR, AT_ADD | AT_FETCH, AT_OR | AT_FETCH, AT_AND | AT_FETCH,
+                      AT_XOR | AT_FETCH, AT_XCHG, AT_CMPXCHG})
+      add(STX | MODE_ATOMIC | size, 0, a);
+  unsigned missing = 0;
+  for (const Insn &f : forms) {
+    std::string name = formName(f);
+    uint64_t n = executed.count(name) ? executed[name] : 0;
+    std::printf("%-32s %12" PRIu64 "%s\n", name.c_str(), n, n ? "" : "   NEVER EXECUTED");
+    missing += n == 0;
+  }
+  std::printf("%zu forms, %u never executed; %" PRIu64 " programs, %" PRIu64 " writing all of R0-R9\n", forms.size(),
+              missing, programs, pressure);
+  return missing ? 1 : 0;
+}
+
 uint64_t number(const char *text) {
   char *end;
   uint64_t v = std::strtoull(text, &end, 0);
@@ -251,6 +334,7 @@ int main(int argc, char **argv) {
     else usage(("unknown option " + a).c_str());
   }
   if (command == "show") return show(o, index);
+  if (command == "coverage") return coverage(o);
   if (command != "run") usage("unknown command");
   if (o.tools.bpf2arm.empty()) usage("--bpf2arm is required");
   o.tools.bpf2arm = std::filesystem::absolute(o.tools.bpf2arm);
