@@ -1,6 +1,6 @@
 // The differential tester of bpf2arm (issue 7, item 6): random BPF programs compiled by
 // bpf2arm and run under qemu-arm, compared with an RFC 9669 interpreter that shares no code
-// with the compiler. See tests/difftest/README.md... the usage below says it all:
+// with the compiler (README, "Tests"). Usage:
 static const char kUsage[] = R"(usage:
   difftest run --bpf2arm PATH [--mcpu CPU] [--seed S] [--count N] [--first I] [--batch B]
                [--jobs J] [--pressure FRACTION] [--minimise-dir DIR] [--minimise-max K]
