@@ -47,16 +47,6 @@ struct Base {
   int64_t points;  // offset from the region's origin (buffer start, R10, window start)
 };
 
-Insn make(uint8_t opcode, int dst, int src, int off, int32_t imm) {
-  Insn in;
-  in.opcode = opcode;
-  in.dst = uint8_t(dst);
-  in.src = uint8_t(src);
-  in.off = int16_t(off);
-  in.imm = imm;
-  return in;
-}
-
 const uint8_t kAluOps[] = {OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_OR,  OP_AND, OP_LSH,
                            OP_RSH, OP_MOD, OP_XOR, OP_ARSH, OP_DIV, OP_MOD};
 const uint8_t kCondOps[] = {OP_JEQ, OP_JGT, OP_JGE, OP_JSET, OP_JNE, OP_JSGT,
@@ -117,15 +107,12 @@ class FunctionGen {
     emit(in);
   }
   void aluImm(uint8_t cls, uint8_t op, int dst, int32_t imm, int off = 0) {
-    emit(make(cls | SRC_K | op, dst, 0, off, imm));
+    emit(makeInsn(cls | SRC_K | op, dst, 0, off, imm));
   }
   void aluReg(uint8_t cls, uint8_t op, int dst, int src, int off = 0) {
-    emit(make(cls | SRC_X | op, dst, src, off, 0));
+    emit(makeInsn(cls | SRC_X | op, dst, src, off, 0));
   }
-  void ldImm64(int dst, uint64_t v) {
-    emit(make(LD | MODE_IMM | SIZE_DW, dst, 0, 0, int32_t(uint32_t(v))));
-    emit(make(0, 0, 0, 0, int32_t(uint32_t(v >> 32))));
-  }
+  void ldImm64(int dst, uint64_t v) { appendLdImm64(code, dst, v); }
   void copyPointer(int dst, int src, int64_t add) {
     aluReg(ALU64, OP_MOV, dst, src);
     if (add) aluImm(ALU64, OP_ADD, dst, int32_t(add));
@@ -256,18 +243,18 @@ void FunctionGen::prologue() {
     int off = int(at - points);
     switch (rng_.below(6)) {
       case 0:
-      case 1: emit(make(ST | MODE_MEM | SIZE_DW, base, 0, off, value32())); break;
+      case 1: emit(makeInsn(ST | MODE_MEM | SIZE_DW, base, 0, off, value32())); break;
       case 2:
-      case 3: emit(make(STX | MODE_MEM | SIZE_DW, base, pickSrc(), off, 0)); break;
+      case 3: emit(makeInsn(STX | MODE_MEM | SIZE_DW, base, pickSrc(), off, 0)); break;
       case 4:
-        emit(make(ST | MODE_MEM | SIZE_W, base, 0, off, value32()));
-        emit(make(STX | MODE_MEM | SIZE_W, base, pickSrc(), off + 4, 0));
+        emit(makeInsn(ST | MODE_MEM | SIZE_W, base, 0, off, value32()));
+        emit(makeInsn(STX | MODE_MEM | SIZE_W, base, pickSrc(), off + 4, 0));
         break;
       default:
-        emit(make(STX | MODE_MEM | SIZE_H, base, pickSrc(), off, 0));
-        emit(make(ST | MODE_MEM | SIZE_B, base, 0, off + 2, value32()));
-        emit(make(STX | MODE_MEM | SIZE_B, base, pickSrc(), off + 3, 0));
-        emit(make(ST | MODE_MEM | SIZE_W, base, 0, off + 4, value32()));
+        emit(makeInsn(STX | MODE_MEM | SIZE_H, base, pickSrc(), off, 0));
+        emit(makeInsn(ST | MODE_MEM | SIZE_B, base, 0, off + 2, value32()));
+        emit(makeInsn(STX | MODE_MEM | SIZE_B, base, pickSrc(), off + 3, 0));
+        emit(makeInsn(ST | MODE_MEM | SIZE_W, base, 0, off + 4, value32()));
         break;
     }
   }
@@ -286,11 +273,11 @@ void FunctionGen::epilogue() {
   int temp = pickDst(0);
   for (int i = rng_.range(0, 3); temp >= 0 && i > 0; --i) {
     int at = -frameSize_ + 8 * rng_.range(0, (frameSize_ - kCounterBytes) / 8 - 1);
-    emit(make(LDX | MODE_MEM | SIZE_DW, temp, 10, at, 0));
+    emit(makeInsn(LDX | MODE_MEM | SIZE_DW, temp, 10, at, 0));
     aluImm(ALU64, OP_MUL, 0, 0x2545f491);
     aluReg(ALU64, OP_XOR, 0, temp);
   }
-  emit(make(JMP | OP_EXIT, 0, 0, 0, 0));
+  emit(makeInsn(JMP | OP_EXIT, 0, 0, 0, 0));
 }
 
 void FunctionGen::block(int depth, int units) {
@@ -325,9 +312,9 @@ void FunctionGen::block(int depth, int units) {
       // An always-taken or empty jump: `goto +0`, `gotol` over dead code.
       int after = newLabel();
       if (rng_.chance(50)) {
-        emitJump(make(JMP | OP_JA, 0, 0, 0, 0), after);
+        emitJump(makeInsn(JMP | OP_JA, 0, 0, 0, 0), after);
       } else {
-        emitJump(make(JMP32 | OP_JA, 0, 0, 0, 0), after);
+        emitJump(makeInsn(JMP32 | OP_JA, 0, 0, 0, 0), after);
         aluUnit();
       }
       bind(after);
@@ -392,7 +379,7 @@ void FunctionGen::moveUnit() {
       // le / be (ALU class, the source bit picks big endian) and bswap (ALU64).
       uint8_t cls = rng_.chance(33) ? ALU64 : ALU;
       uint8_t src_bit = cls == ALU && rng_.chance(50) ? SRC_X : SRC_K;
-      emit(make(cls | src_bit | OP_END, dst, 0, 0, widths[rng_.below(3)]));
+      emit(makeInsn(cls | src_bit | OP_END, dst, 0, 0, widths[rng_.below(3)]));
       break;
     }
     default: ldImm64(dst, value64()); break;
@@ -442,7 +429,7 @@ void FunctionGen::loadUnit() {
   pickAddress(sizeBytes(size), -1, base, off, temp);
   int dst = temp >= 0 && rng_.chance(60) ? temp : pickDst();
   if (dst < 0) return releaseTemp(temp);
-  emit(make(LDX | (sx ? MODE_MEMSX : MODE_MEM) | size, dst, base, off, 0));
+  emit(makeInsn(LDX | (sx ? MODE_MEMSX : MODE_MEM) | size, dst, base, off, 0));
   if (temp != dst) releaseTemp(temp);
 }
 
@@ -452,8 +439,8 @@ void FunctionGen::storeUnit() {
   int base, temp;
   int16_t off;
   pickAddress(sizeBytes(size), value, base, off, temp);
-  if (rng_.chance(35)) emit(make(ST | MODE_MEM | size, base, 0, off, value32()));
-  else emit(make(STX | MODE_MEM | size, base, value, off, 0));
+  if (rng_.chance(35)) emit(makeInsn(ST | MODE_MEM | size, base, 0, off, value32()));
+  else emit(makeInsn(STX | MODE_MEM | size, base, value, off, 0));
   releaseTemp(temp);
 }
 
@@ -471,16 +458,16 @@ void FunctionGen::atomicUnit() {
     int base, temp;
     int16_t off;
     pickAddress(sizeBytes(size), src, base, off, temp);
-    emit(make(LDX | MODE_MEM | size, 0, base, off, 0));
+    emit(makeInsn(LDX | MODE_MEM | size, 0, base, off, 0));
     if (temp == src || temp == 0) return releaseTemp(temp);
-    emit(make(STX | MODE_ATOMIC | size, base, src, off, op));
+    emit(makeInsn(STX | MODE_ATOMIC | size, base, src, off, op));
     return releaseTemp(temp);
   }
   int base, temp;
   int16_t off;
   pickAddress(sizeBytes(size), src, base, off, temp);
   if (op == AT_CMPXCHG && temp == 0) return releaseTemp(temp);
-  emit(make(STX | MODE_ATOMIC | size, base, src, off, op));
+  emit(makeInsn(STX | MODE_ATOMIC | size, base, src, off, op));
   releaseTemp(temp);
 }
 
@@ -491,15 +478,15 @@ Insn FunctionGen::condition(bool rare) {
   if (rare && rng_.chance(80)) {
     int dst = pickSrc();
     switch (rng_.below(3)) {
-      case 0: return make(cls | SRC_K | OP_JEQ, dst, 0, 0, int32_t(rng_.next()));
-      case 1: return make(cls | SRC_X | OP_JNE, dst, dst, 0, 0);
-      default: return make(cls | SRC_K | OP_JGT, dst, 0, 0, -1 - rng_.range(0, 3));
+      case 0: return makeInsn(cls | SRC_K | OP_JEQ, dst, 0, 0, int32_t(rng_.next()));
+      case 1: return makeInsn(cls | SRC_X | OP_JNE, dst, dst, 0, 0);
+      default: return makeInsn(cls | SRC_K | OP_JGT, dst, 0, 0, -1 - rng_.range(0, 3));
     }
   }
   uint8_t op = kCondOps[rng_.below(sizeof kCondOps)];
   int dst = pickSrc();
-  if (rng_.chance(50)) return make(cls | SRC_X | op, dst, pickSrc(), 0, 0);
-  return make(cls | SRC_K | op, dst, 0, 0, value32());
+  if (rng_.chance(50)) return makeInsn(cls | SRC_X | op, dst, pickSrc(), 0, 0);
+  return makeInsn(cls | SRC_K | op, dst, 0, 0, value32());
 }
 
 void FunctionGen::ifUnit(int depth, int units) {
@@ -509,7 +496,7 @@ void FunctionGen::ifUnit(int depth, int units) {
     // if-else: the then part ends with a goto (JA or gotol) over the else part.
     int end = newLabel();
     block(depth + 1, units / 2);
-    emitJump(make((rng_.chance(50) ? JMP : JMP32) | OP_JA, 0, 0, 0, 0), end);
+    emitJump(makeInsn((rng_.chance(50) ? JMP : JMP32) | OP_JA, 0, 0, 0, 0), end);
     bind(skip);
     block(depth + 1, units - units / 2);
     bind(end);
@@ -550,7 +537,7 @@ void FunctionGen::loopUnit(int depth, int units) {
     int head = newLabel();
     bool testAtTop = !down && bound < 0 && rng_.chance(30);
     bind(head);
-    if (testAtTop) emitJump(make(cls | SRC_K | OP_JGE, counter, 0, 0, start + trips), loop.exit);
+    if (testAtTop) emitJump(makeInsn(cls | SRC_K | OP_JGE, counter, 0, 0, start + trips), loop.exit);
     loops_.push_back(loop);
     block(depth + 1, units);
     loops_.pop_back();
@@ -559,22 +546,22 @@ void FunctionGen::loopUnit(int depth, int units) {
       if (rng_.chance(50)) aluImm(rng_.chance(50) ? ALU64 : ALU, OP_SUB, counter, 1);
       else aluImm(ALU64, OP_ADD, counter, -1);
       static const uint8_t ops[] = {OP_JNE, OP_JSGT, OP_JGT};
-      emitJump(make(cls | SRC_K | ops[rng_.below(3)], counter, 0, 0, 0), head);
+      emitJump(makeInsn(cls | SRC_K | ops[rng_.below(3)], counter, 0, 0, 0), head);
     } else {
       aluImm(rng_.chance(50) ? ALU64 : ALU, OP_ADD, counter, 1);
       if (testAtTop) {
-        emitJump(make((rng_.chance(50) ? JMP : JMP32) | OP_JA, 0, 0, 0, 0), head);
+        emitJump(makeInsn((rng_.chance(50) ? JMP : JMP32) | OP_JA, 0, 0, 0, 0), head);
       } else if (bound >= 0) {
-        if (rng_.chance(50)) emitJump(make(cls | SRC_X | OP_JLT, counter, bound, 0, 0), head);
-        else emitJump(make(cls | SRC_X | OP_JSGT, bound, counter, 0, 0), head);
+        if (rng_.chance(50)) emitJump(makeInsn(cls | SRC_X | OP_JLT, counter, bound, 0, 0), head);
+        else emitJump(makeInsn(cls | SRC_X | OP_JSGT, bound, counter, 0, 0), head);
       } else {
         int end = start + trips;
         switch (rng_.below(5)) {
-          case 0: emitJump(make(cls | SRC_K | OP_JLT, counter, 0, 0, end), head); break;
-          case 1: emitJump(make(cls | SRC_K | OP_JLE, counter, 0, 0, end - 1), head); break;
-          case 2: emitJump(make(cls | SRC_K | OP_JNE, counter, 0, 0, end), head); break;
-          case 3: emitJump(make(cls | SRC_K | OP_JSLT, counter, 0, 0, end), head); break;
-          default: emitJump(make(cls | SRC_K | OP_JSLE, counter, 0, 0, end - 1), head); break;
+          case 0: emitJump(makeInsn(cls | SRC_K | OP_JLT, counter, 0, 0, end), head); break;
+          case 1: emitJump(makeInsn(cls | SRC_K | OP_JLE, counter, 0, 0, end - 1), head); break;
+          case 2: emitJump(makeInsn(cls | SRC_K | OP_JNE, counter, 0, 0, end), head); break;
+          case 3: emitJump(makeInsn(cls | SRC_K | OP_JSLT, counter, 0, 0, end), head); break;
+          default: emitJump(makeInsn(cls | SRC_K | OP_JSLE, counter, 0, 0, end - 1), head); break;
         }
       }
     }
@@ -586,7 +573,7 @@ void FunctionGen::loopUnit(int depth, int units) {
     int64_t points = 0;
     if (stkReg_ >= 0 && rng_.chance(40)) base = stkReg_, points = stkOff_;
     int off = int(slot - points);
-    emit(make(ST | MODE_MEM | SIZE_DW, base, 0, off, 0));
+    emit(makeInsn(ST | MODE_MEM | SIZE_DW, base, 0, off, 0));
     int head = newLabel();
     bind(head);
     loops_.push_back(loop);
@@ -596,14 +583,14 @@ void FunctionGen::loopUnit(int depth, int units) {
     int temp = pickDst();  // the set of writable registers is the one at the loop's start
     if (rng_.chance(30)) {
       aluImm(ALU64, OP_MOV, temp, 1);
-      emit(make(STX | MODE_ATOMIC | SIZE_DW, base, temp, off, AT_ADD));
-      emit(make(LDX | MODE_MEM | SIZE_DW, temp, base, off, 0));
+      emit(makeInsn(STX | MODE_ATOMIC | SIZE_DW, base, temp, off, AT_ADD));
+      emit(makeInsn(LDX | MODE_MEM | SIZE_DW, temp, base, off, 0));
     } else {
-      emit(make(LDX | MODE_MEM | SIZE_DW, temp, base, off, 0));
+      emit(makeInsn(LDX | MODE_MEM | SIZE_DW, temp, base, off, 0));
       aluImm(ALU64, OP_ADD, temp, 1);
-      emit(make(STX | MODE_MEM | SIZE_DW, base, temp, off, 0));
+      emit(makeInsn(STX | MODE_MEM | SIZE_DW, base, temp, off, 0));
     }
-    emitJump(make(cls | SRC_K | (rng_.chance(50) ? OP_JLT : OP_JNE), temp, 0, 0, trips), head);
+    emitJump(makeInsn(cls | SRC_K | (rng_.chance(50) ? OP_JLT : OP_JNE), temp, 0, 0, trips), head);
   }
   bind(loop.exit);
 }
@@ -619,7 +606,7 @@ void FunctionGen::localCallUnit() {
     else copyPointer(2, 10, -frameSize_);
   }
   calls.push_back({code.size(), callee});
-  emit(make(JMP | OP_CALL, 0, CALL_LOCAL, 0, 0));
+  emit(makeInsn(JMP | OP_CALL, 0, CALL_LOCAL, 0, 0));
   afterCall();
 }
 
@@ -627,7 +614,7 @@ void FunctionGen::helperCallUnit() {
   const HelperSpec &h = kHelpers[rng_.below(sizeof kHelpers / sizeof kHelpers[0])];
   for (int r = 1; r <= int(h.params); ++r)
     if (!active_[r] || rng_.chance(15)) define(r);
-  emit(make(JMP | OP_CALL, 0, CALL_HELPER, 0, h.id));
+  emit(makeInsn(JMP | OP_CALL, 0, CALL_HELPER, 0, h.id));
   afterCall();
 }
 
@@ -654,7 +641,7 @@ void FunctionGen::conditionalExit() {
     }
   emitJump(c, skip);
   if (!locked_[0] && rng_.chance(60)) aluReg(ALU64, OP_MOV, 0, pickSrc());
-  emit(make(JMP | OP_EXIT, 0, 0, 0, 0));
+  emit(makeInsn(JMP | OP_EXIT, 0, 0, 0, 0));
   bind(skip);
 }
 

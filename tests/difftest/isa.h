@@ -61,6 +61,22 @@ struct Insn {
 
 using Code = std::vector<Insn>;
 
+inline Insn makeInsn(uint8_t opcode, int dst, int src, int off, int32_t imm) {
+  Insn in;
+  in.opcode = opcode;
+  in.dst = uint8_t(dst);
+  in.src = uint8_t(src);
+  in.off = int16_t(off);
+  in.imm = imm;
+  return in;
+}
+
+// ld_imm64 of a plain constant: two slots.
+inline void appendLdImm64(Code &code, int dst, uint64_t v) {
+  code.push_back(makeInsn(LD | MODE_IMM | SIZE_DW, dst, 0, 0, int32_t(uint32_t(v))));
+  code.push_back(makeInsn(0, 0, 0, 0, int32_t(uint32_t(v >> 32))));
+}
+
 inline unsigned sizeBytes(uint8_t sizeBits) {
   switch (sizeBits) {
     case SIZE_B: return 1;

@@ -13,9 +13,10 @@ static const char kUsage[] = R"(usage:
   difftest coverage [--seed S] [--count N] [--pressure FRACTION]
       Counts, over N generated programs, each instruction form (opcode with its sign-extension,
       swap width, atomic operation or call kind) that was executed, and lists those never run.
-  difftest show --seed S --index I [--pressure FRACTION]
+  difftest show --seed S --index I [--pressure FRACTION] [--words]
       Prints program I of seed S in the conformance assembly syntax and what the interpreter
-      computes for it.
+      computes for it; with --words also its instruction words, as `#W` lines (for checking
+      that tests/tools/bpf_asm.py reads the text back to the same code).
 )";
 
 #include <unistd.h>
@@ -134,6 +135,7 @@ int run(Options &o) {
   std::vector<Mismatch> mismatches;
   std::string fatal;
   auto start = std::chrono::steady_clock::now();
+  double nextProgress = 60;  // seconds; guarded by `lock`
   auto worker = [&](unsigned id) {
     std::string dir = top + "/w" + std::to_string(id);
     std::filesystem::create_directories(dir);
@@ -168,6 +170,13 @@ int run(Options &o) {
         mismatches.push_back({index, what, bufferDiffers, gens[k].program});
       }
       programsRun += gens.size();
+      double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      if (elapsed >= nextProgress) {  // long runs say how far they are, once a minute
+        nextProgress = elapsed + 60;
+        std::printf("difftest: %" PRIu64 " of %" PRIu64 " programs, %zu mismatches, %.0f programs/s\n",
+                    programsRun.load(), o.count, mismatches.size(), double(programsRun.load()) / elapsed);
+        std::fflush(stdout);
+      }
     }
   };
   std::vector<std::thread> threads;
@@ -204,9 +213,12 @@ int run(Options &o) {
   return mismatches.empty() && fatal.empty() ? 0 : 1;
 }
 
-int show(const Options &o, uint64_t index) {
+int show(const Options &o, uint64_t index, bool words) {
   Generated g = generateValid(o, index);
   std::printf("%s", assemblyText(g.program.code).c_str());
+  for (const Insn &in : words ? g.program.code : Code{})
+    std::printf("#W %02x%02x%04x%08x\n", in.opcode, unsigned(in.dst | in.src << 4), unsigned(uint16_t(in.off)),
+                unsigned(in.imm));
   std::printf("# args r2..r5: 0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64 "\n", g.program.args[0],
               g.program.args[1], g.program.args[2], g.program.args[3]);
   std::printf("# %zu slots, %" PRIu64 " steps, R0 = 0x%016" PRIx64 "\n", g.program.code.size(), g.expected.steps,
@@ -309,13 +321,15 @@ int main(int argc, char **argv) {
   Options o;
   o.tools.sourceDir = DIFFTEST_SOURCE_DIR;
   uint64_t index = 0;
+  bool words = false;
   for (int i = 2; i < argc; ++i) {
     std::string a = argv[i];
     auto value = [&]() -> const char * {
       if (i + 1 >= argc) usage(("missing value for " + a).c_str());
       return argv[++i];
     };
-    if (a == "--bpf2arm") o.tools.bpf2arm = value();
+    if (a == "--words") words = true;
+    else if (a == "--bpf2arm") o.tools.bpf2arm = value();
     else if (a == "--mcpu") o.tools.mcpu = value();
     else if (a == "--seed") o.seed = number(value());
     else if (a == "--count") o.count = number(value());
@@ -333,7 +347,7 @@ int main(int argc, char **argv) {
     else if (a == "--source-dir") o.tools.sourceDir = value();
     else usage(("unknown option " + a).c_str());
   }
-  if (command == "show") return show(o, index);
+  if (command == "show") return show(o, index, words);
   if (command == "coverage") return coverage(o);
   if (command != "run") usage("unknown command");
   if (o.tools.bpf2arm.empty()) usage("--bpf2arm is required");

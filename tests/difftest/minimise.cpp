@@ -11,26 +11,6 @@ namespace difftest {
 
 namespace {
 
-void ldImm64(Code &code, int dst, uint64_t v) {
-  Insn lo, hi;
-  lo.opcode = LD | MODE_IMM | SIZE_DW;
-  lo.dst = uint8_t(dst);
-  lo.imm = int32_t(uint32_t(v));
-  hi.imm = int32_t(uint32_t(v >> 32));
-  code.push_back(lo);
-  code.push_back(hi);
-}
-
-Insn insn(uint8_t opcode, int dst, int src, int off, int32_t imm) {
-  Insn in;
-  in.opcode = opcode;
-  in.dst = uint8_t(dst);
-  in.src = uint8_t(src);
-  in.off = int16_t(off);
-  in.imm = imm;
-  return in;
-}
-
 std::vector<bool> secondSlots(const Code &code) {
   std::vector<bool> second(code.size() + 1, false);
   for (size_t i = 0; i < code.size(); ++i)
@@ -44,17 +24,17 @@ Program conformanceForm(const Program &p, bool foldBuffer) {
   Program q;
   q.buffer = p.buffer;
   q.args = {kBufferSize, 0, 0, 0};
-  if (foldBuffer) q.code.push_back(insn(ALU64 | SRC_X | OP_MOV, 6, 1, 0, 0));
-  for (int k = 0; k < 4; ++k) ldImm64(q.code, 2 + k, p.args[size_t(k)]);
+  if (foldBuffer) q.code.push_back(makeInsn(ALU64 | SRC_X | OP_MOV, 6, 1, 0, 0));
+  for (int k = 0; k < 4; ++k) appendLdImm64(q.code, 2 + k, p.args[size_t(k)]);
   if (foldBuffer) {
     Code fold;
     for (unsigned w = 0; w < kBufferSize / 8; ++w) {
-      fold.push_back(insn(LDX | MODE_MEM | SIZE_DW, 7, 6, int(8 * w), 0));
-      fold.push_back(insn(ALU64 | SRC_K | OP_MUL, 0, 0, 0, 0x01000193));
-      fold.push_back(insn(ALU64 | SRC_X | OP_ADD, 0, 7, 0, 0));
+      fold.push_back(makeInsn(LDX | MODE_MEM | SIZE_DW, 7, 6, int(8 * w), 0));
+      fold.push_back(makeInsn(ALU64 | SRC_K | OP_MUL, 0, 0, 0, 0x01000193));
+      fold.push_back(makeInsn(ALU64 | SRC_X | OP_ADD, 0, 7, 0, 0));
     }
-    fold.push_back(insn(JMP | OP_EXIT, 0, 0, 0, 0));
-    q.code.push_back(insn(JMP | OP_CALL, 0, CALL_LOCAL, 0, int32_t(fold.size())));
+    fold.push_back(makeInsn(JMP | OP_EXIT, 0, 0, 0, 0));
+    q.code.push_back(makeInsn(JMP | OP_CALL, 0, CALL_LOCAL, 0, int32_t(fold.size())));
     q.code.insert(q.code.end(), fold.begin(), fold.end());
   }
   q.code.insert(q.code.end(), p.code.begin(), p.code.end());
