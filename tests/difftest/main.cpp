@@ -5,11 +5,14 @@ static const char kUsage[] = R"(usage:
   difftest run --bpf2arm PATH [--mcpu CPU] [--seed S] [--count N] [--first I] [--batch B]
                [--jobs J] [--pressure FRACTION] [--minimise-dir DIR] [--minimise-max K]
                [--keep-dir DIR] [--bpf2arm-arg ARG]... [--cc CC] [--qemu QEMU] [--source-dir DIR]
+               [--objdump OBJDUMP] [--decode-check-every N]
       Generates programs I .. I+N-1 of seed S (each is the same whatever the batch size),
       B per object (default 500), runs them on CPU (default cortex-a7) and compares R0 and
       the buffer with the interpreter. Prints each mismatch (seed, index, what differs), a
       summary with programs per second, and with --minimise-dir writes up to K (default 3)
-      minimised .data files there. Exit status 0 only without mismatches.
+      minimised .data files there. Every Nth object (default 8, 0: none) is also disassembled
+      for CPU: qemu-arm runs any ARMv7 instruction, so one the CPU lacks is caught there.
+      Exit status 0 only without mismatches.
   difftest coverage [--seed S] [--count N] [--pressure FRACTION]
       Counts, over N generated programs, each instruction form (opcode with its sign-extension,
       swap width, atomic operation or call kind) that was executed, and lists those never run.
@@ -103,6 +106,7 @@ std::string describe(const Outcome &want, const ArmResult &got, bool &bufferDiff
     case ArmResult::Rejected: return "bpf2arm refused it: " + got.detail;
     case ArmResult::Crashed: return "crashed (" + got.detail + ")";
     case ArmResult::Missing: return "no result from the harness";
+    case ArmResult::NotOnCpu: return "an instruction the CPU does not have: " + got.detail;
     case ArmResult::Ok: break;
   }
   std::string what;
@@ -152,7 +156,8 @@ int run(Options &o) {
         regenerated += g.attempts - 1;
       }
       std::vector<ArmResult> results;
-      std::string error = runOnArm(o.tools, dir, progs, results);
+      bool decodeCheck = o.tools.decodeCheckEvery && b % o.tools.decodeCheckEvery == 0;
+      std::string error = runOnArm(o.tools, dir, progs, results, decodeCheck);
       std::lock_guard<std::mutex> guard(lock);
       if (!error.empty()) {
         fatal = "programs " + std::to_string(from) + ".." + std::to_string(to - 1) + ": " + error;
@@ -194,7 +199,8 @@ int run(Options &o) {
     std::sort(mismatches.begin(), mismatches.end(), [](const Mismatch &a, const Mismatch &b) { return a.index < b.index; });
     for (size_t i = 0; i < mismatches.size() && i < o.minimiseMax; ++i) {
       const Mismatch &m = mismatches[i];
-      if (m.what.rfind("bpf2arm refused", 0) == 0) continue;  // its message already names the instruction
+      // A refusal's message and an instruction the CPU lacks already name the instruction.
+      if (m.what.rfind("bpf2arm refused", 0) == 0 || m.what.rfind("an instruction", 0) == 0) continue;
       std::string path = o.minimiseDir + "/difftest-" + o.tools.mcpu + "-s" + std::to_string(o.seed) + "-i" +
                          std::to_string(m.index) + ".data";
       std::string dir = top + "/min" + std::to_string(i);
@@ -345,6 +351,8 @@ int main(int argc, char **argv) {
     else if (a == "--cc") o.tools.cc = value();
     else if (a == "--qemu") o.tools.qemu = value();
     else if (a == "--source-dir") o.tools.sourceDir = value();
+    else if (a == "--objdump") o.tools.objdump = value();
+    else if (a == "--decode-check-every") o.tools.decodeCheckEvery = unsigned(number(value()));
     else usage(("unknown option " + a).c_str());
   }
   if (command == "show") return show(o, index, words);

@@ -109,10 +109,30 @@ std::string harnessSource(size_t count) {
 
 unsigned hexDigit(char c) { return c <= '9' ? unsigned(c - '0') : unsigned(c - 'a' + 10); }
 
+// Marks the programs whose code holds an instruction that the CPU does not have.
+std::string checkDecodes(const Toolchain &tools, const std::string &object, const std::string &listing,
+                         const std::string &err, std::vector<ArmResult> &results) {
+  int rc = runProcess({tools.objdump, "-d", "--mcpu=" + tools.mcpu, object}, listing, err);
+  if (rc != 0) return tools.objdump + " failed: " + readFile(err);
+  std::istringstream lines(readFile(listing));
+  std::string line;
+  long current = -1;
+  while (std::getline(lines, line)) {
+    size_t label = line.find(" <p");
+    if (label != std::string::npos && !line.empty() && line.back() == ':') current = std::strtol(line.c_str() + label + 3, nullptr, 10);
+    if (line.find("<unknown>") != std::string::npos && current >= 0 && size_t(current) < results.size() &&
+        results[size_t(current)].kind != ArmResult::NotOnCpu) {
+      results[size_t(current)].kind = ArmResult::NotOnCpu;
+      results[size_t(current)].detail = line.substr(line.find_first_not_of(' '));
+    }
+  }
+  return "";
+}
+
 }  // namespace
 
 std::string runOnArm(const Toolchain &tools, const std::string &workdir, const std::vector<const Program *> &programs,
-                     std::vector<ArmResult> &results) {
+                     std::vector<ArmResult> &results, bool decodeCheck) {
   results.assign(programs.size(), ArmResult{});
   const std::string bpfObj = workdir + "/batch.bpf.o", armObj = workdir + "/batch.arm.o",
                     harness = workdir + "/harness.c", exe = workdir + "/harness", inputs = workdir + "/inputs.bin",
@@ -143,6 +163,8 @@ std::string runOnArm(const Toolchain &tools, const std::string &workdir, const s
     results[which].detail = message.substr(0, message.find('\n'));
     kept.erase(std::remove(kept.begin(), kept.end(), which), kept.end());
   }
+  if (decodeCheck)
+    if (std::string why = checkDecodes(tools, armObj, workdir + "/listing.txt", err, results); !why.empty()) return why;
   // The harness indexes programs by position; programs left out get a stub that is never called.
   std::string source = harnessSource(programs.size());
   for (size_t i = 0; i < programs.size(); ++i)
@@ -174,7 +196,7 @@ std::string runOnArm(const Toolchain &tools, const std::string &workdir, const s
         size_t i = size_t(std::strtoul(line.c_str() + 2, &end, 10));
         if (i >= programs.size() || std::strlen(end) != 1 + 16 + 1 + 2 * kBufferSize) return "bad harness line: " + line;
         ArmResult &r = results[i];
-        if (r.kind == ArmResult::Rejected) continue;  // its stub ran
+        if (r.kind == ArmResult::Rejected || r.kind == ArmResult::NotOnCpu) continue;  // stub, or judged already
         r.kind = ArmResult::Ok;
         r.r0 = std::strtoull(end + 1, nullptr, 16);
         for (unsigned b = 0; b < kBufferSize; ++b)
