@@ -66,7 +66,6 @@ bool writeBpfObject(const std::string &path, const std::vector<std::pair<std::st
   add(".symtab", SHT_SYMTAB, 0, symtab, 3, 2, 8, 24);
   add(".strtab", SHT_STRTAB, 0, strtab, 0, 0, 1, 0);
   uint32_t shstrName = shname(".shstrtab");
-  while (file.size() % 1) file.push_back('\0');
   sh.push_back({shstrName, SHT_STRTAB, 0, 0, file.size(), shstrtab.size(), 0, 0, 1, 0});
   file += shstrtab;
   while (file.size() % 8) file.push_back('\0');
@@ -237,7 +236,6 @@ bool writeDataFile(const std::string &path, const std::vector<std::string> &comm
     std::snprintf(buf, sizeof buf, "%02x", program.buffer[i]);
     f << buf << (i % 16 == 15 ? "\n" : " ");
   }
-  std::snprintf(buf, sizeof buf, "%s", "");
   char res[32];
   std::snprintf(res, sizeof res, "0x%016" PRIx64, result);
   f << "-- result\n" << res << "\n";
