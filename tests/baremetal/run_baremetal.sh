@@ -55,7 +55,7 @@ fail() { echo "FAIL $*"; failed=$((failed + 1)); }
 # The reference objects: the same C for ARM, with every global function renamed ref_NAME.
 refs=()
 for src in "${sources[@]}"; do
-  name=$(basename "${src%%.*}")
+  name=$(basename "$src"); name=${name%%.*}  # the file name up to its first dot, never a directory's
   arm-none-eabi-gcc "${fwflags[@]}" "${incs[@]}" -c "$src" -o "$workdir/$name.ref.o"
   arm-none-eabi-nm --defined-only -g --format=posix "$workdir/$name.ref.o" |
     awk '$2 == "T" { print $1, "ref_" $1 }' > "$workdir/$name.rename"
@@ -72,7 +72,7 @@ for cpu in $cpus; do
   objs=()
   ok=1
   for src in "${sources[@]}"; do
-    name=$(basename "${src%%.*}")
+    name=$(basename "$src"); name=${name%%.*}  # the file name up to its first dot, never a directory's
     if [ "$native" = 1 ]; then
       arm-none-eabi-gcc "${fwflags[@]}" "${incs[@]}" -c "$src" -o "$dir/$name.arm.o"
     else
