@@ -25,7 +25,6 @@ DataOp dataOpFor(uint8_t op) {
 void FunctionLowering::lowerAlu32(const Instruction &ins) {
   const Insn &insn = ins.insn;
   uint8_t op = aluOp(insn.opcode);
-  bool useImm = source(insn.opcode) == K;
   switch (op) {
     case LSH: case RSH: case ARSH: return lowerShift32(insn);
     case DIV: case MOD: return lowerDivMod32(insn, insn.offset == 1);

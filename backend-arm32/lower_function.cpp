@@ -50,9 +50,7 @@ FunctionLowering::FunctionLowering(const Program &program, const Function &fn, A
 }
 
 Status FunctionLowering::fail(const Instruction &ins, std::string message) const {
-  Diagnostic d = errorAt(fn_.name, int(ins.slot), std::move(message));
-  d.sourceLine = program_.lineOf(ins);
-  return d;
+  return program_.errorAtInstruction(fn_, ins, std::move(message));
 }
 
 llvm::MCSymbol *FunctionLowering::routine(Routine r) {

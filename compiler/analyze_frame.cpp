@@ -76,13 +76,8 @@ Status analyzeFrame(Program &program) {
         const Instruction &ins = fn.insns[k];
         const Insn &insn = ins.insn;
         const DefUse du = defUse(fn, ins);
-        auto fail = [&](std::string message) -> Status {
-          Diagnostic d = errorAt(fn.name, int(ins.slot), std::move(message));
-          d.sourceLine = program.lineOf(ins);
-          return d;
-        };
+        auto fail = [&](std::string message) -> Status { return program.errorAtInstruction(fn, ins, std::move(message)); };
         if (du.computed() & regBit(R10)) return fail("r10 (the frame pointer) is read-only");
-        // Every register read or computed counts; a call's clobbers cost no code.
         // Every register read or computed counts once; a call's clobbers cost no code.
         // The prologue copies only the arguments counted here.
         for (unsigned r = 0; r < NUM_REGS; ++r)

@@ -230,9 +230,7 @@ class FunctionBuilder {
 
  private:
   Status fail(const Instruction &ins, std::string message) {
-    Diagnostic d = errorAt(fn_->name, int(ins.slot), std::move(message));
-    d.sourceLine = program_.lineOf(ins);
-    return d;
+    return program_.errorAtInstruction(*fn_, ins, std::move(message));
   }
 
   Status resolveRelocation(Instruction &ins) {

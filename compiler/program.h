@@ -155,6 +155,12 @@ struct Program {
   Warnings warnings;  // what the passes found worth saying that does not stop them
 
   const std::string &lineOf(const Instruction &ins) const { return sourceLines[ins.line]; }
+  // The one way a pass reports bad input at an instruction: function, insn and source line.
+  Diagnostic errorAtInstruction(const Function &fn, const Instruction &ins, std::string message) const {
+    Diagnostic d = errorAt(fn.name, int(ins.slot), std::move(message));
+    d.sourceLine = lineOf(ins);
+    return d;
+  }
 };
 
 // Text form of the model, for `--dump=model`.
