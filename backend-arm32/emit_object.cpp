@@ -17,7 +17,10 @@
 #include <llvm/Support/SourceMgr.h>
 #include <llvm/Support/raw_ostream.h>
 
+#include "emit_mir.h"
 #include "lowering.h"
+#include "regalloc.h"
+#include "select.h"
 #include "symbol_names.h"
 
 namespace bpf2arm::arm {
@@ -71,6 +74,61 @@ void endFunction(llvm::MCStreamer &streamer, llvm::MCContext &ctx, llvm::MCSymbo
   streamer.emitLabel(end);
   streamer.emitELFSize(symbol, llvm::MCBinaryExpr::createSub(llvm::MCSymbolRefExpr::create(end, ctx),
                                                              llvm::MCSymbolRefExpr::create(symbol, ctx), ctx));
+}
+
+// The MIR backend for one function: select, allocate, emit; the C entry is a wrapper
+// function of its own, or the body itself under both symbols.
+Status emitWithMir(const Program &program, size_t index, const ArmTarget &target, llvm::MCContext &ctx,
+                   llvm::MCStreamer &streamer, ArmAssembler &as, ObjectSymbols &symbols, const EmitOptions &options) {
+  const Function &fn = program.functions[index];
+  Selector selector(program, fn, target, ctx, symbols);
+  auto body = selector.selectBody();
+  if (!body) return body.diag();
+  std::optional<mir::Function> cEntry;
+  llvm::MCSymbol *entry = symbols.cEntries[index], *bodySymbol = symbols.bodies[index];
+  if (entry) {
+    auto wrapper = selector.selectCEntry();
+    if (!wrapper) return wrapper.diag();
+    cEntry = std::move(*wrapper);
+  }
+  for (mir::Function *f : {&*body, cEntry ? &*cEntry : nullptr}) {
+    if (!f) continue;
+    if (options.mirDump) *options.mirDump += mir::print(*f);
+    allocateRegisters(*f, aapcsRegisters());
+    if (options.regallocDump) *options.regallocDump += mir::print(*f);
+  }
+  if (entry && cEntry) {
+    beginFunction(streamer, target, entry, fn.isGlobal);
+    emitFunction(*cEntry, as, ctx);
+    endFunction(streamer, ctx, entry);
+  }
+  if (entry && !cEntry) {
+    // The body is the C entry: one code, two symbols.
+    beginFunction(streamer, target, entry, fn.isGlobal);
+    streamer.emitSymbolAttribute(bodySymbol, llvm::MCSA_Local);
+    streamer.emitSymbolAttribute(bodySymbol, llvm::MCSA_ELF_TypeFunction);
+    streamer.emitLabel(bodySymbol);
+    emitFunction(*body, as, ctx);
+    endFunction(streamer, ctx, bodySymbol);
+    endFunction(streamer, ctx, entry);
+    return std::nullopt;
+  }
+  beginFunction(streamer, target, bodySymbol, false);
+  emitFunction(*body, as, ctx);
+  endFunction(streamer, ctx, bodySymbol);
+  return std::nullopt;
+}
+
+// Whether the MIR backend compiles the program; Backend::Mir insists and names the
+// function it cannot take.
+Expected<bool> choosesMir(const Program &program, const ArmTarget &target, Backend backend) {
+  if (backend == Backend::Legacy) return false;
+  for (const Function &fn : program.functions)
+    if (!Selector::supports(program, fn, target)) {
+      if (backend == Backend::Mir) return error("--backend=mir: the MIR backend cannot compile function '" + fn.name + "' yet");
+      return false;
+    }
+  return true;
 }
 
 }  // namespace
@@ -130,8 +188,14 @@ Expected<std::string> emitProgram(const Program &program, const ArmTarget &targe
     symbols.bodies.push_back(ctx.getOrCreateSymbol(names.local(entry ? fn.name + ".bpf" : fn.name)));
   }
   ArmAssembler as(target, ctx, streamer.get());
+  auto useMir = choosesMir(program, target, emitOptions.backend);
+  if (!useMir) return useMir.diag();
   for (size_t i = 0; i < program.functions.size(); ++i) {
     const Function &fn = program.functions[i];
+    if (*useMir) {
+      if (Status st = emitWithMir(program, i, target, ctx, *streamer, as, symbols, emitOptions)) return *st;
+      continue;
+    }
     FunctionLowering lowering(program, fn, as, ctx, symbols);
     if (llvm::MCSymbol *entry = symbols.cEntries[i]) {
       beginFunction(*streamer, target, entry, fn.isGlobal);

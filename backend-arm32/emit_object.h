@@ -12,9 +12,17 @@ namespace bpf2arm::arm {
 
 enum class OutputKind { Object, Assembly };
 
+// Which backend lowers the functions while the MIR backend (select, allocate, emit)
+// replaces the instruction-at-a-time lowering: Auto takes the MIR backend when it
+// selects every function of the program.
+enum class Backend { Auto, Mir, Legacy };
+
 struct EmitOptions {
   OutputKind kind = OutputKind::Object;
   unsigned numCpus = 1;  // value copies in per-CPU maps
+  Backend backend = Backend::Auto;
+  // When set, receive the MIR of every function after selection and after allocation.
+  std::string *mirDump = nullptr, *regallocDump = nullptr;
 };
 
 Expected<std::string> emitProgram(const Program &program, const ArmTarget &target, const EmitOptions &options);

@@ -4,6 +4,9 @@
 //   (object_reader)  (build_program,       (analyze_frame)  (track_upper_live,  (backend-arm32/
 //                     collect_data)                          track_upper_zero)   emit_object)
 //
+// The backend, per function: select (BPF -> machine IR on virtual registers) -> allocate
+// registers -> emit MCInsts (backend-arm32/emit_object.cpp, emitWithMir).
+//
 // `--dump=STAGE` prints the program after a stage. Errors about the input come back as
 // values; the driver prints one message and exits 1, leaving no output file.
 #include <CLI/CLI.hpp>
@@ -112,8 +115,14 @@ int main(int argc, char **argv) {
   app.add_flag("-S", assembly, "write assembly text instead of an object");
   app.add_option("--dump", dump,
                  "print the program after a stage to stdout: object (as read), model (after building), "
-                 "frame (after frame analysis), upper (after tracking live and zero hi words)")
-      ->check(CLI::IsMember({"object", "model", "frame", "upper"}));
+                 "frame (after frame analysis), upper (after tracking live and zero hi words), "
+                 "mir (machine IR after instruction selection), regalloc (machine IR after register allocation)")
+      ->check(CLI::IsMember({"object", "model", "frame", "upper", "mir", "regalloc"}));
+  std::string backend = "auto";
+  app.add_option("--backend", backend,
+                 "auto (default): the MIR backend (machine IR, register allocation) for programs it compiles, "
+                 "the instruction-at-a-time lowering for the others; mir or legacy: that one")
+      ->check(CLI::IsMember({"auto", "mir", "legacy"}));
   unsigned numCpus = 1;
   app.add_option("--cpus", numCpus, "CPUs that per-CPU maps keep a value copy for (default 1)")->check(CLI::Range(1u, 64u));
   std::vector<std::string> customHelpers;
@@ -166,7 +175,12 @@ int main(int argc, char **argv) {
   arm::EmitOptions emitOptions;
   emitOptions.kind = assembly ? arm::OutputKind::Assembly : arm::OutputKind::Object;
   emitOptions.numCpus = numCpus;
+  emitOptions.backend = backend == "mir" ? arm::Backend::Mir : backend == "legacy" ? arm::Backend::Legacy : arm::Backend::Auto;
+  std::string mirDump, regallocDump;
+  if (dump == "mir") emitOptions.mirDump = &mirDump;
+  if (dump == "regalloc") emitOptions.regallocDump = &regallocDump;
   auto bytes = arm::emitProgram(*program, **target, emitOptions);
+  std::cout << mirDump << regallocDump;  // what the backend got to, also when it failed
   if (!bytes) return reportError(input, bytes.diag());
   std::string headerText;
   if (!header.empty()) {

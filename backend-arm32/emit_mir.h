@@ -1,0 +1,37 @@
+// The last step of the new backend: an allocated mir::Function becomes MCInsts. The
+// frame is laid out here, once the spill slots and saved registers are known:
+//
+//   | incoming stack arguments |  (body convention / AAPCS), IncomingArgs
+//   +==========================+ <- sp at entry (8-byte aligned)
+//   | saved r4-r11, lr (used)  |  pushed by the prologue
+//   +--------------------------+
+//   | spill slots              |  SpillSlot: 4 bytes each
+//   +--------------------------+
+//   | BPF stack, bpfStackBytes |  R10 points at its top; BpfStack offsets are below it
+//   +--------------------------+
+//   | outgoing stack arguments |  OutgoingArgs, for calls that pass arguments on the stack
+//   +--------------------------+ <- sp in the body (8-byte aligned)
+//
+// The BPF stack sits right above the outgoing area, so the selector knows the
+// sp-relative offset of a BPF stack access (outgoingArgBytes + bpfStackBytes + imm)
+// and can pick an addressing form that reaches it; spill slots are words, reached by
+// ldr/str up to 4095 bytes. A function without calls, frame or callee-saved registers
+// gets no prologue: its return is `bx lr`.
+#pragma once
+
+#include <llvm/MC/MCContext.h>
+
+#include "arm_assembler.h"
+#include "mir.h"
+
+namespace bpf2arm::arm {
+
+// sp-relative offset of a BPF stack access at R10 + offset, in the body.
+inline int bpfStackOffsetFromSp(const mir::Function &fn, int offset) {
+  return int(fn.outgoingArgBytes + fn.bpfStackBytes) + offset;
+}
+
+// Emits the function's code (not its symbol: the caller places the labels).
+void emitFunction(const mir::Function &fn, ArmAssembler &as, llvm::MCContext &ctx);
+
+}  // namespace bpf2arm::arm

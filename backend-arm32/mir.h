@@ -1,0 +1,183 @@
+// The machine IR between the program model and MCInst: per function, blocks of ARM
+// operations on 32-bit registers, virtual ones until the allocator runs and physical
+// ones after. A32 and (later) T32 share it: the operations are those both instruction
+// sets have, and only the assembler that turns them into MCInsts differs.
+//
+// Pipeline per function (backend-arm32/compile_function.cpp):
+//
+//   select (select_*.cpp)  ->  optimize (mir_passes.cpp)  ->  allocate (regalloc.cpp)
+//   BPF -> MIR on vregs        dead code, folding              vregs -> r0-r12, lr
+//                                                               + spill code
+//   ->  emit (emit_mir.cpp): frame layout, prologue/epilogue, branches, MCInsts
+//
+// The IR is not SSA: a virtual register may be written more than once (a BPF register
+// half written on several paths). Liveness and allocation work on it as it is; the
+// allocator first splits each register into its webs (connected def-use chains).
+//
+// Registers: numbers 0-15 are the physical r0..pc (the `Reg` enum), numbers from
+// kFirstVirtual up are virtual. A physical register in an operand is a fixed
+// constraint (arguments and results of calls, the division routines' registers,
+// the even/odd pair of ldrexd): the allocator keeps every virtual register that is
+// live across it out of that register.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "arm_assembler.h"
+
+namespace llvm {
+class MCSymbol;
+}
+
+namespace bpf2arm::arm::mir {
+
+using VReg = uint32_t;
+constexpr VReg kNoReg = ~0u;
+constexpr VReg kFirstVirtual = 16;
+inline bool isVirtual(VReg r) { return r != kNoReg && r >= kFirstVirtual; }
+inline bool isPhysical(VReg r) { return r < kFirstVirtual; }
+inline VReg phys(Reg r) { return VReg(r); }
+
+enum class Opcode : uint8_t {
+  // Data processing: dst = a OP op2, where op2 is `b` (optionally shifted by
+  // `shiftAmount`, or by the register `c` when shiftByRegister), or `imm` when b is
+  // kNoReg. With setFlags, the S form. Adc, Sbc and Rsc read the carry flag.
+  Add, Adc, Sub, Sbc, Rsb, Rsc, And, Orr, Eor, Bic,
+  Mov, Mvn,            // dst = op2 (a unused). With cond != AL, dst is also read.
+  Cmp, Cmn, Tst, Teq,  // flags = a ? op2 (no dst)
+  MovConst,            // dst = imm, any 32-bit value (movw/movt, mvn, or a literal)
+  Mul,                 // dst = a * b
+  Mla,                 // dst = a * b + c
+  Mls,                 // dst = c - a * b
+  Umull, Smull,        // dst (lo), dst2 (hi) = a * b, 64-bit product
+  Umlal,               // dst:dst2 += a * b (reads dst and dst2)
+  Udiv, Sdiv,          // dst = a / b (hardware divide; only where the CPU has it)
+  Clz, Rev, Rev16, Sxtb, Sxth, Uxtb, Uxth,  // dst = f(b)
+  Ubfx, Sbfx,          // dst = a's bits [imm, imm + width), zero/sign extended
+  Bfi,                 // dst's bits [imm, imm + width) = a's low bits (reads dst)
+  // Memory. Address: `a` + imm, or `a` + (b << shiftAmount) when b is set; or, when
+  // `frame` is not None, the frame object's address + imm (a unused, base sp).
+  Load,                // dst = [address], `bytes` 1/2/4, signExtend for ldrsb/ldrsh
+  Store,               // [address] = c, `bytes` 1/2/4
+  Ldrex,               // dst = [a], exclusive
+  Strex,               // dst = status of [a] = c, exclusive
+  Ldrexd,              // dst (even), dst2 (dst + 1) = [a], exclusive
+  Strexd,              // dst = status of [a] = c (even), b (c + 1), exclusive
+  Clrex, Dmb,          // clear the exclusive monitor; full barrier (dmb ish)
+  AddressOf,           // dst = address of symbols[symbol] + imm (relocated)
+  FrameAddress,        // dst = address of frame object `frame` + imm
+  Branch,              // if cond: goto block `target` (cond AL: always)
+  Call,                // bl symbols[symbol], or blx a when symbol is kNoSymbol;
+                       // reads implicitUses, writes implicitDefs (clobbers included)
+  Return,              // to the caller; reads implicitUses (the result registers)
+  // Pseudo-instructions, expanded by the emitter after allocation where one BPF
+  // instruction needs control flow of its own (blocks stay those of the BPF program).
+  // The selector fixes their registers (physical operands, implicitUses/implicitDefs).
+  AtomicRmw,           // an ldrex/strex retry loop: imm = the BPF atomic operation
+                       // (bpf::ATOMIC_* | FETCH, XCHG, CMPXCHG), bytes 4 or 8
+};
+
+const char *opcodeName(Opcode op);
+
+// Where a frame access points. Offsets are fixed by emit_mir.cpp after allocation,
+// when the spill slots and saved registers are known.
+enum class FrameObject : uint8_t {
+  None,
+  BpfStack,      // imm is relative to R10 (the top of the BPF stack): -512 ... -1
+  SpillSlot,     // imm = 4 * slot number (the allocator numbers them)
+  OutgoingArgs,  // imm = offset from sp at a call (AAPCS stack arguments)
+  IncomingArgs,  // imm = offset from sp at entry (our own stack arguments)
+};
+
+constexpr uint32_t kNoSymbol = ~0u;
+
+struct Inst {
+  Opcode op;
+  Cond cond = Cond::AL;
+  bool setFlags = false;
+  bool shiftByRegister = false;  // op2 = b SHIFT c
+  Shift shift = Shift::LSL;      // with shiftAmount 0 and !shiftByRegister: no shift
+  uint8_t shiftAmount = 0;
+  uint8_t bytes = 0;             // Load, Store
+  bool signExtend = false;       // Load
+  uint8_t width = 0;             // Ubfx, Sbfx, Bfi
+  FrameObject frame = FrameObject::None;
+  VReg dst = kNoReg, dst2 = kNoReg;
+  VReg a = kNoReg, b = kNoReg, c = kNoReg;
+  int32_t imm = 0;
+  uint32_t target = 0;           // Branch: the block
+  uint32_t symbol = kNoSymbol;   // Call, AddressOf: index into Function::symbols
+  uint16_t implicitUses = 0, implicitDefs = 0;  // physical register masks (Call, Return)
+  uint32_t bpfInsn = ~0u;        // the BPF instruction it comes from (dumps, debug info)
+
+  bool hasShift() const { return shiftByRegister || shiftAmount != 0; }
+  bool isPlainMove() const {
+    return op == Opcode::Mov && b != kNoReg && !hasShift() && cond == Cond::AL && !setFlags;
+  }
+};
+
+// The one def/use table of the MIR: which registers an instruction reads and writes,
+// used by liveness, the allocator, dead-code elimination and the printer.
+struct Operands {
+  VReg defs[2];
+  VReg uses[5];
+  uint8_t numDefs = 0, numUses = 0;
+  uint16_t implicitDefs = 0, implicitUses = 0;  // physical registers
+  bool readsFlags = false, writesFlags = false;
+  // Effects beyond its defs: memory writes, calls, barriers, control flow. Such an
+  // instruction stays even when nothing reads its defs.
+  bool hasSideEffects = false;
+};
+Operands operandsOf(const Inst &inst);
+
+// Calls `visit(reg, isDef)` with a reference to every register field of `inst` that
+// holds a register, so that the allocator can rewrite them in place. A register that
+// is both read and written (a conditional Mov's dst) is visited once, as a def, and
+// `readsDef(inst)` says that it is also read.
+template <typename Visit>
+void forEachRegister(Inst &inst, Visit visit);
+bool readsDef(const Inst &inst);  // the dst is also an input (cond != AL, Bfi, Umlal)
+
+struct Block {
+  std::vector<Inst> insts;
+  std::vector<uint32_t> succs;  // filled by computeSuccessors
+  uint32_t loopDepth = 0;       // for spill costs and the layout
+};
+
+struct Function {
+  std::string name;
+  std::vector<Block> blocks;  // blocks[0] is the entry; this order is the layout
+  uint32_t numRegs = kFirstVirtual;  // virtual registers are kFirstVirtual ... numRegs-1
+  std::vector<llvm::MCSymbol *> symbols;
+  // Frame facts: the BPF stack bytes that stay in memory, the outgoing argument area
+  // (the most any call passes on the stack) and, after allocation, the spill slots and
+  // the callee-saved registers (lr included) the function writes.
+  unsigned bpfStackBytes = 0;
+  unsigned outgoingArgBytes = 0;
+  unsigned spillSlots = 0;
+  uint16_t usedCalleeSaved = 0;
+  bool makesCalls = false;
+
+  VReg newReg() { return numRegs++; }
+  uint32_t symbolIndex(llvm::MCSymbol *symbol);
+  void computeSuccessors();  // from the branches and fall-through into the next block
+};
+
+// Text form for --dump=mir and --dump=regalloc: one instruction per line, virtual
+// registers as %N, physical ones by name.
+std::string print(const Function &fn);
+std::string print(const Inst &inst, const Function &fn);
+
+// ---- implementation of forEachRegister ------------------------------------------
+
+template <typename Visit>
+void forEachRegister(Inst &inst, Visit visit) {
+  for (VReg *r : {&inst.a, &inst.b, &inst.c})
+    if (*r != kNoReg) visit(*r, false);
+  for (VReg *r : {&inst.dst, &inst.dst2})
+    if (*r != kNoReg) visit(*r, true);
+}
+
+}  // namespace bpf2arm::arm::mir

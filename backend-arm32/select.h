@@ -1,0 +1,112 @@
+// Instruction selection: one BPF function of the program model becomes a mir::Function
+// of ARM operations on virtual registers. Each BPF register half is one virtual
+// register for the whole function (the allocator splits it into webs); R10 is no
+// register: reading it yields a frame address, and R10-relative accesses become frame
+// accesses. MIR block k+1 is BPF block k; block 0 is the entry, which takes the
+// arguments from where the body convention (body_convention.h) puts them.
+//
+// Selection adds no blocks: what one BPF instruction needs (64-bit compares, shifts by
+// a register, division by zero) is straight-line code with conditional execution, or a
+// pseudo-instruction (mir.h) that the emitter expands.
+//
+// The families live in select_alu.cpp (ALU, ALU64, ld_imm64), select_jump.cpp (jumps,
+// exit), select_memory.cpp (loads, stores), select_call.cpp (calls, tail calls, C
+// entries) and select_atomic.cpp (atomics).
+#pragma once
+
+#include <llvm/MC/MCContext.h>
+
+#include <array>
+#include <optional>
+
+#include "body_convention.h"
+#include "compiler/def_use.h"
+#include "compiler/program.h"
+#include "diagnostics.h"
+#include "lowering.h"
+#include "mir.h"
+
+namespace bpf2arm::arm {
+
+class Selector {
+ public:
+  Selector(const Program &program, const Function &fn, const ArmTarget &target, llvm::MCContext &ctx,
+           ObjectSymbols &symbols);
+
+  // Whether selection handles every instruction of `fn` (while the new backend grows,
+  // programs with a function it does not handle take the legacy lowering).
+  static bool supports(const Program &program, const Function &fn, const ArmTarget &target);
+
+  // The body, under its internal entry symbol (the body convention).
+  Expected<mir::Function> selectBody();
+  // The AAPCS entry that C code calls (fn.hasCEntry()): converts the prototype's
+  // arguments into the body convention, calls the body, converts the result. Nothing
+  // when the body itself serves as the C entry (the prototype puts every argument half
+  // the body reads where the body convention does, and needs no conversion).
+  Expected<std::optional<mir::Function>> selectCEntry();
+
+ private:
+  using VReg = mir::VReg;
+  using Opcode = mir::Opcode;
+
+  Status selectInstruction(const Instruction &ins, const BasicBlock &block);
+  Status fail(const Instruction &ins, std::string message) const;
+
+  // ---- BPF registers --------------------------------------------------------------
+  // The virtual registers of a BPF register's halves (R0-R9).
+  VReg lo(unsigned bpfReg) const { return regLo_[bpfReg]; }
+  VReg hi(unsigned bpfReg) const { return regHi_[bpfReg]; }
+  // The register holding the lo half to read: lo(r), or for R10 a new register with
+  // the frame address.
+  VReg readLo(unsigned bpfReg);
+  // The hi half to read: hi(r), or a register holding 0 when track_upper_zero knows the
+  // hi half is zero before the current instruction (and for R10).
+  VReg readHi(unsigned bpfReg);
+  bool hiKnownZero(unsigned bpfReg) const;  // before the current instruction
+  bool hiDeadAfter(unsigned bpfReg) const;  // track_upper_live: nothing reads it later
+  // Hi-half writes that leave out a hi half that is dead after the instruction, or
+  // (for zero) one that already is zero.
+  void writeHiZero(unsigned bpfReg);
+  void writeHiSign(unsigned bpfReg, VReg lo);  // hi = lo >> 31 (arithmetic)
+
+  // ---- building instructions -----------------------------------------------------
+  mir::Inst &emit(mir::Inst inst);  // appends to the current block, tagged with the insn
+  mir::Inst &emit(Opcode op, VReg dst, VReg a, VReg b, Cond cond = Cond::AL, bool setFlags = false);
+  VReg temp() { return out_.newReg(); }
+  void move(VReg dst, VReg src, Cond cond = Cond::AL);
+  void moveConstant(VReg dst, uint32_t value, Cond cond = Cond::AL);
+  VReg constant(uint32_t value);  // a new register holding value
+  // dst = a OP value for a data-processing op: the immediate form when it encodes, else
+  // the complementary op with the transformed immediate (add/sub, and/bic, adc/sbc,
+  // cmp/cmn), else through a constant register.
+  mir::Inst &opConstant(Opcode op, VReg dst, VReg a, uint32_t value, Cond cond = Cond::AL, bool setFlags = false);
+  void compareConstant(VReg a, uint32_t value, Cond cond = Cond::AL);  // Cmp/Cmn or a register
+
+  // ---- families (select_*.cpp) ----------------------------------------------------
+  void selectEntry();
+  Status selectAlu32(const Instruction &ins);
+  Status selectAlu64(const Instruction &ins);
+  Status selectLdImm64(const Instruction &ins);
+  Status selectLoad(const Instruction &ins);
+  Status selectStore(const Instruction &ins);
+  Status selectAtomic(const Instruction &ins);
+  Status selectJump(const Instruction &ins, const BasicBlock &block);
+  Status selectCall(const Instruction &ins);
+  void selectExit();
+
+  uint32_t mirBlock(int bpfBlock) const { return uint32_t(bpfBlock + 1); }
+  llvm::MCSymbol *routine(Routine r);
+
+  const Program &program_;
+  const Function &fn_;
+  const ArmTarget &target_;
+  llvm::MCContext &ctx_;
+  ObjectSymbols &symbols_;
+  mir::Function out_;
+  uint32_t block_ = 0;      // the MIR block being filled
+  static constexpr size_t kNoInsn = ~size_t(0);
+  size_t current_ = kNoInsn;  // index of the BPF instruction being selected
+  std::array<VReg, 10> regLo_{}, regHi_{};
+};
+
+}  // namespace bpf2arm::arm
