@@ -17,17 +17,17 @@ std::vector<std::vector<uint32_t>> predecessors(const Function &fn) {
 
 namespace {
 
-// (register, block) pairs grouped by register: the blocks of register r are
-// blocks[first[r] ... first[r + 1]).
-struct BlocksByRegister {
-  std::vector<uint32_t> first, blocks;
+// (key, value) pairs grouped by key, in their order within a key (a counting sort):
+// the values of key k are values[first[k] ... first[k + 1]).
+struct Grouped {
+  std::vector<uint32_t> first, values;
 
-  BlocksByRegister(const std::vector<std::pair<VReg, uint32_t>> &pairs, uint32_t numRegs)
-      : first(numRegs + 1, 0), blocks(pairs.size()) {
-    for (const auto &[reg, block] : pairs) ++first[reg + 1];
-    for (uint32_t r = 0; r < numRegs; ++r) first[r + 1] += first[r];
+  Grouped(const std::vector<std::pair<uint32_t, uint32_t>> &pairs, uint32_t numKeys)
+      : first(numKeys + 1, 0), values(pairs.size()) {
+    for (const auto &[key, value] : pairs) ++first[key + 1];
+    for (uint32_t k = 0; k < numKeys; ++k) first[k + 1] += first[k];
     std::vector<uint32_t> next(first.begin(), first.end() - 1);
-    for (const auto &[reg, block] : pairs) blocks[next[reg]++] = block;
+    for (const auto &[key, value] : pairs) values[next[key]++] = value;
   }
 };
 
@@ -39,7 +39,7 @@ Liveness computeLiveness(const Function &fn, uint16_t trackedPhysical) {
 
   // Per block: the registers read before any write in it (upward-exposed) and the ones
   // it writes. Stamps (block + 1) keep each pair once without clearing between blocks.
-  std::vector<std::pair<VReg, uint32_t>> exposed, written;
+  std::vector<std::pair<uint32_t, uint32_t>> exposed, written;  // (register, block)
   std::vector<uint32_t> exposedStamp(fn.numRegs, 0), writtenStamp(fn.numRegs, 0);
   for (uint32_t b = 0; b < numBlocks; ++b) {
     const uint32_t stamp = b + 1;
@@ -63,26 +63,24 @@ Liveness computeLiveness(const Function &fn, uint16_t trackedPhysical) {
         if ((o.implicitDefs >> r) & 1) write(r);
     }
   }
-  BlocksByRegister exposedIn(exposed, fn.numRegs), writtenIn(written, fn.numRegs);
+  Grouped exposedIn(exposed, fn.numRegs), writtenIn(written, fn.numRegs);
   exposed = {};
   written = {};
 
   // Registers in increasing order, so that every list comes out sorted. The stamps
   // hold register + 1.
-  Liveness live;
-  live.liveIn.resize(numBlocks);
-  live.liveOut.resize(numBlocks);
+  std::vector<std::pair<uint32_t, uint32_t>> liveIn, liveOut;  // (block, register)
   std::vector<std::vector<uint32_t>> preds = predecessors(fn);
   std::vector<uint32_t> writesStamp(numBlocks, 0), inStamp(numBlocks, 0), outStamp(numBlocks, 0);
   std::vector<uint32_t> worklist;
   for (VReg r = 0; r < fn.numRegs; ++r) {
     if (exposedIn.first[r] == exposedIn.first[r + 1]) continue;
     const uint32_t stamp = r + 1;
-    for (uint32_t k = writtenIn.first[r]; k < writtenIn.first[r + 1]; ++k) writesStamp[writtenIn.blocks[k]] = stamp;
+    for (uint32_t k = writtenIn.first[r]; k < writtenIn.first[r + 1]; ++k) writesStamp[writtenIn.values[k]] = stamp;
     for (uint32_t k = exposedIn.first[r]; k < exposedIn.first[r + 1]; ++k) {
-      uint32_t b = exposedIn.blocks[k];
+      uint32_t b = exposedIn.values[k];
       inStamp[b] = stamp;
-      live.liveIn[b].push_back(r);
+      liveIn.emplace_back(b, r);
       worklist.push_back(b);
     }
     while (!worklist.empty()) {
@@ -91,16 +89,24 @@ Liveness computeLiveness(const Function &fn, uint16_t trackedPhysical) {
       for (uint32_t p : preds[b]) {
         if (outStamp[p] != stamp) {
           outStamp[p] = stamp;
-          live.liveOut[p].push_back(r);
+          liveOut.emplace_back(p, r);
         }
         if (writesStamp[p] != stamp && inStamp[p] != stamp) {
           inStamp[p] = stamp;
-          live.liveIn[p].push_back(r);
+          liveIn.emplace_back(p, r);
           worklist.push_back(p);
         }
       }
     }
   }
+  Grouped in(liveIn, numBlocks), out(liveOut, numBlocks);
+  Liveness live;
+  live.firstIn = std::move(in.first);
+  live.in = std::move(in.values);
+  live.firstOut = std::move(out.first);
+  live.out = std::move(out.values);
+  live.in.push_back(kNoReg);  // so that &in[0] exists when nothing is live
+  live.out.push_back(kNoReg);
   return live;
 }
 

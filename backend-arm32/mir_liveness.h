@@ -11,9 +11,21 @@
 
 namespace bpf2arm::arm::mir {
 
+// A block's registers (computeLiveness sorts them by number).
+struct RegisterList {
+  const VReg *first, *last;
+  const VReg *begin() const { return first; }
+  const VReg *end() const { return last; }
+  size_t size() const { return size_t(last - first); }
+  VReg operator[](size_t k) const { return first[k]; }
+};
+
 struct Liveness {
-  // Per block, sorted by register number.
-  std::vector<std::vector<VReg>> liveIn, liveOut;
+  RegisterList liveIn(uint32_t block) const { return {&in[firstIn[block]], &in[0] + firstIn[block + 1]}; }
+  RegisterList liveOut(uint32_t block) const { return {&out[firstOut[block]], &out[0] + firstOut[block + 1]}; }
+  // Compressed rows: block b's registers are in[firstIn[b] ... firstIn[b + 1]).
+  std::vector<uint32_t> firstIn, firstOut;
+  std::vector<VReg> in, out;
 };
 
 // Block::succs must be current (Function::computeSuccessors). `trackedPhysical` is the

@@ -66,9 +66,9 @@ struct Move {
 
 unsigned countOf(uint16_t mask) { return unsigned(__builtin_popcount(mask)); }
 
-template <typename Predicate>
-void eraseIf(std::vector<Inst> &insts, Predicate predicate) {
-  insts.erase(std::remove_if(insts.begin(), insts.end(), predicate), insts.end());
+template <typename T, typename Predicate>
+void eraseIf(std::vector<T> &items, Predicate predicate) {
+  items.erase(std::remove_if(items.begin(), items.end(), predicate), items.end());
 }
 
 // Calls visit(r) for each physical register r of a mask.
@@ -99,11 +99,12 @@ class Allocator {
   void run() {
     fn_.computeSuccessors();
     computeLoopDepths(fn_);
-    splitWebs();
+    Liveness live = splitWebs();
     for (unsigned round = 0;; ++round) {
       assert(round < 64 && "register allocation does not converge");
-      build();
-      if (coalesce()) build();
+      if (round > 0) live = computeLiveness(fn_, regs_.allocatable);
+      build(live);
+      coalesce();
       std::vector<VReg> spilled = colour();
       if (spilled.empty()) break;
       insertSpillCode(spilled);
@@ -128,16 +129,16 @@ class Allocator {
     return t;
   }
 
-  void splitWebs();
-  void build();
+  Liveness splitWebs();
+  void build(const Liveness &live);
   void addEdge(VReg a, VReg b);
-  bool coalesce();
+  void coalesce();
   VReg find(VReg r) {
     while (alias_[r] != r) r = alias_[r] = alias_[alias_[r]];
     return r;
   }
   template <typename Visit>
-  void forEachNeighbour(VReg v, Visit visit);  // representatives, once each
+  void forEachNeighbour(VReg v, Visit visit);  // of v's class: representatives, once each
   std::vector<VReg> colour();
   void insertSpillCode(const std::vector<VReg> &spilled);
   void rewrite();
@@ -148,7 +149,11 @@ class Allocator {
   std::vector<bool> neverSpill_;  // spill and rematerialisation temporaries
 
   // The graph of the current round, indexed by register number.
-  std::vector<std::vector<VReg>> adjacent_;
+  // Adjacency as compressed rows (the registers as built); after coalescing, a class's
+  // neighbours are those of its members (nextMember_ links each class in a ring).
+  std::vector<uint32_t> firstEdge_;
+  std::vector<VReg> neighbours_, nextMember_;
+  std::vector<std::pair<VReg, VReg>> edgeList_;
   std::vector<uint16_t> forbidden_;  // physical registers it interferes with
   std::vector<unsigned> degree_;
   std::vector<double> cost_, defWeight_;
@@ -167,9 +172,10 @@ class Allocator {
 // Union-find over "values": each def of a virtual register, and each register live into
 // a block (the join of its predecessors' values). A use belongs to the value that
 // reaches it; a def that also reads its register (conditional, bfi, umlal) extends the
-// value it reads. Each class becomes one virtual register.
-void Allocator::splitWebs() {
-  Liveness live = computeLiveness(fn_, 0);
+// value it reads. Each class becomes one virtual register. Returns the liveness of the
+// webs, which follows from that of the registers: the first build needs no other.
+Liveness Allocator::splitWebs() {
+  Liveness live = computeLiveness(fn_, regs_.allocatable);
   std::vector<uint32_t> parent;
   auto findValue = [&](uint32_t x) {
     while (parent[x] != x) x = parent[x] = parent[parent[x]];
@@ -179,20 +185,18 @@ void Allocator::splitWebs() {
     parent.push_back(uint32_t(parent.size()));
     return uint32_t(parent.size() - 1);
   };
-  std::vector<uint32_t> liveInBase(fn_.blocks.size());
-  for (size_t b = 0; b < fn_.blocks.size(); ++b) {
-    liveInBase[b] = uint32_t(parent.size());
-    for (size_t k = 0; k < live.liveIn[b].size(); ++k) newValue();
-  }
+  // Value k of the live-in list entries is node k (physical entries included, unused).
+  parent.resize(live.in.size());
+  for (uint32_t k = 0; k < parent.size(); ++k) parent[k] = k;
 
   std::vector<uint32_t> current(fn_.numRegs), currentStamp(fn_.numRegs, 0);
   std::vector<uint32_t> operandValues;  // in forEachRegister order over the function
+  std::vector<uint32_t> outValues(live.out.size(), ~0u);  // the value of each live-out entry
   for (uint32_t b = 0; b < fn_.blocks.size(); ++b) {
     const uint32_t stamp = b + 1;
-    const std::vector<VReg> &in = live.liveIn[b];
-    for (size_t k = 0; k < in.size(); ++k) {
-      current[in[k]] = liveInBase[b] + uint32_t(k);
-      currentStamp[in[k]] = stamp;
+    for (uint32_t k = live.firstIn[b]; k < live.firstIn[b + 1]; ++k) {
+      current[live.in[k]] = k;
+      currentStamp[live.in[k]] = stamp;
     }
     for (Inst &inst : fn_.blocks[b].insts) {
       const bool extends = readsDef(inst);
@@ -207,29 +211,37 @@ void Allocator::splitWebs() {
         operandValues.push_back(value);
       });
     }
-    for (uint32_t s : fn_.blocks[b].succs) {
-      const std::vector<VReg> &succIn = live.liveIn[s];
-      for (size_t k = 0; k < succIn.size(); ++k)
-        if (currentStamp[succIn[k]] == stamp) {
-          uint32_t x = findValue(liveInBase[s] + uint32_t(k)), y = findValue(current[succIn[k]]);
-          if (x != y) parent[x] = y;
-        }
-    }
+    for (uint32_t k = live.firstOut[b]; k < live.firstOut[b + 1]; ++k)
+      if (isVirtual(live.out[k]) && currentStamp[live.out[k]] == stamp) outValues[k] = current[live.out[k]];
+    for (uint32_t s : fn_.blocks[b].succs)
+      for (uint32_t k = live.firstIn[s]; k < live.firstIn[s + 1]; ++k) {
+        const VReg r = live.in[k];
+        if (!isVirtual(r) || currentStamp[r] != stamp) continue;
+        uint32_t x = findValue(k), y = findValue(current[r]);
+        if (x != y) parent[x] = y;
+      }
   }
 
   std::vector<VReg> webOf(parent.size(), kNoReg);
   VReg next = kFirstVirtual;
+  auto webOfValue = [&](uint32_t value) {
+    VReg &web = webOf[findValue(value)];
+    if (web == kNoReg) web = next++;
+    return web;
+  };
   size_t k = 0;
   for (Block &block : fn_.blocks)
     for (Inst &inst : block.insts)
       forEachRegister(inst, [&](VReg &r, bool) {
-        if (!isVirtual(r)) return;
-        VReg &web = webOf[findValue(operandValues[k++])];
-        if (web == kNoReg) web = next++;
-        r = web;
+        if (isVirtual(r)) r = webOfValue(operandValues[k++]);
       });
+  for (uint32_t j = 0; j + 1 < live.in.size(); ++j)
+    if (isVirtual(live.in[j])) live.in[j] = webOfValue(j);
+  for (uint32_t j = 0; j + 1 < live.out.size(); ++j)
+    if (isVirtual(live.out[j])) live.out[j] = outValues[j] != ~0u ? webOfValue(outValues[j]) : kNoReg;
   fn_.numRegs = next;
   neverSpill_.assign(next, false);
+  return live;
 }
 
 // ---- 2. build --------------------------------------------------------------------------
@@ -243,16 +255,14 @@ void Allocator::addEdge(VReg a, VReg b) {
     return;
   }
   if (!edges_->insert(a - kFirstVirtual, b - kFirstVirtual)) return;
-  adjacent_[a].push_back(b);
-  adjacent_[b].push_back(a);
+  edgeList_.emplace_back(a, b);
   ++degree_[a];
   ++degree_[b];
 }
 
-void Allocator::build() {
+void Allocator::build(const Liveness &live) {
   const uint32_t n = fn_.numRegs;
-  Liveness live = computeLiveness(fn_, regs_.allocatable);
-  adjacent_.assign(n, {});
+  edgeList_.clear();
   forbidden_.assign(n, 0);
   degree_.assign(n, 0);
   cost_.assign(n, 0);
@@ -268,7 +278,8 @@ void Allocator::build() {
     const Block &block = fn_.blocks[b];
     const double weight = blockWeight(block);
     liveNow.clear();
-    for (VReg r : live.liveOut[b]) liveNow.insert(r);
+    for (VReg r : live.liveOut(b))
+      if (r != kNoReg) liveNow.insert(r);
     for (auto it = block.insts.rbegin(); it != block.insts.rend(); ++it) {
       const Inst &inst = *it;
       Operands o = operandsOf(inst);
@@ -314,6 +325,20 @@ void Allocator::build() {
   }
   defWeight_ = {};
   defCount_ = {};
+
+  firstEdge_.assign(n + 1, 0);
+  for (const auto &[a, b] : edgeList_) {
+    ++firstEdge_[a + 1];
+    ++firstEdge_[b + 1];
+  }
+  for (uint32_t r = 0; r < n; ++r) firstEdge_[r + 1] += firstEdge_[r];
+  neighbours_.resize(2 * edgeList_.size());
+  std::vector<uint32_t> next(firstEdge_.begin(), firstEdge_.end() - 1);
+  for (const auto &[a, b] : edgeList_) {
+    neighbours_[next[a]++] = b;
+    neighbours_[next[b]++] = a;
+  }
+  edgeList_ = {};
 }
 
 // ---- 3. coalesce -----------------------------------------------------------------------
@@ -322,19 +347,25 @@ template <typename Visit>
 void Allocator::forEachNeighbour(VReg v, Visit visit) {
   ++stamp_;
   visitStamp_[v] = stamp_;
-  for (VReg t : adjacent_[v]) {
-    t = find(t);
-    if (isPhysical(t) || visitStamp_[t] == stamp_) continue;
-    visitStamp_[t] = stamp_;
-    visit(t);
-  }
+  VReg member = v;
+  do {
+    for (uint32_t k = firstEdge_[member]; k < firstEdge_[member + 1]; ++k) {
+      VReg t = find(neighbours_[k]);
+      if (isPhysical(t) || visitStamp_[t] == stamp_) continue;
+      visitStamp_[t] = stamp_;
+      visit(t);
+    }
+    member = nextMember_[member];
+  } while (member != v);
 }
 
-// Returns whether it joined anything (and renamed the code).
-bool Allocator::coalesce() {
+// Joins registers and renames the code; the graph stays that of the classes (find,
+// forEachNeighbour) until the next build.
+void Allocator::coalesce() {
   const uint32_t n = fn_.numRegs;
   alias_.resize(n);
-  for (VReg r = 0; r < n; ++r) alias_[r] = r;
+  nextMember_.resize(n);
+  for (VReg r = 0; r < n; ++r) alias_[r] = nextMember_[r] = r;
   visitStamp_.assign(n, 0);
   mark_.assign(n, 0);
   stamp_ = markStamp_ = 0;
@@ -360,6 +391,7 @@ bool Allocator::coalesce() {
         forbidden_[t] |= bit;
       });
       alias_[y] = x;
+      present_[y] = false;
       joined = true;
       continue;
     }
@@ -384,19 +416,17 @@ bool Allocator::coalesce() {
     if (significantNeighbours >= k_) continue;
     // Join y into x.
     forEachNeighbour(y, [&](VReg t) {
-      if (edges_->insert(x - kFirstVirtual, t - kFirstVirtual)) {
-        adjacent_[x].push_back(t);
-        adjacent_[t].push_back(x);
-        ++degree_[x];
-      } else {
-        --degree_[t];
-      }
+      if (edges_->insert(x - kFirstVirtual, t - kFirstVirtual)) ++degree_[x];
+      else --degree_[t];
     });
     forbidden_[x] = forbidden;
+    cost_[x] += cost_[y];
+    present_[y] = false;
+    std::swap(nextMember_[x], nextMember_[y]);  // one ring
     alias_[y] = x;
     joined = true;
   }
-  if (!joined) return false;
+  if (!joined) return;
 
   for (Block &block : fn_.blocks) {
     for (Inst &inst : block.insts)
@@ -405,7 +435,6 @@ bool Allocator::coalesce() {
       });
     eraseIf(block.insts, [](const Inst &inst) { return inst.isPlainMove() && inst.dst == inst.b; });
   }
-  return true;
 }
 
 // ---- 4. colour -------------------------------------------------------------------------
@@ -446,11 +475,17 @@ std::vector<VReg> Allocator::colour() {
     }
     removed[v] = true;
     stack.push_back(v);
-    for (VReg t : adjacent_[v])
+    forEachNeighbour(v, [&](VReg t) {
       if (!removed[t] && degree[t]-- == available(t)) low.push_back(t);
+    });
   }
 
   // Move partners, so that a register can be chosen to make a move vanish.
+  for (Move &m : moves_) {
+    m.dst = find(m.dst);
+    m.src = find(m.src);
+  }
+  eraseIf(moves_, [](const Move &m) { return m.dst == m.src; });
   std::vector<uint32_t> firstPartner(n + 1, 0), partners(moves_.size() * 2);
   for (const Move &m : moves_) {
     ++firstPartner[m.dst + 1];
@@ -471,8 +506,9 @@ std::vector<VReg> Allocator::colour() {
   for (auto it = stack.rbegin(); it != stack.rend(); ++it) {
     const VReg v = *it;
     uint16_t free = uint16_t(regs_.allocatable & ~forbidden_[v]);
-    for (VReg t : adjacent_[v])
+    forEachNeighbour(v, [&](VReg t) {
       if (colour_[t] != kNone) free &= uint16_t(~(1u << colour_[t]));
+    });
     if (!free) {
       spilled.push_back(v);
       continue;
@@ -498,8 +534,9 @@ std::vector<VReg> Allocator::colour() {
       continue;
     }
     VReg cheapest = kNoReg;
-    for (VReg t : adjacent_[v])
+    forEachNeighbour(v, [&](VReg t) {
       if (!neverSpill(t) && (cheapest == kNoReg || cost_[t] < cost_[cheapest])) cheapest = t;
+    });
     assert(cheapest != kNoReg && "a spill temporary finds no register");
     if (cheapest != kNoReg) toSpill.push_back(cheapest);
   }

@@ -1,7 +1,5 @@
 #include "regalloc_graph.h"
 
-#include <cassert>
-
 namespace bpf2arm::arm {
 
 namespace {
@@ -21,22 +19,7 @@ size_t EdgeSet::slot(uint64_t k) const {
   return s;
 }
 
-bool EdgeSet::contains(uint32_t a, uint32_t b) const {
-  assert(a != b);
-  uint64_t k = key(a, b);
-  if (matrix_) return (words_[bit(k) / 64] >> (bit(k) % 64)) & 1;
-  return words_[slot(k)] != 0;
-}
-
-bool EdgeSet::insert(uint32_t a, uint32_t b) {
-  assert(a != b);
-  uint64_t k = key(a, b);
-  if (matrix_) {
-    uint64_t &word = words_[bit(k) / 64], mask = uint64_t(1) << (bit(k) % 64);
-    if (word & mask) return false;
-    word |= mask;
-    return true;
-  }
+bool EdgeSet::insertHashed(uint64_t k) {
   size_t s = slot(k);
   if (words_[s] != 0) return false;
   words_[s] = k + 1;

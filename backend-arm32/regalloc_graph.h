@@ -15,8 +15,19 @@ namespace bpf2arm::arm {
 class EdgeSet {
  public:
   explicit EdgeSet(uint32_t n);
-  bool contains(uint32_t a, uint32_t b) const;
-  bool insert(uint32_t a, uint32_t b);  // whether the edge is new
+  bool contains(uint32_t a, uint32_t b) const {
+    uint64_t k = key(a, b);
+    if (matrix_) return (words_[bit(k) / 64] >> (bit(k) % 64)) & 1;
+    return words_[slot(k)] != 0;
+  }
+  bool insert(uint32_t a, uint32_t b) {  // whether the edge is new
+    uint64_t k = key(a, b);
+    if (!matrix_) return insertHashed(k);
+    uint64_t &word = words_[bit(k) / 64], mask = uint64_t(1) << (bit(k) % 64);
+    if (word & mask) return false;
+    word |= mask;
+    return true;
+  }
 
  private:
   static uint64_t key(uint32_t a, uint32_t b) {
@@ -24,6 +35,7 @@ class EdgeSet {
   }
   static size_t bit(uint64_t k) { return size_t(k >> 32) * size_t((k >> 32) - 1) / 2 + uint32_t(k); }
   size_t slot(uint64_t k) const;
+  bool insertHashed(uint64_t k);
   void grow();
 
   bool matrix_;
