@@ -108,9 +108,12 @@ class Selector {
   void frameAddress(VReg dst, int32_t offset);  // dst = R10 + offset
   VReg sourceLo(const bpf::Insn &insn);  // the lo half of src, or the immediate in a register
   void selectLoHalf(const bpf::Insn &insn);
+  bool selectRotateIdiom(const bpf::Insn &insn);  // true: the instruction is done
   void selectMulConstant(VReg dst, VReg a, uint32_t value);
   void selectShift32(const bpf::Insn &insn);
   void selectDivMod32(const bpf::Insn &insn, bool isSigned);
+  // n = n / c or n % c in place; false where the divide instruction does better.
+  bool selectUnsignedDivModByConstant32(VReg n, uint32_t c, bool isMod);
   void selectByteSwap(const bpf::Insn &insn);
   void selectShift64(const bpf::Insn &insn);
   void selectMul64(const bpf::Insn &insn);

@@ -3,6 +3,7 @@
 // A 32-bit result zeroes the hi half (writeHiZero leaves that out where it already is
 // zero or nothing reads it). 64-bit operations are in select_alu64.cpp.
 #include <cassert>
+#include <optional>
 
 #include "select.h"
 
@@ -30,6 +31,62 @@ mir::Opcode dataOpFor(uint8_t op) {
 
 bool isPowerOfTwo(uint32_t v) { return v != 0 && (v & (v - 1)) == 0; }
 unsigned log2Of(uint32_t v) { return unsigned(__builtin_ctz(v)); }
+
+// n / c for every 32-bit n as the high word of n * multiplier, shifted (Granlund and
+// Montgomery): with 2^(32+s) <= m * c <= 2^(32+s) + 2^s, floor(n * m / 2^(32+s)) is
+// floor(n / c). Where no such m fits in 32 bits, `wide`: m is 2^32 + multiplier, and
+// the quotient (t + ((n - t) >> 1)) >> (shift - 1) with t = (n * multiplier) >> 32.
+struct Reciprocal {
+  uint32_t multiplier;
+  unsigned shift;
+  bool wide;
+};
+
+Reciprocal reciprocalOf(uint32_t c) {
+  assert(c > 2 && c <= 0x80000000u && !isPowerOfTwo(c));
+  const unsigned bits = 32 - unsigned(__builtin_clz(c - 1));  // ceil(log2(c))
+  for (unsigned s = 0; s < bits; ++s) {
+    const uint64_t p = uint64_t(1) << (32 + s);
+    const uint64_t m = (p + c - 1) / c;
+    if (m > 0xffffffffu) break;
+    if (m * c - p <= (uint64_t(1) << s)) return {uint32_t(m), s, false};
+  }
+  return {uint32_t((uint64_t(1) << (32 + bits)) / c + 1), bits, true};
+}
+
+// clang's rotate `a = b; a <<= n; b >>= w - n; a |= b` (the shifts in either order, or
+// the left one on b): a = b rotated left by n, w = 32 or 64.
+struct RotateIdiom {
+  unsigned to, from, left;
+  bool wide;
+};
+
+std::optional<RotateIdiom> findRotate(const Function &fn, const BasicBlock &block, size_t k) {
+  if (k < block.first || k + 3 >= block.end) return std::nullopt;
+  const bpf::Insn &mov = fn.insns[k].insn;
+  const uint8_t cls = mov.cls();
+  if ((cls != bpf::ALU && cls != bpf::ALU64) || mov.opcode != (cls | bpf::MOV | X) || mov.offset != 0 ||
+      mov.src == bpf::R10 || mov.src == mov.dst)
+    return std::nullopt;
+  const int width = cls == bpf::ALU64 ? 64 : 32;
+  int left = 0, right = 0;
+  bool shiftedTo = false, shiftedFrom = false;
+  for (size_t i = k + 1; i <= k + 2; ++i) {
+    const bpf::Insn &shift = fn.insns[i].insn;
+    const uint8_t op = bpf::aluOp(shift.opcode);
+    if (shift.cls() != cls || bpf::source(shift.opcode) != K || shift.imm <= 0 || shift.imm >= width) return std::nullopt;
+    bool &shifted = shift.dst == mov.dst ? shiftedTo : shift.dst == mov.src ? shiftedFrom : shiftedTo;
+    if (shifted || (shift.dst != mov.dst && shift.dst != mov.src)) return std::nullopt;
+    shifted = true;
+    if (op == bpf::LSH && !left) left = shift.imm;
+    else if (op == bpf::RSH && !right) right = shift.imm;
+    else return std::nullopt;
+  }
+  const bpf::Insn &orr = fn.insns[k + 3].insn;
+  if (left + right != width || orr.opcode != (cls | bpf::OR | X) || orr.dst != mov.dst || orr.src != mov.src)
+    return std::nullopt;
+  return RotateIdiom{mov.dst, mov.src, unsigned(left), width == 64};
+}
 
 }  // namespace
 
@@ -190,6 +247,7 @@ void Selector::selectDivMod32(const bpf::Insn &insn, bool isSigned) {
       }
       return;
     }
+    if (!isSigned && selectUnsignedDivModByConstant32(d, divisor, isMod)) return;
   }
   const VReg divisor = sourceLo(insn);
   if (target_.hasHardwareDivide()) {
@@ -209,6 +267,60 @@ void Selector::selectDivMod32(const bpf::Insn &insn, bool isSigned) {
   }
   Routine r = isMod ? (isSigned ? Routine::SMod32 : Routine::UMod32) : (isSigned ? Routine::SDiv32 : Routine::UDiv32);
   callDivisionRoutine(r, {d, divisor, kNoReg, kNoReg}, d, kNoReg);
+}
+
+// dst = n / c or n % c (unsigned) for a constant c that is no power of two: a multiply
+// by the reciprocal where that beats the divide instruction, or where there is none.
+bool Selector::selectUnsignedDivModByConstant32(VReg n, uint32_t c, bool isMod) {
+  const VReg dst = n;
+  if (c > 0x80000000u) {
+    // The quotient is 0 or 1: n >= c.
+    compareConstant(n, c);
+    if (isMod) {
+      opConstant(Opcode::Sub, dst, n, c, Cond::HS);
+    } else {
+      moveConstant(dst, 0, Cond::LO);
+      moveConstant(dst, 1, Cond::HS);
+    }
+    return true;
+  }
+  const Reciprocal r = reciprocalOf(c);
+  if (r.wide && target_.hasHardwareDivide()) return false;  // five instructions against one
+  const VReg product = temp(), quotient = temp();
+  Inst umull{Opcode::Umull};
+  umull.dst = temp();  // the low word: unused
+  umull.dst2 = product;
+  umull.a = n;
+  umull.b = constant(r.multiplier);
+  emit(umull);
+  if (!r.wide) {
+    if (r.shift) emitShifted(Opcode::Mov, quotient, kNoReg, product, Shift::LSR, r.shift);
+    else move(quotient, product);
+  } else {
+    const VReg rest = temp(), sum = temp();
+    emit(Opcode::Sub, rest, n, product);
+    emitShifted(Opcode::Add, sum, product, rest, Shift::LSR, 1);
+    emitShifted(Opcode::Mov, quotient, kNoReg, sum, Shift::LSR, r.shift - 1);
+  }
+  if (!isMod) {
+    move(dst, quotient);
+    return true;
+  }
+  // n - quotient * c: mls from ARMv6T2 on (the CPUs with Thumb-2), else mul and sub.
+  const VReg divisor = constant(c);
+  if (target_.cpuInfo().has(kThumb2)) {
+    Inst mls{Opcode::Mls};
+    mls.dst = dst;
+    mls.a = quotient;
+    mls.b = divisor;
+    mls.c = n;
+    emit(mls);
+  } else {
+    const VReg multiple = temp();
+    emit(Opcode::Mul, multiple, quotient, divisor);
+    emit(Opcode::Sub, dst, n, multiple);
+  }
+  return true;
 }
 
 void Selector::callDivisionRoutine(Routine r, const std::array<VReg, 4> &operands, VReg resultLo, VReg resultHi) {
@@ -265,10 +377,48 @@ void Selector::selectByteSwap(const bpf::Insn &insn) {
   writeHiZero(insn.dst);
 }
 
+// ---- rotates ---------------------------------------------------------------------------
+
+// At the first instruction of a rotate idiom: the rotate, into the destination. At the
+// later ones: nothing for the destination's shift and the or (true), the source's shift
+// as it is (false: it may be read later; dead code elimination drops it if not).
+bool Selector::selectRotateIdiom(const bpf::Insn &insn) {
+  const BasicBlock &block = currentBlock();
+  for (size_t back = 1; back <= 3 && current_ >= block.first + back; ++back)
+    if (auto rotate = findRotate(fn_, block, current_ - back)) return insn.dst == rotate->to;
+  auto rotate = findRotate(fn_, block, current_);
+  if (!rotate) return false;
+  // The destination's hi half after the or: the idiom writes it here, if anything reads it.
+  const bool hiLive = fn_.hiLiveAfter(current_ + 3, rotate->to);
+  const VReg to = lo(rotate->to);
+  if (!rotate->wide) {
+    emitShifted(Opcode::Mov, to, kNoReg, lo(rotate->from), Shift::ROR, 32 - rotate->left);
+    if (hiLive) moveConstant(hi(rotate->to), 0);
+    return true;
+  }
+  // Each half of the result is one half shifted left by n, or-ed with the other shifted
+  // right by 32 - n; by 32 or more the halves trade places first.
+  VReg x0 = lo(rotate->from), x1 = readHi(rotate->from);
+  unsigned n = rotate->left;
+  if (n >= 32) {
+    std::swap(x0, x1);
+    n -= 32;
+  }
+  auto half = [&](VReg dst, VReg up, VReg down) {
+    if (n == 0) return move(dst, up);
+    emitShifted(Opcode::Mov, dst, kNoReg, up, Shift::LSL, n);
+    emitShifted(Opcode::Orr, dst, dst, down, Shift::LSR, 32 - n);
+  };
+  if (hiLive) half(hi(rotate->to), x1, x0);
+  half(to, x0, x1);
+  return true;
+}
+
 // ---- ALU ------------------------------------------------------------------------------
 
 Status Selector::selectAlu32(const Instruction &ins) {
   const bpf::Insn &insn = ins.insn;
+  if (selectRotateIdiom(insn)) return std::nullopt;
   switch (bpf::aluOp(insn.opcode)) {
     case bpf::LSH: case bpf::RSH: case bpf::ARSH: selectShift32(insn); break;
     case bpf::DIV: case bpf::MOD: selectDivMod32(insn, insn.offset == 1); break;

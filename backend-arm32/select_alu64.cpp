@@ -33,6 +33,7 @@ Status Selector::selectAlu64(const Instruction &ins) {
   const uint8_t op = bpf::aluOp(insn.opcode);
   const bool useImm = bpf::source(insn.opcode) == K;
   const unsigned d = insn.dst;
+  if (selectRotateIdiom(insn)) return std::nullopt;
 
   // clang's zero extension `r <<= 32; r >>= 32` only clears the hi half: the first does
   // nothing, the second the clearing (always: the hi half of the skipped shift is not 0).
