@@ -124,6 +124,31 @@ class Selector {
   void callDivisionRoutine(Routine r, const std::array<VReg, 4> &operands, VReg resultLo, VReg resultHi);
   void branchTo(int bpfBlock, Cond cond);
 
+  // ---- calls (select_call.cpp) ------------------------------------------------------
+  // One 32-bit word passed to a callee: in a core register, or in the outgoing stack
+  // area at sp + stackOffset.
+  struct ArgumentWord {
+    VReg value;
+    bool inRegister;
+    unsigned reg;
+    unsigned stackOffset;
+  };
+  // Stores the stack words, then moves the register words into r0-r3 right before the
+  // call, so that the fixed registers are live only briefly; returns the registers used.
+  uint16_t passArguments(const std::vector<ArgumentWord> &words);
+  // Where word `offset` (0: lo, 4: hi) of an AAPCS argument goes.
+  static ArgumentWord wordAt(const abi::ArgLocation &loc, VReg value, unsigned offset);
+  // Whether C's arguments and result already are where and what the body wants.
+  static bool bodyServesAsCEntry(const abi::Prototype &proto, const abi::CallLayout &layout,
+                                 const BodyConvention &body);
+  // bl callee (or blx target when callee is null), clobbering what AAPCS lets a call clobber.
+  mir::Inst &emitCall(llvm::MCSymbol *callee, VReg target, uint16_t argumentRegisters, Cond cond = Cond::AL);
+  // value widened in its register as abi::widenFor says (a new register), or value itself.
+  VReg widened(VReg value, abi::Widen how);
+  void selectLocalCall(const CallTarget &call);
+  Status selectExternCall(const Instruction &ins, const CallTarget &call);
+  void selectTailCall();
+
   uint32_t mirBlock(int bpfBlock) const { return uint32_t(bpfBlock + 1); }
   llvm::MCSymbol *routine(Routine r);
 
