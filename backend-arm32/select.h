@@ -105,6 +105,8 @@ class Selector {
   // dst = a OP (b SHIFT c), the amount in a register (ARM reads its bottom byte).
   mir::Inst &emitShiftedByRegister(Opcode op, VReg dst, VReg a, VReg b, Shift shift, VReg c, Cond cond = Cond::AL,
                                    bool setFlags = false);
+  void emitMultiply(Opcode op, VReg dst, VReg a, VReg b, VReg c);     // Mla, Mls
+  void emitLongMultiply(Opcode op, VReg lo, VReg hi, VReg a, VReg b);  // Umull, Smull
   void frameAddress(VReg dst, int32_t offset);  // dst = R10 + offset
   VReg sourceLo(const bpf::Insn &insn);  // the lo half of src, or the immediate in a register
   void selectLoHalf(const bpf::Insn &insn);

@@ -103,29 +103,27 @@ const bpf::Insn *Selector::previousInBlock() const {
 Inst &Selector::emitShifted(Opcode op, VReg dst, VReg a, VReg b, Shift shift, unsigned amount, Cond cond,
                             bool setFlags) {
   assert(amount < 32 || (amount == 32 && shift != Shift::LSL));
-  Inst inst{op};
-  inst.dst = dst;
-  inst.a = a;
-  inst.b = b;
+  Inst &inst = emit(op, dst, a, b, cond, setFlags);
   inst.shift = shift;
   inst.shiftAmount = uint8_t(amount);
-  inst.cond = cond;
-  inst.setFlags = setFlags;
-  return emit(inst);
+  return inst;
 }
 
 Inst &Selector::emitShiftedByRegister(Opcode op, VReg dst, VReg a, VReg b, Shift shift, VReg c, Cond cond,
                                       bool setFlags) {
-  Inst inst{op};
-  inst.dst = dst;
-  inst.a = a;
-  inst.b = b;
+  Inst &inst = emit(op, dst, a, b, cond, setFlags);
   inst.c = c;
   inst.shift = shift;
   inst.shiftByRegister = true;
-  inst.cond = cond;
-  inst.setFlags = setFlags;
-  return emit(inst);
+  return inst;
+}
+
+void Selector::emitMultiply(Opcode op, VReg dst, VReg a, VReg b, VReg c) {
+  emit(op, dst, a, b).c = c;
+}
+
+void Selector::emitLongMultiply(Opcode op, VReg lo, VReg hi, VReg a, VReg b) {
+  emit(op, lo, a, b).dst2 = hi;
 }
 
 void Selector::frameAddress(VReg dst, int32_t offset) {
@@ -255,14 +253,7 @@ void Selector::selectDivMod32(const bpf::Insn &insn, bool isSigned) {
     // BPF asks; the modulo n - (n / m) * m then gives n and 0 for those cases.
     VReg quotient = isMod ? temp() : d;
     emit(isSigned ? Opcode::Sdiv : Opcode::Udiv, quotient, d, divisor);
-    if (isMod) {
-      Inst mls{Opcode::Mls};
-      mls.dst = d;
-      mls.a = quotient;
-      mls.b = divisor;
-      mls.c = d;
-      emit(mls);
-    }
+    if (isMod) emitMultiply(Opcode::Mls, d, quotient, divisor, d);
     return;
   }
   Routine r = isMod ? (isSigned ? Routine::SMod32 : Routine::UMod32) : (isSigned ? Routine::SDiv32 : Routine::UDiv32);
@@ -287,12 +278,7 @@ bool Selector::selectUnsignedDivModByConstant32(VReg n, uint32_t c, bool isMod) 
   const Reciprocal r = reciprocalOf(c);
   if (r.wide && target_.hasHardwareDivide()) return false;  // five instructions against one
   const VReg product = temp(), quotient = temp();
-  Inst umull{Opcode::Umull};
-  umull.dst = temp();  // the low word: unused
-  umull.dst2 = product;
-  umull.a = n;
-  umull.b = constant(r.multiplier);
-  emit(umull);
+  emitLongMultiply(Opcode::Umull, temp(), product, n, constant(r.multiplier));  // the low word unused
   if (!r.wide) {
     if (r.shift) emitShifted(Opcode::Mov, quotient, kNoReg, product, Shift::LSR, r.shift);
     else move(quotient, product);
@@ -309,12 +295,7 @@ bool Selector::selectUnsignedDivModByConstant32(VReg n, uint32_t c, bool isMod) 
   // n - quotient * c: mls from ARMv6T2 on (the CPUs with Thumb-2), else mul and sub.
   const VReg divisor = constant(c);
   if (target_.cpuInfo().has(kThumb2)) {
-    Inst mls{Opcode::Mls};
-    mls.dst = dst;
-    mls.a = quotient;
-    mls.b = divisor;
-    mls.c = n;
-    emit(mls);
+    emitMultiply(Opcode::Mls, dst, quotient, divisor, n);
   } else {
     const VReg multiple = temp();
     emit(Opcode::Mul, multiple, quotient, divisor);

@@ -242,32 +242,10 @@ void Selector::selectMul64(const bpf::Insn &insn) {
   const bool dhNonZero = !hiKnownZero(d);
   const bool shNonZero = useImm ? insn.imm < 0 : !hiKnownZero(insn.src);
   const VReg sl = sourceLo(insn);
-  if (!dhNonZero && !shNonZero) {
-    Inst umull{Opcode::Umull};
-    umull.dst = dl;
-    umull.dst2 = dh;
-    umull.a = dl;
-    umull.b = sl;
-    emit(umull);
-    return;
-  }
+  if (!dhNonZero && !shNonZero) return emitLongMultiply(Opcode::Umull, dl, dh, dl, sl);
   const VReg carry = temp();  // the hi half of dl * sl
-  auto lowProduct = [&] {
-    Inst umull{Opcode::Umull};
-    umull.dst = dl;
-    umull.dst2 = carry;
-    umull.a = dl;
-    umull.b = sl;
-    emit(umull);
-  };
-  auto multiplyAdd = [&](VReg dst, VReg a, VReg b, VReg c) {
-    Inst mla{Opcode::Mla};
-    mla.dst = dst;
-    mla.a = a;
-    mla.b = b;
-    mla.c = c;
-    emit(mla);
-  };
+  auto lowProduct = [&] { emitLongMultiply(Opcode::Umull, dl, carry, dl, sl); };
+  auto multiplyAdd = [&](VReg dst, VReg a, VReg b, VReg c) { emitMultiply(Opcode::Mla, dst, a, b, c); };
   if (!shNonZero && sl != dl) {
     // dh * sl + carry: the low product first, sl survives it (it is not dl).
     lowProduct();
@@ -349,12 +327,7 @@ void Selector::selectUnsignedDivModBySmallConstant(const bpf::Insn &insn) {
   const VReg n0 = lo(d), n1 = readHi(d);
   const VReg divisor = constant(uint32_t(insn.imm));
   auto remainder = [&](VReg dst, VReg quotient, VReg dividend) {
-    Inst mls{Opcode::Mls};
-    mls.dst = dst;
-    mls.a = quotient;
-    mls.b = divisor;
-    mls.c = dividend;
-    emit(mls);
+    emitMultiply(Opcode::Mls, dst, quotient, divisor, dividend);
   };
   const VReg q1 = temp(), r1 = temp(), step2 = temp(), q2 = temp(), r2 = temp(), step3 = temp(), q3 = temp();
   emit(Opcode::Udiv, q1, n1, divisor);
