@@ -140,12 +140,12 @@ void ArmAssembler::addConstant(Reg d, Reg n, int32_t imm, Reg scratch) {
   this->op(DataOp::ADD, d, n, scratch);
 }
 
-void ArmAssembler::addInSteps(Reg d, Reg n, int32_t imm) {
+void ArmAssembler::addInSteps(Reg d, Reg n, int32_t imm, Cond c) {
   uint32_t u = static_cast<uint32_t>(imm);
   DataOp op = imm < 0 ? DataOp::SUB : DataOp::ADD;
   uint32_t rest = imm < 0 ? 0u - u : u;
   if (rest == 0) {
-    if (d != n) mov(d, n);
+    if (d != n) mov(d, n, c);
     return;
   }
   // Each step takes the lowest byte at an even bit position that is left.
@@ -154,7 +154,7 @@ void ArmAssembler::addInSteps(Reg d, Reg n, int32_t imm) {
     unsigned low = __builtin_ctz(rest) & ~1u;
     uint32_t step = rest & (0xffu << low);
     rest &= ~step;
-    opImm(op, d, from, step);
+    opImm(op, d, from, step, Flags::Keep, c);
     from = d;
   }
 }
@@ -589,13 +589,13 @@ void ArmAssembler::push(uint16_t regMask) {
   emit(inst);
 }
 
-void ArmAssembler::pop(uint16_t regMask) {
+void ArmAssembler::pop(uint16_t regMask, Cond c) {
   assert(regMask);
   MCInst inst;
   inst.setOpcode(t_.op().LDMIA_UPD);
   inst.addOperand(reg(SP));
   inst.addOperand(reg(SP));
-  addPredicate(inst, Cond::AL);
+  addPredicate(inst, c);
   for (unsigned r = 0; r < 16; ++r)
     if (regMask & (1u << r)) inst.addOperand(reg(static_cast<Reg>(r)));
   emit(inst);
@@ -609,17 +609,20 @@ void ArmAssembler::b(llvm::MCSymbol *target, Cond c) {
   emit(inst);
 }
 
-void ArmAssembler::bl(llvm::MCSymbol *target) {
+// BL and BLX are unpredicated in LLVM; the conditional forms are other opcodes.
+void ArmAssembler::bl(llvm::MCSymbol *target, Cond c) {
   MCInst inst;
-  inst.setOpcode(t_.op().BL);
+  inst.setOpcode(c == Cond::AL ? t_.op().BL : t_.op().BL_pred);
   inst.addOperand(MCOperand::createExpr(llvm::MCSymbolRefExpr::create(target, ctx_)));
+  if (c != Cond::AL) addPredicate(inst, c);
   emit(inst);
 }
 
-void ArmAssembler::blx(Reg target) {
+void ArmAssembler::blx(Reg target, Cond c) {
   MCInst inst;
-  inst.setOpcode(t_.op().BLX);
+  inst.setOpcode(c == Cond::AL ? t_.op().BLX : t_.op().BLX_pred);
   inst.addOperand(reg(target));
+  if (c != Cond::AL) addPredicate(inst, c);
   emit(inst);
 }
 
@@ -663,10 +666,10 @@ void ArmAssembler::loadAddress(Reg d, llvm::MCSymbol *base, int64_t offset) {
   if (offset != inline16) addInSteps(d, d, int32_t(offset - inline16));  // no scratch register
 }
 
-void ArmAssembler::bxLr() {
+void ArmAssembler::bxLr(Cond c) {
   MCInst inst;
   inst.setOpcode(t_.op().BX_RET);
-  addPredicate(inst, Cond::AL);
+  addPredicate(inst, c);
   emit(inst);
 }
 

@@ -61,7 +61,7 @@ class ArmAssembler {
   void addConstant(Reg d, Reg n, int32_t imm, Reg scratch);
   // d = n + imm for any imm without a scratch register: as many adds (or subs) of
   // encodable immediates as it takes (four at most). Flags are kept.
-  void addInSteps(Reg d, Reg n, int32_t imm);
+  void addInSteps(Reg d, Reg n, int32_t imm, Cond c = Cond::AL);
 
   // Moves: d = op2, or its complement (mvn). Shift amounts as in opShiftImm.
   void mov(Reg d, Reg m, Cond c = Cond::AL, Flags f = Flags::Keep);
@@ -132,12 +132,12 @@ class ArmAssembler {
   void bfi(Reg d, Reg n, unsigned lsb, unsigned width, Cond c = Cond::AL);
 
   void push(uint16_t regMask);
-  void pop(uint16_t regMask);
+  void pop(uint16_t regMask, Cond c = Cond::AL);
 
   void b(llvm::MCSymbol *target, Cond c = Cond::AL);
-  void bl(llvm::MCSymbol *target);
-  void blx(Reg target);
-  void bxLr();
+  void bl(llvm::MCSymbol *target, Cond c = Cond::AL);
+  void blx(Reg target, Cond c = Cond::AL);
+  void bxLr(Cond c = Cond::AL);
 
   llvm::MCSymbol *newLabel() { return ctx_.createTempSymbol(); }
   void bind(llvm::MCSymbol *label);

@@ -34,7 +34,7 @@ namespace bpf2arm::arm {
   X(STMDB_UPD) X(LDMIA_UPD) X(Bcc) X(BL) X(BLX) X(BX_RET)                                        \
   X(LDRrs) X(STRrs) X(LDRBrs) X(STRBrs) X(UBFX) X(SBFX) X(BFI) X(CLZ) X(SMULL) X(UMLAL)          \
   X(MVNsi) X(MVNsr) X(CMPrsi) X(CMPrsr) X(CMNzrr) X(CMNzrsi) X(CMNzrsr)                         \
-  X(TSTrsi) X(TSTrsr) X(TEQrr) X(TEQri) X(TEQrsi) X(TEQrsr)
+  X(TSTrsi) X(TSTrsr) X(TEQrr) X(TEQri) X(TEQrsi) X(TEQrsr) X(BL_pred) X(BLX_pred)
 
 struct Opcodes {
 #define BPF2ARM_DECLARE_OPCODE(name) unsigned name = 0;

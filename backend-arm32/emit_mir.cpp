@@ -128,11 +128,13 @@ class MirEmitter {
     if (frame_.frameBytes) as_.addInSteps(SP, SP, -int32_t(frame_.frameBytes));
   }
 
-  void epilogue() {
-    if (frame_.frameBytes) as_.addInSteps(SP, SP, int32_t(frame_.frameBytes));
-    if (frame_.pushed & (1u << LR)) return as_.pop(uint16_t((frame_.pushed & ~(1u << LR)) | (1u << PC)));
-    if (frame_.pushed) as_.pop(frame_.pushed);
-    as_.bxLr();
+  // Under a condition (a Return that is conditional, mir.h) every instruction of it is:
+  // none of them sets the flags.
+  void epilogue(Cond c) {
+    if (frame_.frameBytes) as_.addInSteps(SP, SP, int32_t(frame_.frameBytes), c);
+    if (frame_.pushed & (1u << LR)) return as_.pop(uint16_t((frame_.pushed & ~(1u << LR)) | (1u << PC)), c);
+    if (frame_.pushed) as_.pop(frame_.pushed, c);
+    as_.bxLr(c);
   }
 
   struct BranchOut {
@@ -270,9 +272,13 @@ class MirEmitter {
       case Opcode::Ubfx: return as_.ubfx(reg(inst.dst), reg(inst.a), unsigned(inst.imm), inst.width, c);
       case Opcode::Sbfx: return as_.sbfx(reg(inst.dst), reg(inst.a), unsigned(inst.imm), inst.width, c);
       case Opcode::Bfi: return as_.bfi(reg(inst.dst), reg(inst.a), unsigned(inst.imm), inst.width, c);
+      case Opcode::Call:
+        if (inst.symbol != mir::kNoSymbol) return as_.bl(fn_.symbols.at(inst.symbol), c);
+        return as_.blx(reg(inst.a), c);
+      case Opcode::Return: return epilogue(c);
       default: break;
     }
-    // Exclusive accesses, barriers, addresses, calls and returns are unconditional.
+    // Exclusive accesses, barriers and addresses are unconditional.
     assert(c == Cond::AL && "no conditional form");
     switch (inst.op) {
       case Opcode::Ldrex: return as_.ldrex(reg(inst.dst), reg(inst.a));
@@ -289,10 +295,6 @@ class MirEmitter {
         assert(inst.symbol < fn_.symbols.size());
         return as_.loadAddress(reg(inst.dst), fn_.symbols[inst.symbol], inst.imm);
       case Opcode::FrameAddress: return as_.addInSteps(reg(inst.dst), SP, frameOffset(inst.frame, inst.imm));
-      case Opcode::Call:
-        if (inst.symbol != mir::kNoSymbol) return as_.bl(fn_.symbols.at(inst.symbol));
-        return as_.blx(reg(inst.a));
-      case Opcode::Return: return epilogue();
       case Opcode::AtomicRmw: return expandAtomic(inst, as_, ctx_);
       default: break;
     }

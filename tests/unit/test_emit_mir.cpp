@@ -298,6 +298,35 @@ TEST_CASE("emit_mir: prologue and epilogue shapes") {
     fn.spillSlots = 129;  // 512 + 516 + 4 padding = 0x408: no single immediate
     CHECK(e.emit(fn) == "sub sp, sp, #8\nsub sp, sp, #1024\nadd sp, sp, #8\nadd sp, sp, #1024\nbx lr\n");
   }
+  SUBCASE("a conditional call and a conditional return in the middle of a block (a tail call)") {
+    Inst call{Opcode::Call};
+    call.a = phys(R12);
+    call.cond = Cond::NE;
+    call.implicitDefs = 0x500f;
+    Inst callNamed{Opcode::Call};
+    callNamed.symbol = 0;
+    callNamed.cond = Cond::NE;
+    callNamed.implicitDefs = 0x500f;
+    Inst early = ret();
+    early.cond = Cond::NE;
+    mir::Function fn = leaf({opImm(Opcode::Cmp, kNoReg, phys(R4), 0), call, callNamed, early,
+                             opImm(Opcode::Mov, phys(R0), kNoReg, 1)});
+    fn.symbols.push_back(e.ctx->getOrCreateSymbol("hook"));
+    fn.usedCalleeSaved = (1u << R4) | (1u << LR);
+    fn.makesCalls = true;
+    fn.spillSlots = 2;
+    CHECK(e.emit(fn) ==
+          "push {r4, lr}\n"
+          "sub sp, sp, #8\n"
+          "cmp r4, #0\n"
+          "blxne r12\n"
+          "blne hook\n"
+          "addne sp, sp, #8\n"
+          "popne {r4, pc}\n"
+          "mov r0, #1\n"
+          "add sp, sp, #8\n"
+          "pop {r4, pc}\n");
+  }
   SUBCASE("one epilogue per return") {
     mir::Function fn;
     fn.blocks.resize(2);

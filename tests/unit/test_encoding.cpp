@@ -124,6 +124,10 @@ std::vector<Golden> goldenTable() {
       {"strhhi r0, [r1, #2]", [](ArmAssembler &a) { a.store(2, R0, R1, 2, Cond::HI); }, {0xb2, 0x00, 0xc1, 0x81}},
       {"mulgt r0, r1, r2", [](ArmAssembler &a) { a.mul(R0, R1, R2, Cond::GT); }, {0x91, 0x02, 0x00, 0xc0}},
       {"revlt r0, r1", [](ArmAssembler &a) { a.rev(R0, R1, Cond::LT); }, {0x31, 0x0f, 0xbf, 0xb6}},
+      {"blxne r12", [](ArmAssembler &a) { a.blx(R12, Cond::NE); }, {0x3c, 0xff, 0x2f, 0x11}},
+      {"popne {r4, pc}", [](ArmAssembler &a) { a.pop((1u << R4) | (1u << PC), Cond::NE); }, {0x10, 0x80, 0xbd, 0x18}},
+      {"bxne lr", [](ArmAssembler &a) { a.bxLr(Cond::NE); }, {0x1e, 0xff, 0x2f, 0x11}},
+      {"addne sp, sp, #8", [](ArmAssembler &a) { a.addInSteps(SP, SP, 8, Cond::NE); }, {0x08, 0xd0, 0x8d, 0x12}},
       {"add r0, sp, #0x104; add r0, r0, #0x10000", [](ArmAssembler &a) { a.addInSteps(R0, SP, 0x10104); },
        {0x41, 0x0f, 0x8d, 0xe2, 0x01, 0x08, 0x80, 0xe2}},
   };
