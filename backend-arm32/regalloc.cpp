@@ -64,7 +64,15 @@ struct Move {
   double weight;
 };
 
-unsigned countOf(uint16_t mask) { return unsigned(__builtin_popcount(mask)); }
+// Bits set in a register mask (without the library call that __builtin_popcount
+// becomes on a CPU without popcnt).
+unsigned countOf(uint16_t mask) {
+  unsigned x = mask;
+  x = x - ((x >> 1) & 0x5555);
+  x = (x & 0x3333) + ((x >> 2) & 0x3333);
+  x = (x + (x >> 4)) & 0x0f0f;
+  return (x + (x >> 8)) & 0x1f;
+}
 
 template <typename T, typename Predicate>
 void eraseIf(std::vector<T> &items, Predicate predicate) {
@@ -567,14 +575,25 @@ void Allocator::insertSpillCode(const std::vector<VReg> &spilled) {
     }
   std::vector<Inst> remat(spilled.size(), Inst{Opcode::Mov});
   std::vector<bool> isRemat(spilled.size(), false);
+  // Webs spilled together that do not interfere share a slot (the first one free of
+  // their neighbours'), so that the slots stay within ldr/str's reach.
+  constexpr uint32_t kNoSlot = ~0u;
+  std::vector<uint32_t> slot(spilled.size(), kNoSlot);
   std::vector<int32_t> slotOffset(spilled.size(), 0);
+  const uint32_t firstSlot = fn_.spillSlots;
   for (uint32_t k = 0; k < spilled.size(); ++k) {
     if (defCount[k] == 1 && rematerialisable(*def[k])) {
       isRemat[k] = true;
       remat[k] = *def[k];
-    } else {
-      slotOffset[k] = int32_t(4 * fn_.spillSlots++);
+      continue;
     }
+    std::vector<bool> taken(fn_.spillSlots - firstSlot, false);
+    forEachNeighbour(spilled[k], [&](VReg t) {
+      if (spillIndex[t] != kNotSpilled && slot[spillIndex[t]] != kNoSlot) taken[slot[spillIndex[t]] - firstSlot] = true;
+    });
+    slot[k] = firstSlot + uint32_t(std::find(taken.begin(), taken.end(), false) - taken.begin());
+    if (slot[k] == fn_.spillSlots) ++fn_.spillSlots;
+    slotOffset[k] = int32_t(4 * slot[k]);
   }
 
   struct Temp {
