@@ -122,7 +122,7 @@ void Function::computeSuccessors() {
         block.succs.push_back(inst.target);
         if (inst.cond == Cond::AL) fallsThrough = false;
       }
-      if (inst.op == Opcode::Return) fallsThrough = false;
+      if (inst.op == Opcode::Return && inst.cond == Cond::AL) fallsThrough = false;
     }
     if (fallsThrough && b + 1 < blocks.size()) block.succs.push_back(uint32_t(b + 1));
   }

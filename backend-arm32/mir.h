@@ -70,8 +70,12 @@ enum class Opcode : uint8_t {
   FrameAddress,        // dst = address of frame object `frame` + imm
   Branch,              // if cond: goto block `target` (cond AL: always)
   Call,                // bl symbols[symbol], or blx a when symbol is kNoSymbol;
-                       // reads implicitUses, writes implicitDefs (clobbers included)
-  Return,              // to the caller; reads implicitUses (the result registers)
+                       // reads implicitUses, writes implicitDefs (clobbers included);
+                       // may be conditional (A32 bl<c>/blx<c>; T32 will need an IT)
+  Return,              // to the caller; reads implicitUses (the result registers).
+                       // A conditional Return (a tail call's success) may stand in
+                       // the middle of a block: the emitter makes its epilogue
+                       // conditional, and when the condition fails the block goes on
   // Pseudo-instructions, expanded by the emitter after allocation where one BPF
   // instruction needs control flow of its own (blocks stay those of the BPF program).
   // The selector fixes their registers (physical operands, implicitUses/implicitDefs).
