@@ -217,6 +217,7 @@ Liveness Allocator::splitWebs() {
       const bool extends = readsDef(inst);
       forEachRegister(inst, [&](VReg &r, bool isDef) {
         if (!isVirtual(r)) return;
+        assert(r < fn_.numRegs && "a register beyond Function::numRegs");
         const bool reaching = currentStamp[r] == stamp;
         uint32_t value = (isDef && !extends) || !reaching ? newValue() : current[r];
         if (isDef) {
