@@ -14,17 +14,24 @@
 // The steps, per function:
 //   1. webs: each virtual register (a BPF register half, written on many paths) is split
 //      into its webs, the unions of def-use chains (mir_liveness.h gives the live-in
-//      sets that join a block's incoming values to its predecessors' outgoing ones);
+//      sets that join a block's incoming values to its predecessors' outgoing ones); a
+//      read that no write reaches is a web of its own, garbage but harmless;
 //   2. build: liveness, interference (a def interferes with everything live after it,
 //      except the source of a plain move), physical registers as forbidden masks, moves,
 //      spill costs (uses and defs weighted by 8^loop depth);
-//   3. coalesce: moves by decreasing weight, vreg-vreg by Briggs' test (or George's),
-//      vreg-physical by George's test; the code is renamed and the graph rebuilt;
+//   3. coalesce: moves by decreasing weight, vreg-vreg by Briggs' test, vreg-physical by
+//      George's; the code is renamed, and the graph keeps the joined classes (member
+//      rings over the rows as built) instead of being built again;
 //   4. colour: simplify (remove nodes of degree < available registers), else push the
 //      cheapest-per-neighbour node optimistically; select pops, preferring a move
 //      partner's register, else the first free one in RegisterFile::order;
-//   5. spill what got no register (constants and addresses are re-issued before each
-//      use instead of using a slot), and go back to 2 until nothing spills.
+//   5. spill what got no register: a reload into a new short-lived register before each
+//      read, a store after each write, in word slots that webs spilled in the same round
+//      share when they do not interfere (constants and addresses are issued again before
+//      each use instead); go back to 2 until nothing spills.
+// Loop depths come from the selector, or when it leaves them all 0 from the layout's back
+// edges (mir_liveness.h: a branch to an earlier block makes a loop of the blocks between,
+// no dominance check).
 // Spill code is ldr/str of 4 bytes (and the rematerialised instruction), which touch no
 // flags; it is placed before the instruction that reads and after the one that writes,
 // and no instruction that writes a register can be a terminator, so nothing lands
@@ -64,7 +71,15 @@ struct Move {
   double weight;
 };
 
-unsigned countOf(uint16_t mask) { return unsigned(__builtin_popcount(mask)); }
+// Bits set in a register mask (without the library call that __builtin_popcount
+// becomes on a CPU without popcnt).
+unsigned countOf(uint16_t mask) {
+  unsigned x = mask;
+  x = x - ((x >> 1) & 0x5555);
+  x = (x & 0x3333) + ((x >> 2) & 0x3333);
+  x = (x + (x >> 4)) & 0x0f0f;
+  return (x + (x >> 8)) & 0x1f;
+}
 
 template <typename T, typename Predicate>
 void eraseIf(std::vector<T> &items, Predicate predicate) {
@@ -202,6 +217,7 @@ Liveness Allocator::splitWebs() {
       const bool extends = readsDef(inst);
       forEachRegister(inst, [&](VReg &r, bool isDef) {
         if (!isVirtual(r)) return;
+        assert(r < fn_.numRegs && "a register beyond Function::numRegs");
         const bool reaching = currentStamp[r] == stamp;
         uint32_t value = (isDef && !extends) || !reaching ? newValue() : current[r];
         if (isDef) {
@@ -476,7 +492,8 @@ std::vector<VReg> Allocator::colour() {
     removed[v] = true;
     stack.push_back(v);
     forEachNeighbour(v, [&](VReg t) {
-      if (!removed[t] && degree[t]-- == available(t)) low.push_back(t);
+      // (Degrees may overcount after coalescing, never undercount; the guard is cheap.)
+      if (!removed[t] && degree[t] > 0 && degree[t]-- == available(t)) low.push_back(t);
     });
   }
 
@@ -567,14 +584,25 @@ void Allocator::insertSpillCode(const std::vector<VReg> &spilled) {
     }
   std::vector<Inst> remat(spilled.size(), Inst{Opcode::Mov});
   std::vector<bool> isRemat(spilled.size(), false);
+  // Webs spilled together that do not interfere share a slot (the first one free of
+  // their neighbours'), so that the slots stay within ldr/str's reach.
+  constexpr uint32_t kNoSlot = ~0u;
+  std::vector<uint32_t> slot(spilled.size(), kNoSlot);
   std::vector<int32_t> slotOffset(spilled.size(), 0);
+  const uint32_t firstSlot = fn_.spillSlots;
   for (uint32_t k = 0; k < spilled.size(); ++k) {
     if (defCount[k] == 1 && rematerialisable(*def[k])) {
       isRemat[k] = true;
       remat[k] = *def[k];
-    } else {
-      slotOffset[k] = int32_t(4 * fn_.spillSlots++);
+      continue;
     }
+    std::vector<bool> taken(fn_.spillSlots - firstSlot, false);
+    forEachNeighbour(spilled[k], [&](VReg t) {
+      if (spillIndex[t] != kNotSpilled && slot[spillIndex[t]] != kNoSlot) taken[slot[spillIndex[t]] - firstSlot] = true;
+    });
+    slot[k] = firstSlot + uint32_t(std::find(taken.begin(), taken.end(), false) - taken.begin());
+    if (slot[k] == fn_.spillSlots) ++fn_.spillSlots;
+    slotOffset[k] = int32_t(4 * slot[k]);
   }
 
   struct Temp {

@@ -305,7 +305,7 @@ TEST_CASE("regalloc: a loop with a call keeps its counter and sum") {
 TEST_CASE("regalloc: one register for unrelated values, conditional writes, reads without a write") {
   Builder b;
   auto [x, y] = b.arguments();
-  VReg half = b.reg(), never = b.reg(), other = b.reg();
+  VReg half = b.reg(), other = b.reg();
   b.addImm(half, x, 1);                  // value 1
   b.compare(x, 0);
   b.branch(2, Cond::EQ);
@@ -321,7 +321,7 @@ TEST_CASE("regalloc: one register for unrelated values, conditional writes, read
 
   // A register read before any write (unverified input): garbage, no crash.
   Builder u;
-  VReg sum = u.reg();
+  VReg never = u.reg(), sum = u.reg();
   u.addReg(sum, never, never);
   u.ret(sum, sum);
   Function allocated = u.fn;
