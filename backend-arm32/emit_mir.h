@@ -31,6 +31,9 @@ inline int bpfStackOffsetFromSp(const mir::Function &fn, int offset) {
   return int(fn.outgoingArgBytes + fn.bpfStackBytes) + offset;
 }
 
+// Expands an AtomicRmw pseudo (its retry loop with labels of its own), emit_atomic.cpp.
+void expandAtomic(const mir::Inst &inst, ArmAssembler &as, llvm::MCContext &ctx);
+
 // Emits the function's code (not its symbol: the caller places the labels).
 void emitFunction(const mir::Function &fn, ArmAssembler &as, llvm::MCContext &ctx);
 
