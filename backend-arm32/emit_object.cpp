@@ -19,6 +19,7 @@
 
 #include "emit_mir.h"
 #include "lowering.h"
+#include "mir_passes.h"
 #include "regalloc.h"
 #include "select.h"
 #include "symbol_names.h"
@@ -94,6 +95,7 @@ Status emitWithMir(const Program &program, size_t index, const ArmTarget &target
   for (mir::Function *f : {&*body, cEntry ? &*cEntry : nullptr}) {
     if (!f) continue;
     if (options.mirDump) *options.mirDump += mir::print(*f);
+    removeDeadCode(*f);
     allocateRegisters(*f, aapcsRegisters());
     if (options.regallocDump) *options.regallocDump += mir::print(*f);
   }

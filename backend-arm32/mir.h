@@ -70,8 +70,12 @@ enum class Opcode : uint8_t {
   FrameAddress,        // dst = address of frame object `frame` + imm
   Branch,              // if cond: goto block `target` (cond AL: always)
   Call,                // bl symbols[symbol], or blx a when symbol is kNoSymbol;
-                       // reads implicitUses, writes implicitDefs (clobbers included)
-  Return,              // to the caller; reads implicitUses (the result registers)
+                       // reads implicitUses, writes implicitDefs (clobbers included);
+                       // may be conditional (A32 bl<c>/blx<c>; T32 will need an IT)
+  Return,              // to the caller; reads implicitUses (the result registers).
+                       // A conditional Return (a tail call's success) may stand in
+                       // the middle of a block: the emitter makes its epilogue
+                       // conditional, and when the condition fails the block goes on
   // Pseudo-instructions, expanded by the emitter after allocation where one BPF
   // instruction needs control flow of its own (blocks stay those of the BPF program).
   // The selector fixes their registers (physical operands, implicitUses/implicitDefs).
@@ -126,6 +130,9 @@ struct Operands {
   uint8_t numDefs = 0, numUses = 0;
   uint16_t implicitDefs = 0, implicitUses = 0;  // physical registers
   bool readsFlags = false, writesFlags = false;
+  // The defs are written while the uses are still read (strex's status, the emitter's
+  // retry loops): no def may share a register with a use.
+  bool earlyClobber = false;
   // Effects beyond its defs: memory writes, calls, barriers, control flow. Such an
   // instruction stays even when nothing reads its defs.
   bool hasSideEffects = false;
@@ -138,7 +145,8 @@ Operands operandsOf(const Inst &inst);
 // `readsDef(inst)` says that it is also read.
 template <typename Visit>
 void forEachRegister(Inst &inst, Visit visit);
-bool readsDef(const Inst &inst);  // the dst is also an input (cond != AL, Bfi, Umlal)
+// The defs (dst, and dst2 when set) are also inputs: cond != AL, Bfi, Umlal.
+bool readsDef(const Inst &inst);
 
 struct Block {
   std::vector<Inst> insts;

@@ -27,15 +27,12 @@ const std::array<mir::VReg, 2> *Selector::promotedSlot(unsigned baseReg, int32_t
 }
 
 mir::VReg Selector::addressOf(unsigned baseReg, int32_t offset) {
+  VReg address = temp();
   if (baseReg == R10) {
-    Inst address{Opcode::FrameAddress};
-    address.dst = temp();
-    address.frame = mir::FrameObject::BpfStack;
-    address.imm = offset;
-    return emit(address).dst;
+    frameAddress(address, offset);
+    return address;
   }
   if (offset == 0) return lo(baseReg);
-  VReg address = temp();
   opConstant(Opcode::Add, address, lo(baseReg), uint32_t(offset));
   return address;
 }
