@@ -6,7 +6,6 @@
 #include "emit_mir.h"
 
 #include <cassert>
-#include <cstdio>
 #include <cstdlib>
 
 namespace bpf2arm::arm {
@@ -311,13 +310,5 @@ class MirEmitter {
 }  // namespace
 
 void emitFunction(const mir::Function &fn, ArmAssembler &as, llvm::MCContext &ctx) { MirEmitter(fn, as, ctx).run(); }
-
-// TEMPORARY, remove at merge: expandAtomic belongs to emit_atomic.cpp (another helper's
-// work). Until that file is on main, this weak definition keeps the link whole; a
-// program with an AtomicRmw stops here instead of emitting nothing.
-[[gnu::weak]] void expandAtomic(const mir::Inst &, ArmAssembler &, llvm::MCContext &) {
-  std::fputs("bpf2arm: internal error: AtomicRmw without emit_atomic.cpp\n", stderr);
-  std::abort();
-}
 
 }  // namespace bpf2arm::arm

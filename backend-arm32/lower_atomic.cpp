@@ -3,22 +3,12 @@
 // frame's scratch slots (see frame_layout.h) and restore them before writing results.
 // Ordered variants (fetch, xchg, cmpxchg) are fenced with DMB on both sides, like the
 // kernel's fully ordered atomic_fetch_*() they model.
+#include "atomic_rmw.h"
 #include "lowering.h"
 
 namespace bpf2arm::arm {
 
 using namespace bpf;
-
-namespace {
-DataOp atomicDataOp(int32_t op) {
-  switch (op & ~FETCH) {
-    case ATOMIC_OR: return DataOp::ORR;
-    case ATOMIC_AND: return DataOp::AND;
-    case ATOMIC_XOR: return DataOp::EOR;
-    default: return DataOp::ADD;
-  }
-}
-}  // namespace
 
 Status FunctionLowering::lowerAtomic(const Instruction &ins) {
   const Insn &insn = ins.insn;

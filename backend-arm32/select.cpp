@@ -202,8 +202,8 @@ static unsigned outgoingArgBytes(const Program &program, const Function &fn) {
 
 Expected<mir::Function> Selector::selectBody() {
   out_.blocks.resize(fn_.blocks.size() + 1);
-  out_.bpfStackBytes = fn_.stackSize;
   out_.outgoingArgBytes = outgoingArgBytes(program_, fn_);
+  promoteStackSlots();  // sets out_.bpfStackBytes: what of the BPF stack stays in memory
   block_ = 0;
   selectEntry();
   for (const BasicBlock &block : fn_.blocks) {

@@ -21,6 +21,7 @@
 
 #include "body_convention.h"
 #include "compiler/def_use.h"
+#include "compiler/promote_stack.h"
 #include "compiler/program.h"
 #include "diagnostics.h"
 #include "lowering.h"
@@ -150,6 +151,26 @@ class Selector {
   void selectLocalCall(const CallTarget &call);
   Status selectExternCall(const Instruction &ins, const CallTarget &call);
   void selectTailCall();
+
+  // ---- memory: loads, stores, atomics (select_memory.cpp, select_atomic.cpp) ----------
+  // Before selection: which BPF stack slots become virtual registers (promote_stack.h),
+  // their registers, and the BPF stack bytes that stay in memory (out_.bpfStackBytes).
+  void promoteStackSlots();
+  // The registers of the promoted slot [R10 + offset] of `bytes` (lo, and hi for 8
+  // bytes), or nullptr when that access goes to memory.
+  const std::array<VReg, 2> *promotedSlot(unsigned baseReg, int32_t offset, unsigned bytes) const;
+  // An address that a `bytes`-wide access (both words of an 8-byte one) reaches: the BPF
+  // stack frame at R10 + offset, or a register + offset.
+  struct MemoryOperand {
+    VReg base = mir::kNoReg;  // kNoReg: a BPF stack frame access
+    int32_t offset = 0;
+  };
+  MemoryOperand memoryOperand(unsigned baseReg, int32_t offset, unsigned bytes, bool signExtend);
+  VReg addressOf(unsigned baseReg, int32_t offset);  // a register holding base + offset
+  void loadWord(VReg dst, const MemoryOperand &at, int32_t extra, unsigned bytes, bool signExtend);
+  void storeWord(VReg value, const MemoryOperand &at, int32_t extra, unsigned bytes);
+  StackPromotion promotion_;
+  std::vector<std::array<VReg, 2>> slotRegs_;  // by promotion_.slots index
 
   uint32_t mirBlock(int bpfBlock) const { return uint32_t(bpfBlock + 1); }
   llvm::MCSymbol *routine(Routine r);
