@@ -92,20 +92,20 @@ unsigned shiftOperand(Shift sh, unsigned amount) {
 }
 }  // namespace
 
-void ArmAssembler::opShiftImm(DataOp op, Reg d, Reg n, Reg m, Shift sh, unsigned amount, Flags f) {
-  if (amount == 0) return this->op(op, d, n, m, f);  // an encoded LSR/ASR #0 would mean #32
+void ArmAssembler::opShiftImm(DataOp op, Reg d, Reg n, Reg m, Shift sh, unsigned amount, Flags f, Cond c) {
+  if (amount == 0) return this->op(op, d, n, m, f, c);  // an encoded LSR/ASR #0 would mean #32
   MCInst inst;
   inst.setOpcode(dataOpcode(op, 's'));
   inst.addOperand(reg(d));
   inst.addOperand(reg(n));
   inst.addOperand(reg(m));
   inst.addOperand(MCOperand::createImm(shiftOperand(sh, amount)));
-  addPredicate(inst, Cond::AL);
+  addPredicate(inst, c);
   addFlags(inst, f);
   emit(inst);
 }
 
-void ArmAssembler::opShiftReg(DataOp op, Reg d, Reg n, Reg m, Shift sh, Reg s, Flags f) {
+void ArmAssembler::opShiftReg(DataOp op, Reg d, Reg n, Reg m, Shift sh, Reg s, Flags f, Cond c) {
   MCInst inst;
   inst.setOpcode(dataOpcode(op, 'S'));
   inst.addOperand(reg(d));
@@ -113,7 +113,7 @@ void ArmAssembler::opShiftReg(DataOp op, Reg d, Reg n, Reg m, Shift sh, Reg s, F
   inst.addOperand(reg(m));
   inst.addOperand(reg(s));
   inst.addOperand(MCOperand::createImm(static_cast<unsigned>(sh)));
-  addPredicate(inst, Cond::AL);
+  addPredicate(inst, c);
   addFlags(inst, f);
   emit(inst);
 }
@@ -140,17 +140,62 @@ void ArmAssembler::addConstant(Reg d, Reg n, int32_t imm, Reg scratch) {
   this->op(DataOp::ADD, d, n, scratch);
 }
 
-void ArmAssembler::mov(Reg d, Reg m, Cond c) {
+void ArmAssembler::addInSteps(Reg d, Reg n, int32_t imm) {
+  uint32_t u = static_cast<uint32_t>(imm);
+  DataOp op = imm < 0 ? DataOp::SUB : DataOp::ADD;
+  uint32_t rest = imm < 0 ? 0u - u : u;
+  if (rest == 0) {
+    if (d != n) mov(d, n);
+    return;
+  }
+  // Each step takes the lowest byte at an even bit position that is left.
+  Reg from = n;
+  while (rest) {
+    unsigned low = __builtin_ctz(rest) & ~1u;
+    uint32_t step = rest & (0xffu << low);
+    rest &= ~step;
+    opImm(op, d, from, step);
+    from = d;
+  }
+}
+
+void ArmAssembler::moveForm(unsigned opcode, Reg d, Reg m, Cond c, Flags f) {
   MCInst inst;
-  inst.setOpcode(t_.op().MOVr);
+  inst.setOpcode(opcode);
   inst.addOperand(reg(d));
   inst.addOperand(reg(m));
   addPredicate(inst, c);
-  addFlags(inst, Flags::Keep);
+  addFlags(inst, f);
   emit(inst);
 }
 
-void ArmAssembler::movImm(Reg d, uint32_t imm, Cond c) {
+void ArmAssembler::moveShiftImm(unsigned opcode, Reg d, Reg m, Shift sh, unsigned amount, Cond c, Flags f) {
+  MCInst inst;
+  inst.setOpcode(opcode);
+  inst.addOperand(reg(d));
+  inst.addOperand(reg(m));
+  inst.addOperand(MCOperand::createImm(shiftOperand(sh, amount)));
+  addPredicate(inst, c);
+  addFlags(inst, f);
+  emit(inst);
+}
+
+void ArmAssembler::moveShiftReg(unsigned opcode, Reg d, Reg m, Shift sh, Reg s, Cond c, Flags f) {
+  MCInst inst;
+  inst.setOpcode(opcode);
+  inst.addOperand(reg(d));
+  inst.addOperand(reg(m));
+  inst.addOperand(reg(s));
+  inst.addOperand(MCOperand::createImm(static_cast<unsigned>(sh)));
+  addPredicate(inst, c);
+  addFlags(inst, f);
+  emit(inst);
+}
+
+void ArmAssembler::mov(Reg d, Reg m, Cond c, Flags f) { moveForm(t_.op().MOVr, d, m, c, f); }
+void ArmAssembler::mvn(Reg d, Reg m, Cond c, Flags f) { moveForm(t_.op().MVNr, d, m, c, f); }
+
+void ArmAssembler::movImm(Reg d, uint32_t imm, Cond c, Flags f) {
   auto enc = encodeModifiedImmediate(imm);
   assert(enc);
   MCInst inst;
@@ -158,11 +203,11 @@ void ArmAssembler::movImm(Reg d, uint32_t imm, Cond c) {
   inst.addOperand(reg(d));
   inst.addOperand(MCOperand::createImm(*enc));
   addPredicate(inst, c);
-  addFlags(inst, Flags::Keep);
+  addFlags(inst, f);
   emit(inst);
 }
 
-void ArmAssembler::mvnImm(Reg d, uint32_t imm, Cond c) {
+void ArmAssembler::mvnImm(Reg d, uint32_t imm, Cond c, Flags f) {
   auto enc = encodeModifiedImmediate(imm);
   assert(enc);
   MCInst inst;
@@ -170,42 +215,26 @@ void ArmAssembler::mvnImm(Reg d, uint32_t imm, Cond c) {
   inst.addOperand(reg(d));
   inst.addOperand(MCOperand::createImm(*enc));
   addPredicate(inst, c);
-  addFlags(inst, Flags::Keep);
+  addFlags(inst, f);
   emit(inst);
 }
 
-void ArmAssembler::mvn(Reg d, Reg m) {
-  MCInst inst;
-  inst.setOpcode(t_.op().MVNr);
-  inst.addOperand(reg(d));
-  inst.addOperand(reg(m));
-  addPredicate(inst, Cond::AL);
-  addFlags(inst, Flags::Keep);
-  emit(inst);
+void ArmAssembler::movShiftImm(Reg d, Reg m, Shift sh, unsigned amount, Cond c, Flags f) {
+  if (amount == 0) return mov(d, m, c, f);  // an encoded LSR/ASR #0 would mean #32
+  moveShiftImm(t_.op().MOVsi, d, m, sh, amount, c, f);
 }
 
-void ArmAssembler::movShiftImm(Reg d, Reg m, Shift sh, unsigned amount, Cond c) {
-  if (amount == 0) return mov(d, m, c);  // an encoded LSR/ASR #0 would mean #32
-  MCInst inst;
-  inst.setOpcode(t_.op().MOVsi);
-  inst.addOperand(reg(d));
-  inst.addOperand(reg(m));
-  inst.addOperand(MCOperand::createImm(shiftOperand(sh, amount)));
-  addPredicate(inst, c);
-  addFlags(inst, Flags::Keep);
-  emit(inst);
+void ArmAssembler::movShiftReg(Reg d, Reg m, Shift sh, Reg s, Cond c, Flags f) {
+  moveShiftReg(t_.op().MOVsr, d, m, sh, s, c, f);
 }
 
-void ArmAssembler::movShiftReg(Reg d, Reg m, Shift sh, Reg s, Cond c) {
-  MCInst inst;
-  inst.setOpcode(t_.op().MOVsr);
-  inst.addOperand(reg(d));
-  inst.addOperand(reg(m));
-  inst.addOperand(reg(s));
-  inst.addOperand(MCOperand::createImm(static_cast<unsigned>(sh)));
-  addPredicate(inst, c);
-  addFlags(inst, Flags::Keep);
-  emit(inst);
+void ArmAssembler::mvnShiftImm(Reg d, Reg m, Shift sh, unsigned amount, Cond c, Flags f) {
+  if (amount == 0) return mvn(d, m, c, f);
+  moveShiftImm(t_.op().MVNsi, d, m, sh, amount, c, f);
+}
+
+void ArmAssembler::mvnShiftReg(Reg d, Reg m, Shift sh, Reg s, Cond c, Flags f) {
+  moveShiftReg(t_.op().MVNsr, d, m, sh, s, c, f);
 }
 
 void ArmAssembler::loadConstant(Reg d, uint32_t value, Cond c) {
@@ -242,120 +271,122 @@ void ArmAssembler::loadConstant(Reg d, uint32_t value, Cond c) {
   }
 }
 
-void ArmAssembler::cmp(Reg n, Reg m, Cond c) {
+unsigned ArmAssembler::compareOpcode(CompareOp op, char form) const {
+  const Opcodes &o = t_.op();
+  auto pick = [form](unsigned rr, unsigned ri, unsigned rsi, unsigned rsr) {
+    return form == 'r' ? rr : form == 'i' ? ri : form == 's' ? rsi : rsr;
+  };
+  switch (op) {
+    case CompareOp::CMP: return pick(o.CMPrr, o.CMPri, o.CMPrsi, o.CMPrsr);
+    case CompareOp::CMN: return pick(o.CMNzrr, o.CMNri, o.CMNzrsi, o.CMNzrsr);
+    case CompareOp::TST: return pick(o.TSTrr, o.TSTri, o.TSTrsi, o.TSTrsr);
+    case CompareOp::TEQ: return pick(o.TEQrr, o.TEQri, o.TEQrsi, o.TEQrsr);
+  }
+  std::abort();
+}
+
+void ArmAssembler::compare(CompareOp op, Reg n, Reg m, Cond c) {
   MCInst inst;
-  inst.setOpcode(t_.op().CMPrr);
+  inst.setOpcode(compareOpcode(op, 'r'));
   inst.addOperand(reg(n));
   inst.addOperand(reg(m));
   addPredicate(inst, c);
   emit(inst);
 }
 
+void ArmAssembler::compareImm(CompareOp op, Reg n, uint32_t imm, Cond c) {
+  auto enc = encodeModifiedImmediate(imm);
+  assert(enc && "immediate has no modified-immediate form");
+  MCInst inst;
+  inst.setOpcode(compareOpcode(op, 'i'));
+  inst.addOperand(reg(n));
+  inst.addOperand(MCOperand::createImm(*enc));
+  addPredicate(inst, c);
+  emit(inst);
+}
+
+void ArmAssembler::compareShiftImm(CompareOp op, Reg n, Reg m, Shift sh, unsigned amount, Cond c) {
+  if (amount == 0) return compare(op, n, m, c);
+  MCInst inst;
+  inst.setOpcode(compareOpcode(op, 's'));
+  inst.addOperand(reg(n));
+  inst.addOperand(reg(m));
+  inst.addOperand(MCOperand::createImm(shiftOperand(sh, amount)));
+  addPredicate(inst, c);
+  emit(inst);
+}
+
+void ArmAssembler::compareShiftReg(CompareOp op, Reg n, Reg m, Shift sh, Reg s, Cond c) {
+  MCInst inst;
+  inst.setOpcode(compareOpcode(op, 'S'));
+  inst.addOperand(reg(n));
+  inst.addOperand(reg(m));
+  inst.addOperand(reg(s));
+  inst.addOperand(MCOperand::createImm(static_cast<unsigned>(sh)));
+  addPredicate(inst, c);
+  emit(inst);
+}
+
+void ArmAssembler::cmp(Reg n, Reg m, Cond c) { compare(CompareOp::CMP, n, m, c); }
+
 void ArmAssembler::cmpConstant(Reg n, uint32_t value, Reg scratch, Cond c) {
-  bool negate = !canEncodeImmediate(value) && canEncodeImmediate(0u - value);
-  if (canEncodeImmediate(value) || negate) {
-    MCInst inst;
-    inst.setOpcode(negate ? t_.op().CMNri : t_.op().CMPri);
-    inst.addOperand(reg(n));
-    inst.addOperand(MCOperand::createImm(*encodeModifiedImmediate(negate ? 0u - value : value)));
-    addPredicate(inst, c);
-    emit(inst);
-    return;
-  }
+  if (canEncodeImmediate(value)) return compareImm(CompareOp::CMP, n, value, c);
+  if (canEncodeImmediate(0u - value)) return compareImm(CompareOp::CMN, n, 0u - value, c);
   loadConstant(scratch, value, c);
   cmp(n, scratch, c);
 }
 
-void ArmAssembler::tst(Reg n, Reg m, Cond c) {
-  MCInst inst;
-  inst.setOpcode(t_.op().TSTrr);
-  inst.addOperand(reg(n));
-  inst.addOperand(reg(m));
-  addPredicate(inst, c);
-  emit(inst);
-}
+void ArmAssembler::tst(Reg n, Reg m, Cond c) { compare(CompareOp::TST, n, m, c); }
 
 void ArmAssembler::tstConstant(Reg n, uint32_t value, Reg scratch, Cond c) {
-  if (!canEncodeImmediate(value)) {
-    loadConstant(scratch, value, c);
-    return tst(n, scratch, c);
-  }
+  if (canEncodeImmediate(value)) return compareImm(CompareOp::TST, n, value, c);
+  loadConstant(scratch, value, c);
+  tst(n, scratch, c);
+}
+
+void ArmAssembler::multiply(unsigned opcode, std::initializer_list<Reg> regs, Cond c, bool hasFlags) {
   MCInst inst;
-  inst.setOpcode(t_.op().TSTri);
-  inst.addOperand(reg(n));
-  inst.addOperand(MCOperand::createImm(*encodeModifiedImmediate(value)));
+  inst.setOpcode(opcode);
+  for (Reg r : regs) inst.addOperand(reg(r));
   addPredicate(inst, c);
+  if (hasFlags) addFlags(inst, Flags::Keep);
   emit(inst);
 }
 
-void ArmAssembler::mul(Reg d, Reg n, Reg m) {
-  MCInst inst;
-  inst.setOpcode(t_.op().MUL);
-  inst.addOperand(reg(d));
-  inst.addOperand(reg(n));
-  inst.addOperand(reg(m));
-  addPredicate(inst, Cond::AL);
-  addFlags(inst, Flags::Keep);
-  emit(inst);
+void ArmAssembler::mul(Reg d, Reg n, Reg m, Cond c) { multiply(t_.op().MUL, {d, n, m}, c, true); }
+void ArmAssembler::mla(Reg d, Reg n, Reg m, Reg a, Cond c) { multiply(t_.op().MLA, {d, n, m, a}, c, true); }
+void ArmAssembler::mls(Reg d, Reg n, Reg m, Reg a, Cond c) { multiply(t_.op().MLS, {d, n, m, a}, c, false); }
+
+void ArmAssembler::sdiv(Reg d, Reg n, Reg m, Cond c) {
+  assert(t_.hasHardwareDivide());
+  multiply(t_.op().SDIV, {d, n, m}, c, false);
 }
 
-void ArmAssembler::mla(Reg d, Reg n, Reg m, Reg a) {
-  MCInst inst;
-  inst.setOpcode(t_.op().MLA);
-  inst.addOperand(reg(d));
-  inst.addOperand(reg(n));
-  inst.addOperand(reg(m));
-  inst.addOperand(reg(a));
-  addPredicate(inst, Cond::AL);
-  addFlags(inst, Flags::Keep);
-  emit(inst);
+void ArmAssembler::udiv(Reg d, Reg n, Reg m, Cond c) {
+  assert(t_.hasHardwareDivide());
+  multiply(t_.op().UDIV, {d, n, m}, c, false);
 }
 
-void ArmAssembler::mls(Reg d, Reg n, Reg m, Reg a) {
-  MCInst inst;
-  inst.setOpcode(t_.op().MLS);
-  inst.addOperand(reg(d));
-  inst.addOperand(reg(n));
-  inst.addOperand(reg(m));
-  inst.addOperand(reg(a));
-  addPredicate(inst, Cond::AL);
-  emit(inst);
-}
-
-void ArmAssembler::umull(Reg lo, Reg hi, Reg n, Reg m) {
+void ArmAssembler::longMultiply(unsigned opcode, Reg lo, Reg hi, Reg n, Reg m, bool accumulate, Cond c) {
   assert(lo != hi);
   MCInst inst;
-  inst.setOpcode(t_.op().UMULL);
+  inst.setOpcode(opcode);
   inst.addOperand(reg(lo));
   inst.addOperand(reg(hi));
   inst.addOperand(reg(n));
   inst.addOperand(reg(m));
-  addPredicate(inst, Cond::AL);
+  if (accumulate) {  // the accumulator's inputs, tied to the outputs
+    inst.addOperand(reg(lo));
+    inst.addOperand(reg(hi));
+  }
+  addPredicate(inst, c);
   addFlags(inst, Flags::Keep);
   emit(inst);
 }
 
-void ArmAssembler::sdiv(Reg d, Reg n, Reg m) {
-  assert(t_.hasHardwareDivide());
-  MCInst inst;
-  inst.setOpcode(t_.op().SDIV);
-  inst.addOperand(reg(d));
-  inst.addOperand(reg(n));
-  inst.addOperand(reg(m));
-  addPredicate(inst, Cond::AL);
-  emit(inst);
-}
-
-void ArmAssembler::udiv(Reg d, Reg n, Reg m) {
-  assert(t_.hasHardwareDivide());
-  MCInst inst;
-  inst.setOpcode(t_.op().UDIV);
-  inst.addOperand(reg(d));
-  inst.addOperand(reg(n));
-  inst.addOperand(reg(m));
-  addPredicate(inst, Cond::AL);
-  emit(inst);
-}
+void ArmAssembler::umull(Reg lo, Reg hi, Reg n, Reg m, Cond c) { longMultiply(t_.op().UMULL, lo, hi, n, m, false, c); }
+void ArmAssembler::smull(Reg lo, Reg hi, Reg n, Reg m, Cond c) { longMultiply(t_.op().SMULL, lo, hi, n, m, false, c); }
+void ArmAssembler::umlal(Reg lo, Reg hi, Reg n, Reg m, Cond c) { longMultiply(t_.op().UMLAL, lo, hi, n, m, true, c); }
 
 bool ArmAssembler::fitsOffset(unsigned bytes, bool signExtend, int32_t offset) {
   bool wordOrByte = (bytes == 4 || bytes == 1) && !signExtend;
@@ -363,7 +394,7 @@ bool ArmAssembler::fitsOffset(unsigned bytes, bool signExtend, int32_t offset) {
   return offset >= -limit && offset <= limit;
 }
 
-void ArmAssembler::load(unsigned bytes, bool signExtend, Reg t, Reg base, int32_t offset) {
+void ArmAssembler::load(unsigned bytes, bool signExtend, Reg t, Reg base, int32_t offset, Cond c) {
   assert(fitsOffset(bytes, signExtend, offset));
   MCInst inst;
   const Opcodes &o = t_.op();
@@ -381,11 +412,11 @@ void ArmAssembler::load(unsigned bytes, bool signExtend, Reg t, Reg base, int32_
     // addrmode3: bit 8 set means "subtract the offset"
     inst.addOperand(MCOperand::createImm(offset < 0 ? 0x100 | -offset : offset));
   }
-  addPredicate(inst, Cond::AL);
+  addPredicate(inst, c);
   emit(inst);
 }
 
-void ArmAssembler::store(unsigned bytes, Reg t, Reg base, int32_t offset) {
+void ArmAssembler::store(unsigned bytes, Reg t, Reg base, int32_t offset, Cond c) {
   assert(fitsOffset(bytes, false, offset));
   MCInst inst;
   const Opcodes &o = t_.op();
@@ -401,7 +432,52 @@ void ArmAssembler::store(unsigned bytes, Reg t, Reg base, int32_t offset) {
     inst.addOperand(MCOperand::createReg(0));
     inst.addOperand(MCOperand::createImm(offset < 0 ? 0x100 | -offset : offset));
   }
-  addPredicate(inst, Cond::AL);
+  addPredicate(inst, c);
+  emit(inst);
+}
+
+bool ArmAssembler::fitsIndexShift(unsigned bytes, bool signExtend, unsigned shift) {
+  bool wordOrByte = (bytes == 4 || bytes == 1) && !signExtend;
+  return wordOrByte ? shift < 32 : shift == 0;  // LDRH/LDRSB/LDRSH: register, no shift
+}
+
+namespace {
+// addrmode2's register offset: add, shift amount in bits 0-11, shift kind from bit 13
+// (none when the amount is 0). addrmode3's register offset: add, no immediate.
+unsigned indexOperand(unsigned shift) {
+  return shift ? shift | (static_cast<unsigned>(Shift::LSL) << 13) : 0;
+}
+}  // namespace
+
+void ArmAssembler::loadIndexed(unsigned bytes, bool signExtend, Reg t, Reg base, Reg index, unsigned shift, Cond c) {
+  assert(fitsIndexShift(bytes, signExtend, shift));
+  const Opcodes &o = t_.op();
+  MCInst inst;
+  inst.addOperand(reg(t));
+  inst.addOperand(reg(base));
+  inst.addOperand(reg(index));
+  if ((bytes == 4 || bytes == 1) && !signExtend) {
+    inst.setOpcode(bytes == 4 ? o.LDRrs : o.LDRBrs);
+    inst.addOperand(MCOperand::createImm(indexOperand(shift)));
+  } else {
+    assert(bytes != 4);
+    inst.setOpcode(bytes == 2 ? (signExtend ? o.LDRSH : o.LDRH) : o.LDRSB);
+    inst.addOperand(MCOperand::createImm(0));
+  }
+  addPredicate(inst, c);
+  emit(inst);
+}
+
+void ArmAssembler::storeIndexed(unsigned bytes, Reg t, Reg base, Reg index, unsigned shift, Cond c) {
+  assert(fitsIndexShift(bytes, false, shift));
+  const Opcodes &o = t_.op();
+  MCInst inst;
+  inst.setOpcode(bytes == 4 ? o.STRrs : bytes == 1 ? o.STRBrs : o.STRH);
+  inst.addOperand(reg(t));
+  inst.addOperand(reg(base));
+  inst.addOperand(reg(index));
+  inst.addOperand(MCOperand::createImm(bytes == 2 ? 0 : indexOperand(shift)));
+  addPredicate(inst, c);
   emit(inst);
 }
 
@@ -459,22 +535,47 @@ void ArmAssembler::dmbIsh() {
   emit(inst);
 }
 
-void ArmAssembler::unary(unsigned opcode, Reg d, Reg m, bool hasRotation) {
+void ArmAssembler::unary(unsigned opcode, Reg d, Reg m, bool hasRotation, Cond c) {
   MCInst inst;
   inst.setOpcode(opcode);
   inst.addOperand(reg(d));
   inst.addOperand(reg(m));
   if (hasRotation) inst.addOperand(MCOperand::createImm(0));  // SXTB/UXTH: ROR #0
-  addPredicate(inst, Cond::AL);
+  addPredicate(inst, c);
   emit(inst);
 }
 
-void ArmAssembler::rev(Reg d, Reg m) { unary(t_.op().REV, d, m, false); }
-void ArmAssembler::rev16(Reg d, Reg m) { unary(t_.op().REV16, d, m, false); }
-void ArmAssembler::sxtb(Reg d, Reg m) { unary(t_.op().SXTB, d, m, true); }
-void ArmAssembler::sxth(Reg d, Reg m) { unary(t_.op().SXTH, d, m, true); }
-void ArmAssembler::uxtb(Reg d, Reg m) { unary(t_.op().UXTB, d, m, true); }
-void ArmAssembler::uxth(Reg d, Reg m) { unary(t_.op().UXTH, d, m, true); }
+void ArmAssembler::rev(Reg d, Reg m, Cond c) { unary(t_.op().REV, d, m, false, c); }
+void ArmAssembler::rev16(Reg d, Reg m, Cond c) { unary(t_.op().REV16, d, m, false, c); }
+void ArmAssembler::sxtb(Reg d, Reg m, Cond c) { unary(t_.op().SXTB, d, m, true, c); }
+void ArmAssembler::sxth(Reg d, Reg m, Cond c) { unary(t_.op().SXTH, d, m, true, c); }
+void ArmAssembler::uxtb(Reg d, Reg m, Cond c) { unary(t_.op().UXTB, d, m, true, c); }
+void ArmAssembler::uxth(Reg d, Reg m, Cond c) { unary(t_.op().UXTH, d, m, true, c); }
+void ArmAssembler::clz(Reg d, Reg m, Cond c) { unary(t_.op().CLZ, d, m, false, c); }
+
+void ArmAssembler::bitfield(unsigned opcode, Reg d, Reg n, unsigned lsb, unsigned width, Cond c) {
+  assert(width >= 1 && lsb + width <= 32);
+  MCInst inst;
+  inst.setOpcode(opcode);
+  inst.addOperand(reg(d));
+  if (opcode == t_.op().BFI) {
+    // d is also an input; the field is given as the mask of the bits that stay.
+    inst.addOperand(reg(d));
+    inst.addOperand(reg(n));
+    uint32_t field = (width == 32 ? ~0u : ((1u << width) - 1)) << lsb;
+    inst.addOperand(MCOperand::createImm(~field));
+  } else {
+    inst.addOperand(reg(n));
+    inst.addOperand(MCOperand::createImm(lsb));
+    inst.addOperand(MCOperand::createImm(width - 1));  // encoded as width - 1
+  }
+  addPredicate(inst, c);
+  emit(inst);
+}
+
+void ArmAssembler::ubfx(Reg d, Reg n, unsigned lsb, unsigned width, Cond c) { bitfield(t_.op().UBFX, d, n, lsb, width, c); }
+void ArmAssembler::sbfx(Reg d, Reg n, unsigned lsb, unsigned width, Cond c) { bitfield(t_.op().SBFX, d, n, lsb, width, c); }
+void ArmAssembler::bfi(Reg d, Reg n, unsigned lsb, unsigned width, Cond c) { bitfield(t_.op().BFI, d, n, lsb, width, c); }
 
 void ArmAssembler::push(uint16_t regMask) {
   assert(regMask);
@@ -559,7 +660,7 @@ void ArmAssembler::loadAddress(Reg d, llvm::MCSymbol *base, int64_t offset) {
                            4);
     bind(after);
   }
-  if (offset != inline16) addConstant(d, d, int32_t(offset - inline16), d == R12 ? LR : R12);
+  if (offset != inline16) addInSteps(d, d, int32_t(offset - inline16));  // no scratch register
 }
 
 void ArmAssembler::bxLr() {

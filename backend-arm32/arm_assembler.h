@@ -2,6 +2,10 @@
 // the operand order LLVM 19's ARM backend expects and hands it to the streamer (or to a
 // recorder, for the golden encoding tests). Immediates that an instruction cannot encode
 // are rejected by assert: callers pick encodable forms or go through `loadConstant`.
+//
+// The methods are operations (add with a shifted register, a conditional load, a bit
+// field extract), not encodings: the MIR emitter (emit_mir.cpp) speaks only to them, so
+// that a Thumb-2 assembler with the same methods can take its place.
 #pragma once
 
 #include <llvm/MC/MCContext.h>
@@ -9,6 +13,7 @@
 #include <llvm/MC/MCStreamer.h>
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,6 +35,9 @@ enum class DataOp { ADD, ADC, SUB, SBC, RSB, RSC, AND, ORR, EOR, BIC };
 
 enum class Flags { Keep, Set };
 
+// Operations that only set the flags: n - op2, n + op2, n & op2, n ^ op2.
+enum class CompareOp { CMP, CMN, TST, TEQ };
+
 // The 12-bit "modified immediate" encoding (an 8-bit value rotated right by an even
 // amount), or nothing when `value` has no such form.
 std::optional<unsigned> encodeModifiedImmediate(uint32_t value);
@@ -46,17 +54,24 @@ class ArmAssembler {
   void op(DataOp op, Reg d, Reg n, Reg m, Flags f = Flags::Keep, Cond c = Cond::AL);
   bool canEncodeImmediate(uint32_t imm) const { return encodeModifiedImmediate(imm).has_value(); }
   void opImm(DataOp op, Reg d, Reg n, uint32_t imm, Flags f = Flags::Keep, Cond c = Cond::AL);
-  void opShiftImm(DataOp op, Reg d, Reg n, Reg m, Shift sh, unsigned amount, Flags f = Flags::Keep);
-  void opShiftReg(DataOp op, Reg d, Reg n, Reg m, Shift sh, Reg s, Flags f = Flags::Keep);
+  void opShiftImm(DataOp op, Reg d, Reg n, Reg m, Shift sh, unsigned amount, Flags f = Flags::Keep,
+                  Cond c = Cond::AL);
+  void opShiftReg(DataOp op, Reg d, Reg n, Reg m, Shift sh, Reg s, Flags f = Flags::Keep, Cond c = Cond::AL);
   // d = n + imm for any imm, using `scratch` (!= n, may be d) when two immediates cannot.
   void addConstant(Reg d, Reg n, int32_t imm, Reg scratch);
+  // d = n + imm for any imm without a scratch register: as many adds (or subs) of
+  // encodable immediates as it takes (four at most). Flags are kept.
+  void addInSteps(Reg d, Reg n, int32_t imm);
 
-  void mov(Reg d, Reg m, Cond c = Cond::AL);
-  void movImm(Reg d, uint32_t encodableImm, Cond c = Cond::AL);
-  void mvnImm(Reg d, uint32_t encodableImm, Cond c = Cond::AL);
-  void mvn(Reg d, Reg m);
-  void movShiftImm(Reg d, Reg m, Shift sh, unsigned amount, Cond c = Cond::AL);
-  void movShiftReg(Reg d, Reg m, Shift sh, Reg s, Cond c = Cond::AL);
+  // Moves: d = op2, or its complement (mvn). Shift amounts as in opShiftImm.
+  void mov(Reg d, Reg m, Cond c = Cond::AL, Flags f = Flags::Keep);
+  void movImm(Reg d, uint32_t encodableImm, Cond c = Cond::AL, Flags f = Flags::Keep);
+  void mvnImm(Reg d, uint32_t encodableImm, Cond c = Cond::AL, Flags f = Flags::Keep);
+  void mvn(Reg d, Reg m, Cond c = Cond::AL, Flags f = Flags::Keep);
+  void movShiftImm(Reg d, Reg m, Shift sh, unsigned amount, Cond c = Cond::AL, Flags f = Flags::Keep);
+  void movShiftReg(Reg d, Reg m, Shift sh, Reg s, Cond c = Cond::AL, Flags f = Flags::Keep);
+  void mvnShiftImm(Reg d, Reg m, Shift sh, unsigned amount, Cond c = Cond::AL, Flags f = Flags::Keep);
+  void mvnShiftReg(Reg d, Reg m, Shift sh, Reg s, Cond c = Cond::AL, Flags f = Flags::Keep);
   // Any 32-bit constant, in the fewest instructions this CPU allows.
   void loadConstant(Reg d, uint32_t value, Cond c = Cond::AL);
 
@@ -64,24 +79,38 @@ class ArmAssembler {
   // literal word where there is no MOVW). The offset travels in the instruction (REL).
   void loadAddress(Reg d, llvm::MCSymbol *base, int64_t offset);
 
+  // Flag-setting comparisons in the four operand forms.
+  void compare(CompareOp op, Reg n, Reg m, Cond c = Cond::AL);
+  void compareImm(CompareOp op, Reg n, uint32_t encodableImm, Cond c = Cond::AL);
+  void compareShiftImm(CompareOp op, Reg n, Reg m, Shift sh, unsigned amount, Cond c = Cond::AL);
+  void compareShiftReg(CompareOp op, Reg n, Reg m, Shift sh, Reg s, Cond c = Cond::AL);
+
   void cmp(Reg n, Reg m, Cond c = Cond::AL);
   // Compares with any constant, using `scratch` when neither CMP nor CMN can encode it.
   void cmpConstant(Reg n, uint32_t value, Reg scratch, Cond c = Cond::AL);
   void tst(Reg n, Reg m, Cond c = Cond::AL);
   void tstConstant(Reg n, uint32_t value, Reg scratch, Cond c = Cond::AL);
 
-  void mul(Reg d, Reg n, Reg m);
-  void mla(Reg d, Reg n, Reg m, Reg a);  // d = n * m + a
-  void mls(Reg d, Reg n, Reg m, Reg a);  // d = a - n * m
-  void umull(Reg lo, Reg hi, Reg n, Reg m);
-  void sdiv(Reg d, Reg n, Reg m);
-  void udiv(Reg d, Reg n, Reg m);
+  void mul(Reg d, Reg n, Reg m, Cond c = Cond::AL);
+  void mla(Reg d, Reg n, Reg m, Reg a, Cond c = Cond::AL);  // d = n * m + a
+  void mls(Reg d, Reg n, Reg m, Reg a, Cond c = Cond::AL);  // d = a - n * m
+  void umull(Reg lo, Reg hi, Reg n, Reg m, Cond c = Cond::AL);
+  void smull(Reg lo, Reg hi, Reg n, Reg m, Cond c = Cond::AL);
+  void umlal(Reg lo, Reg hi, Reg n, Reg m, Cond c = Cond::AL);  // hi:lo += n * m
+  void sdiv(Reg d, Reg n, Reg m, Cond c = Cond::AL);
+  void udiv(Reg d, Reg n, Reg m, Cond c = Cond::AL);
 
   // Loads and stores of 1, 2, 4 bytes at [base + offset]; `offset` must fit the form
   // (see `fitsOffset`).
-  void load(unsigned bytes, bool signExtend, Reg t, Reg base, int32_t offset);
-  void store(unsigned bytes, Reg t, Reg base, int32_t offset);
+  void load(unsigned bytes, bool signExtend, Reg t, Reg base, int32_t offset, Cond c = Cond::AL);
+  void store(unsigned bytes, Reg t, Reg base, int32_t offset, Cond c = Cond::AL);
   static bool fitsOffset(unsigned bytes, bool signExtend, int32_t offset);
+  // The same at [base + (index << shift)]; halfword and sign-extending forms take no
+  // shift (see `fitsIndexShift`).
+  void loadIndexed(unsigned bytes, bool signExtend, Reg t, Reg base, Reg index, unsigned shift,
+                   Cond c = Cond::AL);
+  void storeIndexed(unsigned bytes, Reg t, Reg base, Reg index, unsigned shift, Cond c = Cond::AL);
+  static bool fitsIndexShift(unsigned bytes, bool signExtend, unsigned shift);
 
   void ldrex(Reg t, Reg base);
   void strex(Reg status, Reg t, Reg base);
@@ -90,12 +119,17 @@ class ArmAssembler {
   void clrex();
   void dmbIsh();
 
-  void rev(Reg d, Reg m);
-  void rev16(Reg d, Reg m);
-  void sxtb(Reg d, Reg m);
-  void sxth(Reg d, Reg m);
-  void uxtb(Reg d, Reg m);
-  void uxth(Reg d, Reg m);
+  void rev(Reg d, Reg m, Cond c = Cond::AL);
+  void rev16(Reg d, Reg m, Cond c = Cond::AL);
+  void sxtb(Reg d, Reg m, Cond c = Cond::AL);
+  void sxth(Reg d, Reg m, Cond c = Cond::AL);
+  void uxtb(Reg d, Reg m, Cond c = Cond::AL);
+  void uxth(Reg d, Reg m, Cond c = Cond::AL);
+  void clz(Reg d, Reg m, Cond c = Cond::AL);
+  // Bit fields [lsb, lsb + width): d = n's field zero/sign extended; bfi: d's field = n's low bits.
+  void ubfx(Reg d, Reg n, unsigned lsb, unsigned width, Cond c = Cond::AL);
+  void sbfx(Reg d, Reg n, unsigned lsb, unsigned width, Cond c = Cond::AL);
+  void bfi(Reg d, Reg n, unsigned lsb, unsigned width, Cond c = Cond::AL);
 
   void push(uint16_t regMask);
   void pop(uint16_t regMask);
@@ -117,7 +151,14 @@ class ArmAssembler {
   void addPredicate(llvm::MCInst &inst, Cond c) const;
   void addFlags(llvm::MCInst &inst, Flags f) const;
   unsigned dataOpcode(DataOp op, char form) const;
-  void unary(unsigned opcode, Reg d, Reg m, bool hasRotation);
+  unsigned compareOpcode(CompareOp op, char form) const;
+  void unary(unsigned opcode, Reg d, Reg m, bool hasRotation, Cond c);
+  void moveForm(unsigned opcode, Reg d, Reg m, Cond c, Flags f);
+  void moveShiftImm(unsigned opcode, Reg d, Reg m, Shift sh, unsigned amount, Cond c, Flags f);
+  void moveShiftReg(unsigned opcode, Reg d, Reg m, Shift sh, Reg s, Cond c, Flags f);
+  void multiply(unsigned opcode, std::initializer_list<Reg> regs, Cond c, bool hasFlags);
+  void longMultiply(unsigned opcode, Reg lo, Reg hi, Reg n, Reg m, bool accumulate, Cond c);
+  void bitfield(unsigned opcode, Reg d, Reg n, unsigned lsb, unsigned width, Cond c);
 
   const ArmTarget &t_;
   llvm::MCContext &ctx_;

@@ -3,7 +3,8 @@
 // it from the callee alone, so they always agree.
 //
 // Passed are the halves of R1-R5 that the callee reads before writing them (its live-in
-// halves; a pointer argument passes only its lo half), in the order R1 lo, R1 hi, R2 lo,
+// halves, Function::arguments from compiler/live_arguments; a pointer argument passes
+// only its lo half), in the order R1 lo, R1 hi, R2 lo,
 // ..., R5 hi: the first four in r0-r3, the rest in 4-byte slots of the caller's outgoing
 // argument area (sp at the call + stackOffset). The result is R0 in r0 (lo) and r1 (hi).
 // R6-R9 survive the call (they live in callee-saved registers or in the frame).

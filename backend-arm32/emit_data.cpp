@@ -47,7 +47,7 @@ Status DataLayout::emit(llvm::MCStreamer &s, const std::function<llvm::MCSymbol 
   using namespace llvm::ELF;
   for (size_t i = 0; i < program_.data.size(); ++i) {
     const DataSection &sec = program_.data[i];
-    unsigned flags = SHF_ALLOC | (sec.writable ? SHF_WRITE : 0);
+    unsigned flags = SHF_ALLOC | (sec.writable ? unsigned(SHF_WRITE) : 0u);
     s.switchSection(ctx_.getELFSection(sec.name, sec.zeroFill ? SHT_NOBITS : SHT_PROGBITS, flags));
     s.emitValueToAlignment(llvm::Align(std::max<uint64_t>(sec.align, 1)));
     s.emitLabel(dataStart_[i]);

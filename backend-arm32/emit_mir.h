@@ -16,7 +16,10 @@
 // sp-relative offset of a BPF stack access (outgoingArgBytes + bpfStackBytes + imm)
 // and can pick an addressing form that reaches it; spill slots are words, reached by
 // ldr/str up to 4095 bytes. A function without calls, frame or callee-saved registers
-// gets no prologue: its return is `bx lr`.
+// gets no prologue: its return is `bx lr`. The pushed registers and the frame together
+// are a multiple of 8 bytes: an odd count of words is evened out by 4 bytes of padding
+// above the spill slots when there is a frame, else by pushing r12 as well (free to
+// clobber at the return, and no instruction more than the push and pop).
 #pragma once
 
 #include <llvm/MC/MCContext.h>
@@ -33,5 +36,9 @@ inline int bpfStackOffsetFromSp(const mir::Function &fn, int offset) {
 
 // Emits the function's code (not its symbol: the caller places the labels).
 void emitFunction(const mir::Function &fn, ArmAssembler &as, llvm::MCContext &ctx);
+
+// Expands an AtomicRmw pseudo-instruction (mir.h) into its exclusive-access retry loop,
+// with labels of its own (emit_atomic.cpp).
+void expandAtomic(const mir::Inst &inst, ArmAssembler &as, llvm::MCContext &ctx);
 
 }  // namespace bpf2arm::arm

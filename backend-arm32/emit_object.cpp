@@ -19,6 +19,7 @@
 
 #include "emit_mir.h"
 #include "lowering.h"
+#include "mir_passes.h"
 #include "regalloc.h"
 #include "select.h"
 #include "symbol_names.h"
@@ -94,6 +95,7 @@ Status emitWithMir(const Program &program, size_t index, const ArmTarget &target
   for (mir::Function *f : {&*body, cEntry ? &*cEntry : nullptr}) {
     if (!f) continue;
     if (options.mirDump) *options.mirDump += mir::print(*f);
+    removeDeadCode(*f);
     allocateRegisters(*f, aapcsRegisters());
     if (options.regallocDump) *options.regallocDump += mir::print(*f);
   }
@@ -119,15 +121,12 @@ Status emitWithMir(const Program &program, size_t index, const ArmTarget &target
   return std::nullopt;
 }
 
-// Whether the MIR backend compiles the program; Backend::Mir insists and names the
-// function it cannot take.
-Expected<bool> choosesMir(const Program &program, const ArmTarget &target, Backend backend) {
-  if (backend == Backend::Legacy) return false;
+// Whether the MIR backend compiles the program: always with Backend::Mir (where it
+// cannot, selection says so), with Auto when it selects every function.
+bool choosesMir(const Program &program, const ArmTarget &target, Backend backend) {
+  if (backend != Backend::Auto) return backend == Backend::Mir;
   for (const Function &fn : program.functions)
-    if (!Selector::supports(program, fn, target)) {
-      if (backend == Backend::Mir) return error("--backend=mir: the MIR backend cannot compile function '" + fn.name + "' yet");
-      return false;
-    }
+    if (!Selector::supports(program, fn, target)) return false;
   return true;
 }
 
@@ -188,11 +187,10 @@ Expected<std::string> emitProgram(const Program &program, const ArmTarget &targe
     symbols.bodies.push_back(ctx.getOrCreateSymbol(names.local(entry ? fn.name + ".bpf" : fn.name)));
   }
   ArmAssembler as(target, ctx, streamer.get());
-  auto useMir = choosesMir(program, target, emitOptions.backend);
-  if (!useMir) return useMir.diag();
+  bool useMir = choosesMir(program, target, emitOptions.backend);
   for (size_t i = 0; i < program.functions.size(); ++i) {
     const Function &fn = program.functions[i];
-    if (*useMir) {
+    if (useMir) {
       if (Status st = emitWithMir(program, i, target, ctx, *streamer, as, symbols, emitOptions)) return *st;
       continue;
     }

@@ -50,6 +50,11 @@ class FunctionLowering {
   // The AAPCS entry that C code calls: converts arguments and result.
   Status lowerCEntry();
 
+  // clang's idioms that take two BPF instructions (the MIR selector recognises them too):
+  // the zero extension `r <<= 32; r >>= 32`, and a stack address `r = r10; r += -N`.
+  static bool isZeroExtensionPair(const bpf::Insn &first, const bpf::Insn &second);
+  static bool isStackAddressPair(const bpf::Insn &first, const bpf::Insn &second);
+
  private:
   Status lowerInstruction(const Instruction &ins, const BasicBlock &block);
   Status fail(const Instruction &ins, std::string message) const;
@@ -69,8 +74,6 @@ class FunctionLowering {
   void writeHiZero(unsigned bpfReg);
   bool hiDeadAfter(unsigned bpfReg) const;
   bool hiKnownZero(unsigned bpfReg) const;  // before the current instruction
-  static bool isZeroExtensionPair(const bpf::Insn &first, const bpf::Insn &second);
-  static bool isStackAddressPair(const bpf::Insn &first, const bpf::Insn &second);
   void writeHiSign(unsigned bpfReg, Reg lo);  // hi = lo >> 31 (arithmetic)
   void loadPair(unsigned bpfReg, Reg lo, Reg hi);   // copies the register into lo/hi
   void storePair(unsigned bpfReg, Reg lo, Reg hi);  // sets the register from lo/hi

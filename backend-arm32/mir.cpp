@@ -84,18 +84,18 @@ Operands operandsOf(const Inst &inst) {
   def(inst.dst2);
   if (readsDef(inst)) {
     use(inst.dst);
-    if (inst.op == Opcode::Umlal) use(inst.dst2);
+    use(inst.dst2);  // a conditional umull keeps the old hi word too
   }
   o.implicitUses = inst.implicitUses;
   o.implicitDefs = inst.implicitDefs;
   switch (inst.op) {
     case Opcode::Adc: case Opcode::Sbc: case Opcode::Rsc: o.readsFlags = true; break;
     case Opcode::Cmp: case Opcode::Cmn: case Opcode::Tst: case Opcode::Teq: o.writesFlags = true; break;
-    case Opcode::Store: case Opcode::Strex: case Opcode::Strexd: case Opcode::Ldrex: case Opcode::Ldrexd:
-    case Opcode::Clrex: case Opcode::Dmb: case Opcode::Return:
+    case Opcode::Strex: case Opcode::Strexd: o.hasSideEffects = true; o.earlyClobber = true; break;
+    case Opcode::Store: case Opcode::Ldrex: case Opcode::Ldrexd: case Opcode::Clrex: case Opcode::Dmb: case Opcode::Return:
       o.hasSideEffects = true;
       break;
-    case Opcode::AtomicRmw: o.hasSideEffects = true; o.writesFlags = true; break;
+    case Opcode::AtomicRmw: o.hasSideEffects = true; o.writesFlags = true; o.earlyClobber = true; break;
     case Opcode::Branch: o.hasSideEffects = true; break;
     case Opcode::Call: o.hasSideEffects = true; o.writesFlags = true; break;
     default: break;

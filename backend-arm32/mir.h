@@ -130,6 +130,9 @@ struct Operands {
   uint8_t numDefs = 0, numUses = 0;
   uint16_t implicitDefs = 0, implicitUses = 0;  // physical registers
   bool readsFlags = false, writesFlags = false;
+  // The defs are written while the uses are still read (strex's status, the emitter's
+  // retry loops): no def may share a register with a use.
+  bool earlyClobber = false;
   // Effects beyond its defs: memory writes, calls, barriers, control flow. Such an
   // instruction stays even when nothing reads its defs.
   bool hasSideEffects = false;
@@ -142,7 +145,8 @@ Operands operandsOf(const Inst &inst);
 // `readsDef(inst)` says that it is also read.
 template <typename Visit>
 void forEachRegister(Inst &inst, Visit visit);
-bool readsDef(const Inst &inst);  // the dst is also an input (cond != AL, Bfi, Umlal)
+// The defs (dst, and dst2 when set) are also inputs: cond != AL, Bfi, Umlal.
+bool readsDef(const Inst &inst);
 
 struct Block {
   std::vector<Inst> insts;

@@ -94,6 +94,38 @@ class Selector {
   Status selectCall(const Instruction &ins);
   void selectExit();
 
+  // ---- ALU, ALU64, ld_imm64, jumps (select_alu.cpp, select_alu64.cpp, select_jump.cpp)
+  const BasicBlock &currentBlock() const { return fn_.blocks[block_ - 1]; }
+  // The BPF instruction after the current one in the same block, or nullptr.
+  const bpf::Insn *nextInBlock() const;
+  const bpf::Insn *previousInBlock() const;
+  // dst = a OP (b SHIFT amount); Mov when a is kNoReg.
+  mir::Inst &emitShifted(Opcode op, VReg dst, VReg a, VReg b, Shift shift, unsigned amount, Cond cond = Cond::AL,
+                         bool setFlags = false);
+  // dst = a OP (b SHIFT c), the amount in a register (ARM reads its bottom byte).
+  mir::Inst &emitShiftedByRegister(Opcode op, VReg dst, VReg a, VReg b, Shift shift, VReg c, Cond cond = Cond::AL,
+                                   bool setFlags = false);
+  void emitMultiply(Opcode op, VReg dst, VReg a, VReg b, VReg c);     // Mla, Mls
+  void emitLongMultiply(Opcode op, VReg lo, VReg hi, VReg a, VReg b);  // Umull, Smull
+  void frameAddress(VReg dst, int32_t offset);  // dst = R10 + offset
+  VReg sourceLo(const bpf::Insn &insn);  // the lo half of src, or the immediate in a register
+  void selectLoHalf(const bpf::Insn &insn);
+  bool selectRotateIdiom(const bpf::Insn &insn);  // true: the instruction is done
+  void selectMulConstant(VReg dst, VReg a, uint32_t value);
+  void selectShift32(const bpf::Insn &insn);
+  void selectDivMod32(const bpf::Insn &insn, bool isSigned);
+  // n = n / c or n % c in place; false where the divide instruction does better.
+  bool selectUnsignedDivModByConstant32(VReg n, uint32_t c, bool isMod);
+  void selectByteSwap(const bpf::Insn &insn);
+  void selectShift64(const bpf::Insn &insn);
+  void selectMul64(const bpf::Insn &insn);
+  void selectDivMod64(const bpf::Insn &insn);
+  void selectUnsignedDivModBySmallConstant(const bpf::Insn &insn);
+  // A division routine (routines/div64.S): the operands into r0-r3 (kNoReg: none), the
+  // call, the result halves (kNoReg: not wanted) from r0 and r1.
+  void callDivisionRoutine(Routine r, const std::array<VReg, 4> &operands, VReg resultLo, VReg resultHi);
+  void branchTo(int bpfBlock, Cond cond);
+
   // ---- calls (select_call.cpp) ------------------------------------------------------
   // One 32-bit word passed to a callee: in a core register, or in the outgoing stack
   // area at sp + stackOffset.

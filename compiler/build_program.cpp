@@ -324,7 +324,7 @@ class FunctionBuilder {
                                                 ") is not in the runtime stub: the firmware must define " +
                                                 helper->name));
     }
-    return refer(ins, CallTarget{CallTarget::Helper, 0, id, helper->name, helper->prototype});
+    return refer(ins, CallTarget{CallTarget::Helper, 0, id, helper->name, helper->prototype, {}});
   }
 
   Status resolveExternCall(Instruction &ins, const std::string &symbol) {
@@ -333,7 +333,7 @@ class FunctionBuilder {
       return fail(ins, "call to extern function '" + symbol + "' whose prototype is not in the object's BTF");
     auto proto = abi::prototypeFromBtf(obj_.btf.get(), id);
     if (!proto) return fail(ins, "call to '" + symbol + "': " + proto.diag().message);
-    return refer(ins, CallTarget{CallTarget::Extern, 0, 0, symbol, *proto});
+    return refer(ins, CallTarget{CallTarget::Extern, 0, 0, symbol, *proto, {}});
   }
 
   Status resolveLocalCall(Instruction &ins, unsigned section, int64_t targetSlot) {
@@ -341,7 +341,7 @@ class FunctionBuilder {
     if (it == functionAt_.end())
       return fail(ins, "call target insn " + std::to_string(targetSlot) + " of section " +
                            obj_.sectionName(section) + " is not the start of a function");
-    return refer(ins, CallTarget{CallTarget::Local, it->second, 0, "", {}});
+    return refer(ins, CallTarget{CallTarget::Local, it->second, 0, "", {}, {}});
   }
 
   // Records what the instruction refers to in the function's side table.

@@ -97,9 +97,12 @@ DefUse call(const CallTarget *callee) {
   if (callee && (callee->kind == CallTarget::Helper || callee->kind == CallTarget::Extern)) {
     const auto &params = callee->prototype.params;
     for (size_t i = 0; i < params.size() && i < 5; ++i) b.read(unsigned(i + 1), params[i].armSize() > 4);
+  } else if (callee && callee->kind == CallTarget::Local) {
+    // BPF's own convention: what the callee's body reads (live_arguments), which may be
+    // more than its BTF prototype lists (LLVM promotes static functions' arguments).
+    b.du.useLo = RegMask(callee->reads.lo & kArgs);
+    b.du.useHi = RegMask(callee->reads.hi & kArgs);
   } else {
-    // BPF's own convention: LLVM may pass a static callee more arguments than its BTF
-    // prototype lists (argument promotion), so R1-R5 are all read, in full.
     b.du.useLo = b.du.useHi = kArgs;
   }
   b.write(0);

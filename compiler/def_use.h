@@ -49,8 +49,9 @@ struct DefUse {
 };
 
 // What `insn` reads and writes. For a call, `callee` is what the model knows of its
-// target: a local (bpf-to-bpf) callee reads R1-R5 in full, as does an unknown one
-// (nullptr); a helper or extern reads R1..Rn for its n parameters, a parameter of at
+// target: a local (bpf-to-bpf) callee reads the halves of R1-R5 its body reads
+// (CallTarget::reads, from live_arguments; all of them before that pass runs), an
+// unknown one (nullptr) all of R1-R5; a helper or extern reads R1..Rn for its n parameters, a parameter of at
 // most 4 bytes on ARM (narrow integers, pointers) only its lo half. Every call writes
 // R0 and clobbers R1-R5; exit reads R0.
 DefUse defUse(const bpf::Insn &insn, const CallTarget *callee);

@@ -1,8 +1,8 @@
 // bpf2arm: the driver. The whole pipeline reads here, one stage after another:
 //
-//   read object -> build program model -> analyze frame -> track upper words -> lower + emit
-//   (object_reader)  (build_program,       (analyze_frame)  (track_upper_live,  (backend-arm32/
-//                     collect_data)                          track_upper_zero)   emit_object)
+//   read object -> build program model -> analyze frame -> live arguments -> track upper words -> lower + emit
+//   (object_reader)  (build_program,       (analyze_frame)  (live_arguments)   (track_upper_live,  (backend-arm32/
+//                     collect_data)                                              track_upper_zero)   emit_object)
 //
 // The backend, per function: select (BPF -> machine IR on virtual registers) -> allocate
 // registers -> emit MCInsts (backend-arm32/emit_object.cpp, emitWithMir).
@@ -27,6 +27,7 @@
 #include "backend-arm32/emit_object.h"
 #include "build_program.h"
 #include "generate_header.h"
+#include "live_arguments.h"
 #include "object_reader.h"
 #include "program.h"
 #include "track_upper_live.h"
@@ -166,6 +167,7 @@ int main(int argc, char **argv) {
   if (dump == "model") std::cout << dumpProgram(*program);
   if (Status st = analyzeFrame(*program)) return reportError(input, *st);
   if (dump == "frame") std::cout << dumpProgram(*program);
+  trackLiveArguments(*program);
   trackUpperLive(*program);
   trackUpperZero(*program);
   if (dump == "upper") std::cout << dumpProgram(*program);

@@ -16,12 +16,22 @@
 
 namespace bpf2arm {
 
+// Registers as bits (bit r = Rr): the currency of the def/use table and the passes.
+using RegMask = uint16_t;
+constexpr RegMask regBit(unsigned r) { return RegMask(1u << r); }
+
+// Halves of R1-R5 a function reads before writing them (bit r = Rr).
+struct ArgumentHalves {
+  RegMask lo = 0x3e, hi = 0x3e;  // until live_arguments runs: all of R1-R5
+};
+
 struct CallTarget {
   enum Kind { None, Local, Helper, Extern } kind = None;
   unsigned function = 0;  // Local: index into Program::functions
   int32_t helperId = 0;   // Helper
   std::string symbol;     // Helper, Extern: the C function called
   abi::Prototype prototype;  // Helper, Extern: its C prototype
+  ArgumentHalves reads;   // Local: what the callee reads of R1-R5 (live_arguments)
 };
 
 // What an ld_imm64 with a relocation loads: the address of global data, of a map's
@@ -50,10 +60,6 @@ struct Instruction {
 };
 static_assert(sizeof(Instruction) <= 40, "Instruction is in every function's hot loop: keep facts in side tables");
 
-// Registers as bits (bit r = Rr): the currency of the def/use table and the passes.
-using RegMask = uint16_t;
-constexpr RegMask regBit(unsigned r) { return RegMask(1u << r); }
-
 // A run of instructions, Function::insns[first, end), entered only at `first`.
 struct BasicBlock {
   unsigned id = 0;
@@ -76,6 +82,9 @@ struct Function {
   bool hasCEntry() const { return isGlobal || addressTaken; }
   abi::Prototype prototype;    // from BTF, or five u64 without BTF
   bool hasBtfPrototype = false;
+  // The halves of R1-R5 the body reads before writing them (live_arguments): what a
+  // bpf-to-bpf call passes.
+  ArgumentHalves arguments;
   // Every instruction in slot order; its index here is its dense index, which the side
   // tables below and the passes' results use.
   std::vector<Instruction> insns;
