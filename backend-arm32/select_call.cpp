@@ -95,8 +95,31 @@ Inst &Selector::emitCall(llvm::MCSymbol *callee, VReg target, uint16_t argumentR
   return emit(call);
 }
 
+// Whether `inst`, as the last write of its dst, leaves it extended as `how` wants.
+static bool extendsAs(const Inst &inst, abi::Widen how) {
+  if (inst.cond != Cond::AL) return false;
+  bool isSign = how == abi::Widen::Sign8 || how == abi::Widen::Sign16;
+  unsigned bits = how == abi::Widen::Sign8 || how == abi::Widen::Zero8 ? 8 : 16;
+  switch (inst.op) {
+    case Opcode::Sxtb: return isSign;
+    case Opcode::Sxth: return isSign && bits == 16;
+    case Opcode::Uxtb: return !isSign || bits == 16;  // 0-255 is no s8 but an s16
+    case Opcode::Uxth: return bits == 16 && !isSign;
+    case Opcode::And: return inst.b == kNoReg && uint32_t(inst.imm) < (1u << (isSign ? bits - 1 : bits));
+    default: return false;
+  }
+}
+
 mir::VReg Selector::widened(VReg value, abi::Widen how) {
   if (how == abi::Widen::None) return value;
+  // BPF code often extends the argument itself (movsx, an and): not twice. The last
+  // write of value in this block decides; an earlier block's is not looked for.
+  const std::vector<Inst> &insts = out_.blocks[block_].insts;
+  for (auto it = insts.rbegin(); it != insts.rend(); ++it) {
+    if (it->dst != value && it->dst2 != value) continue;
+    if (it->dst == value && extendsAs(*it, how)) return value;
+    break;
+  }
   VReg result = temp();
   emit(widenOpcode(how), result, kNoReg, value);
   return result;
