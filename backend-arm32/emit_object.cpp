@@ -121,15 +121,6 @@ Status emitWithMir(const Program &program, size_t index, const ArmTarget &target
   return std::nullopt;
 }
 
-// Whether the MIR backend compiles the program: always with Backend::Mir (where it
-// cannot, selection says so), with Auto when it selects every function.
-bool choosesMir(const Program &program, const ArmTarget &target, Backend backend) {
-  if (backend != Backend::Auto) return backend == Backend::Mir;
-  for (const Function &fn : program.functions)
-    if (!Selector::supports(program, fn, target)) return false;
-  return true;
-}
-
 }  // namespace
 
 Expected<std::string> emitProgram(const Program &program, const ArmTarget &target, const EmitOptions &emitOptions) {
@@ -187,7 +178,7 @@ Expected<std::string> emitProgram(const Program &program, const ArmTarget &targe
     symbols.bodies.push_back(ctx.getOrCreateSymbol(names.local(entry ? fn.name + ".bpf" : fn.name)));
   }
   ArmAssembler as(target, ctx, streamer.get());
-  bool useMir = choosesMir(program, target, emitOptions.backend);
+  bool useMir = emitOptions.backend == Backend::Mir;
   for (size_t i = 0; i < program.functions.size(); ++i) {
     const Function &fn = program.functions[i];
     if (useMir) {

@@ -12,15 +12,14 @@ namespace bpf2arm::arm {
 
 enum class OutputKind { Object, Assembly };
 
-// Which backend lowers the functions while the MIR backend (select, allocate, emit)
-// replaces the instruction-at-a-time lowering: Auto takes the MIR backend when it
-// selects every function of the program.
-enum class Backend { Auto, Mir, Legacy };
+// Which backend lowers the functions: the MIR backend (select, allocate, emit), or the
+// instruction-at-a-time lowering it replaced, kept for one release for comparison.
+enum class Backend { Mir, Legacy };
 
 struct EmitOptions {
   OutputKind kind = OutputKind::Object;
   unsigned numCpus = 1;  // value copies in per-CPU maps
-  Backend backend = Backend::Auto;
+  Backend backend = Backend::Mir;
   // When set, receive the MIR of every function after selection and after allocation.
   std::string *mirDump = nullptr, *regallocDump = nullptr;
 };

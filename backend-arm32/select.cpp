@@ -160,10 +160,6 @@ void Selector::compareConstant(VReg a, uint32_t value, Cond cond) {
   emit(inst);
 }
 
-// While the new backend grows: which functions it selects completely (the lead sets
-// this as the families land; test a family with --backend=mir).
-bool Selector::supports(const Program &, const Function &, const ArmTarget &) { return false; }
-
 // ---- the walk ---------------------------------------------------------------------------
 
 // Block 0 takes the arguments from where the body convention passes them into the BPF

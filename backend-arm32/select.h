@@ -34,10 +34,6 @@ class Selector {
   Selector(const Program &program, const Function &fn, const ArmTarget &target, llvm::MCContext &ctx,
            ObjectSymbols &symbols);
 
-  // Whether selection handles every instruction of `fn` (while the new backend grows,
-  // programs with a function it does not handle take the legacy lowering).
-  static bool supports(const Program &program, const Function &fn, const ArmTarget &target);
-
   // The body, under its internal entry symbol (the body convention).
   Expected<mir::Function> selectBody();
   // The AAPCS entry that C code calls (fn.hasCEntry()): converts the prototype's

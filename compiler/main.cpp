@@ -119,11 +119,11 @@ int main(int argc, char **argv) {
                  "frame (after frame analysis), upper (after tracking live and zero hi words), "
                  "mir (machine IR after instruction selection), regalloc (machine IR after register allocation)")
       ->check(CLI::IsMember({"object", "model", "frame", "upper", "mir", "regalloc"}));
-  std::string backend = "auto";
+  std::string backend = "mir";
   app.add_option("--backend", backend,
-                 "auto (default): the MIR backend (machine IR, register allocation) for programs it compiles, "
-                 "the instruction-at-a-time lowering for the others; mir or legacy: that one")
-      ->check(CLI::IsMember({"auto", "mir", "legacy"}));
+                 "mir (default): machine IR, register allocation, instruction selection; legacy: the "
+                 "instruction-at-a-time lowering it replaced, kept for comparison")
+      ->check(CLI::IsMember({"mir", "legacy"}));
   unsigned numCpus = 1;
   app.add_option("--cpus", numCpus, "CPUs that per-CPU maps keep a value copy for (default 1)")->check(CLI::Range(1u, 64u));
   std::vector<std::string> customHelpers;
@@ -177,7 +177,7 @@ int main(int argc, char **argv) {
   arm::EmitOptions emitOptions;
   emitOptions.kind = assembly ? arm::OutputKind::Assembly : arm::OutputKind::Object;
   emitOptions.numCpus = numCpus;
-  emitOptions.backend = backend == "mir" ? arm::Backend::Mir : backend == "legacy" ? arm::Backend::Legacy : arm::Backend::Auto;
+  emitOptions.backend = backend == "legacy" ? arm::Backend::Legacy : arm::Backend::Mir;
   std::string mirDump, regallocDump;
   if (dump == "mir") emitOptions.mirDump = &mirDump;
   if (dump == "regalloc") emitOptions.regallocDump = &regallocDump;
