@@ -100,6 +100,8 @@ class ArmTarget {
   bool hasHardwareDivide() const { return info_->has(kHardwareDivide); }
   bool hasMovwMovt() const { return info_->has(kMovwMovt); }
   bool hasDmb() const { return info_->has(kDmb); }
+  // ubfx, sbfx, bfi, mls came with ARMv6T2, the architecture that brought Thumb-2.
+  bool hasV6T2Instructions() const { return info_->has(kThumb2); }
 
  private:
   ArmTarget() = default;

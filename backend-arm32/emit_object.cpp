@@ -19,6 +19,8 @@
 
 #include "emit_mir.h"
 #include "lowering.h"
+#include "mir_combine.h"
+#include "mir_liveness.h"
 #include "mir_passes.h"
 #include "regalloc.h"
 #include "select.h"
@@ -77,7 +79,19 @@ void endFunction(llvm::MCStreamer &streamer, llvm::MCContext &ctx, llvm::MCSymbo
                                                              llvm::MCSymbolRefExpr::create(symbol, ctx), ctx));
 }
 
-// The MIR backend for one function: select, allocate, emit; the C entry is a wrapper
+// The machine-IR passes between selection and allocation, in order.
+void optimize(mir::Function &f, const ArmTarget &target) {
+  removeDeadCode(f);
+  f.computeSuccessors();
+  mir::splitWebs(f, aapcsRegisters().allocatable);  // the folds want one def, one use
+  if (target.hasV6T2Instructions()) foldBitfields(f);
+  foldShifts(f);
+  hoistConstants(f);
+  convertIfs(f);
+  removeDeadCode(f);
+}
+
+// The MIR backend for one function: select, optimize, allocate, emit; the C entry is a wrapper
 // function of its own, or the body itself under both symbols.
 Status emitWithMir(const Program &program, size_t index, const ArmTarget &target, llvm::MCContext &ctx,
                    llvm::MCStreamer &streamer, ArmAssembler &as, ObjectSymbols &symbols, const EmitOptions &options) {
@@ -95,7 +109,7 @@ Status emitWithMir(const Program &program, size_t index, const ArmTarget &target
   for (mir::Function *f : {&*body, cEntry ? &*cEntry : nullptr}) {
     if (!f) continue;
     if (options.mirDump) *options.mirDump += mir::print(*f);
-    removeDeadCode(*f);
+    optimize(*f, target);
     allocateRegisters(*f, aapcsRegisters());
     if (options.regallocDump) *options.regallocDump += mir::print(*f);
   }

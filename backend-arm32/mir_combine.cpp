@@ -115,6 +115,109 @@ void foldShifts(mir::Function &fn) {
   }
 }
 
+void foldBitfields(mir::Function &fn) {
+  UseCounts counts(fn);
+  for (mir::Block &block : fn.blocks) {
+    std::vector<Inst> &insts = block.insts;
+    std::vector<bool> removed(insts.size(), false);
+    for (size_t j = 0; j < insts.size(); ++j) {
+      Inst &user = insts[j];
+      if (user.cond != Cond::AL || user.setFlags || user.shiftByRegister) continue;
+      // The user: `d = t asr/lsr #b`, or `d = t & (2^w - 1)`.
+      bool shiftRight = user.op == Opcode::Mov && user.b != kNoReg && user.shiftAmount != 0 &&
+                        (user.shift == Shift::ASR || user.shift == Shift::LSR);
+      uint32_t mask = uint32_t(user.imm);
+      bool lowMask = user.op == Opcode::And && user.b == kNoReg && mask != 0 && mask != ~0u && (mask & (mask + 1)) == 0;
+      if (!shiftRight && !lowMask) continue;
+      VReg t = shiftRight ? user.b : user.a;
+      if (!counts.singleDefSingleUse(t)) continue;
+      size_t i = j;
+      while (i-- > 0)
+        if (!removed[i] && insts[i].dst == t) break;
+      if (i >= j) continue;
+      const Inst &shift = insts[i];
+      if (!isShiftMove(shift) || shift.shiftByRegister || writtenBetween(insts, i + 1, j, shift.b)) continue;
+      unsigned lsb, width;
+      bool isSigned;
+      if (shiftRight) {
+        // (x << a) >> b: bits [b - a, 32 - a) of x.
+        if (shift.shift != Shift::LSL || user.shiftAmount < shift.shiftAmount) continue;
+        lsb = user.shiftAmount - shift.shiftAmount;
+        width = 32u - user.shiftAmount;
+        isSigned = user.shift == Shift::ASR;
+      } else {
+        // (x >> k) & (2^w - 1): bits [k, k + w) of x, when they are all within x.
+        if (shift.shift != Shift::LSR && shift.shift != Shift::ASR) continue;
+        lsb = shift.shiftAmount;
+        width = unsigned(__builtin_popcount(mask));
+        if (lsb + width > 32) continue;
+        isSigned = false;
+      }
+      Inst field{isSigned ? Opcode::Sbfx : Opcode::Ubfx};
+      field.dst = user.dst;
+      field.a = shift.b;
+      field.imm = int32_t(lsb);
+      field.width = uint8_t(width);
+      field.bpfInsn = user.bpfInsn;
+      user = field;
+      removed[i] = true;
+    }
+    size_t kept = 0;
+    for (size_t k = 0; k < insts.size(); ++k)
+      if (!removed[k]) insts[kept++] = insts[k];
+    insts.resize(kept);
+  }
+}
+
+void hoistConstants(mir::Function &fn) {
+  fn.computeSuccessors();
+  size_t n = fn.blocks.size();
+  std::vector<std::vector<uint32_t>> preds(n);
+  for (uint32_t b = 0; b < n; ++b)
+    for (uint32_t s : fn.blocks[b].succs) preds[s].push_back(b);
+  // Loops as layout ranges [head, latch] from back edges (clang lays BPF loops out
+  // contiguously); the innermost one around a block is the shortest such range.
+  std::vector<std::pair<uint32_t, uint32_t>> loops;
+  for (uint32_t b = 0; b < n; ++b)
+    for (uint32_t s : fn.blocks[b].succs)
+      if (s <= b) loops.push_back({s, b});
+  if (loops.empty()) return;
+  UseCounts counts(fn);
+  auto hoistable = [&](const Inst &inst) {
+    return (inst.op == Opcode::MovConst || inst.op == Opcode::AddressOf) && inst.cond == Cond::AL &&
+           counts.defs[inst.dst] == 1 && mir::isVirtual(inst.dst);
+  };
+  std::vector<std::vector<Inst>> hoisted(n);
+  for (uint32_t b = 0; b < n; ++b) {
+    const std::pair<uint32_t, uint32_t> *inner = nullptr;
+    for (const auto &loop : loops)
+      if (loop.first <= b && b <= loop.second && (!inner || loop.second - loop.first < inner->second - inner->first))
+        inner = &loop;
+    if (!inner || inner->first == 0) continue;
+    uint32_t head = inner->first, preheader = head - 1;
+    bool onlyWayIn = true;
+    for (uint32_t p : preds[head])
+      if ((p < head || p > inner->second) && p != preheader) onlyWayIn = false;
+    bool entersHead = false;
+    for (uint32_t s : fn.blocks[preheader].succs) entersHead |= s == head;
+    if (!onlyWayIn || !entersHead) continue;
+    std::vector<Inst> &insts = fn.blocks[b].insts;
+    size_t kept = 0;
+    for (size_t k = 0; k < insts.size(); ++k) {
+      if (hoistable(insts[k])) hoisted[preheader].push_back(insts[k]);
+      else insts[kept++] = insts[k];
+    }
+    insts.resize(kept);
+  }
+  for (uint32_t p = 0; p < n; ++p) {
+    if (hoisted[p].empty()) continue;
+    std::vector<Inst> &insts = fn.blocks[p].insts;
+    size_t at = insts.size();
+    while (at > 0 && (insts[at - 1].op == Opcode::Branch || insts[at - 1].op == Opcode::Return)) --at;
+    insts.insert(insts.begin() + long(at), hoisted[p].begin(), hoisted[p].end());
+  }
+}
+
 namespace {
 
 // Whether `inst` may run under a condition: one ARM instruction that reads no flags set

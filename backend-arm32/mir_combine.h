@@ -6,10 +6,24 @@
 
 namespace bpf2arm::arm {
 
+// Both expect each register split into its webs (mir_liveness.h, splitWebs): they fold
+// a value into its one reader only when it has one def and one use.
+
+// `(x << a) >> b` with b >= a (arithmetic or logical), and `(x >> k) & (2^w - 1)`, as one
+// sbfx/ubfx where the CPU has them (ARMv6T2 and later): clang's bit tests and smears.
+void foldBitfields(mir::Function &fn);
+
 // A shift whose only use is the second operand of a data-processing instruction (or a
 // load/store index) becomes that operand's shift: `t = x lsl #2; y = z + t` is
 // `y = z + (x lsl #2)`. The shift itself is left for dead-code elimination.
 void foldShifts(mir::Function &fn);
+
+// A multi-instruction constant or address (movw/movt, a literal) computed inside a loop
+// moves to the block before the loop's head, when that block is the only way in: clang's
+// masks and table addresses are then built once, not per iteration. If the register
+// pressure this adds makes the allocator spill it, the allocator issues it again before
+// each use, which is what the loop did before.
+void hoistConstants(mir::Function &fn);
 
 // If-conversion: a block of a few predicable instructions that a conditional branch
 // skips, with no other way in, runs under the opposite condition instead, and the branch

@@ -33,6 +33,15 @@ struct Liveness {
 // register read before any write on some path from the entry is live into block 0.
 Liveness computeLiveness(const Function &fn, uint16_t trackedPhysical);
 
+// Renames every virtual register into its webs (a BPF register half is one virtual
+// register written on many paths with unrelated values; each web, the union of the
+// def-use chains that share a use, becomes a register of its own) and returns the
+// liveness of the renamed code. Union-find over values: each def, and each register
+// live into a block (the join of its predecessors' values); a use belongs to the value
+// that reaches it; a def that also reads its register (conditional, bfi, umlal) extends
+// the value it reads. Registers are renumbered densely from kFirstVirtual.
+Liveness splitWebs(Function &fn, uint16_t trackedPhysical);
+
 // The predecessors of each block, from Block::succs.
 std::vector<std::vector<uint32_t>> predecessors(const Function &fn);
 

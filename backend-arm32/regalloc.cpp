@@ -182,81 +182,11 @@ class Allocator {
   std::vector<uint8_t> colour_;
 };
 
-// ---- 1. webs ---------------------------------------------------------------------------
+// ---- 1. webs (mir_liveness.cpp) -----------------------------------------------------------
 
-// Union-find over "values": each def of a virtual register, and each register live into
-// a block (the join of its predecessors' values). A use belongs to the value that
-// reaches it; a def that also reads its register (conditional, bfi, umlal) extends the
-// value it reads. Each class becomes one virtual register. Returns the liveness of the
-// webs, which follows from that of the registers: the first build needs no other.
 Liveness Allocator::splitWebs() {
-  Liveness live = computeLiveness(fn_, regs_.allocatable);
-  std::vector<uint32_t> parent;
-  auto findValue = [&](uint32_t x) {
-    while (parent[x] != x) x = parent[x] = parent[parent[x]];
-    return x;
-  };
-  auto newValue = [&] {
-    parent.push_back(uint32_t(parent.size()));
-    return uint32_t(parent.size() - 1);
-  };
-  // Value k of the live-in list entries is node k (physical entries included, unused).
-  parent.resize(live.in.size());
-  for (uint32_t k = 0; k < parent.size(); ++k) parent[k] = k;
-
-  std::vector<uint32_t> current(fn_.numRegs), currentStamp(fn_.numRegs, 0);
-  std::vector<uint32_t> operandValues;  // in forEachRegister order over the function
-  std::vector<uint32_t> outValues(live.out.size(), ~0u);  // the value of each live-out entry
-  for (uint32_t b = 0; b < fn_.blocks.size(); ++b) {
-    const uint32_t stamp = b + 1;
-    for (uint32_t k = live.firstIn[b]; k < live.firstIn[b + 1]; ++k) {
-      current[live.in[k]] = k;
-      currentStamp[live.in[k]] = stamp;
-    }
-    for (Inst &inst : fn_.blocks[b].insts) {
-      const bool extends = readsDef(inst);
-      forEachRegister(inst, [&](VReg &r, bool isDef) {
-        if (!isVirtual(r)) return;
-        assert(r < fn_.numRegs && "a register beyond Function::numRegs");
-        const bool reaching = currentStamp[r] == stamp;
-        uint32_t value = (isDef && !extends) || !reaching ? newValue() : current[r];
-        if (isDef) {
-          current[r] = value;
-          currentStamp[r] = stamp;
-        }
-        operandValues.push_back(value);
-      });
-    }
-    for (uint32_t k = live.firstOut[b]; k < live.firstOut[b + 1]; ++k)
-      if (isVirtual(live.out[k]) && currentStamp[live.out[k]] == stamp) outValues[k] = current[live.out[k]];
-    for (uint32_t s : fn_.blocks[b].succs)
-      for (uint32_t k = live.firstIn[s]; k < live.firstIn[s + 1]; ++k) {
-        const VReg r = live.in[k];
-        if (!isVirtual(r) || currentStamp[r] != stamp) continue;
-        uint32_t x = findValue(k), y = findValue(current[r]);
-        if (x != y) parent[x] = y;
-      }
-  }
-
-  std::vector<VReg> webOf(parent.size(), kNoReg);
-  VReg next = kFirstVirtual;
-  auto webOfValue = [&](uint32_t value) {
-    VReg &web = webOf[findValue(value)];
-    if (web == kNoReg) web = next++;
-    return web;
-  };
-  size_t k = 0;
-  for (Block &block : fn_.blocks)
-    for (Inst &inst : block.insts)
-      forEachRegister(inst, [&](VReg &r, bool) {
-        if (isVirtual(r)) r = webOfValue(operandValues[k++]);
-      });
-  for (uint32_t j = 0; j + 1 < live.in.size(); ++j)
-    if (isVirtual(live.in[j])) live.in[j] = webOfValue(j);
-  for (uint32_t j = 0; j + 1 < live.out.size(); ++j)
-    if (isVirtual(live.out[j])) live.out[j] = outValues[j] != ~0u ? webOfValue(outValues[j]) : kNoReg;
-  fn_.numRegs = next;
-  neverSpill_.assign(next, false);
+  Liveness live = mir::splitWebs(fn_, regs_.allocatable);
+  neverSpill_.assign(fn_.numRegs, false);
   return live;
 }
 

@@ -294,7 +294,7 @@ bool Selector::selectUnsignedDivModByConstant32(VReg n, uint32_t c, bool isMod) 
   }
   // n - quotient * c: mls from ARMv6T2 on (the CPUs with Thumb-2), else mul and sub.
   const VReg divisor = constant(c);
-  if (target_.cpuInfo().has(kThumb2)) {
+  if (target_.hasV6T2Instructions()) {
     emitMultiply(Opcode::Mls, dst, quotient, divisor, n);
   } else {
     const VReg multiple = temp();
