@@ -88,7 +88,6 @@ void optimize(mir::Function &f, const ArmTarget &target) {
   foldShifts(f);
   hoistConstants(f);
   convertIfs(f);
-  removeDeadCode(f);
 }
 
 // The MIR backend for one function: select, optimize, allocate, emit; the C entry is a wrapper

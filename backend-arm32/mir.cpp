@@ -61,50 +61,6 @@ const char *opcodeName(Opcode op) {
   return "?";
 }
 
-bool readsDef(const Inst &inst) {
-  return inst.dst != kNoReg && (inst.cond != Cond::AL || inst.op == Opcode::Bfi || inst.op == Opcode::Umlal);
-}
-
-Operands operandsOf(const Inst &inst) {
-  Operands o;
-  auto use = [&](VReg r) {
-    if (r == kNoReg) return;
-    assert(o.numUses < 5);
-    o.uses[o.numUses++] = r;
-  };
-  auto def = [&](VReg r) {
-    if (r == kNoReg) return;
-    assert(o.numDefs < 2);
-    o.defs[o.numDefs++] = r;
-  };
-  use(inst.a);
-  use(inst.b);
-  use(inst.c);
-  def(inst.dst);
-  def(inst.dst2);
-  if (readsDef(inst)) {
-    use(inst.dst);
-    use(inst.dst2);  // a conditional umull keeps the old hi word too
-  }
-  o.implicitUses = inst.implicitUses;
-  o.implicitDefs = inst.implicitDefs;
-  switch (inst.op) {
-    case Opcode::Adc: case Opcode::Sbc: case Opcode::Rsc: o.readsFlags = true; break;
-    case Opcode::Cmp: case Opcode::Cmn: case Opcode::Tst: case Opcode::Teq: o.writesFlags = true; break;
-    case Opcode::Strex: case Opcode::Strexd: o.hasSideEffects = true; o.earlyClobber = true; break;
-    case Opcode::Store: case Opcode::Ldrex: case Opcode::Ldrexd: case Opcode::Clrex: case Opcode::Dmb: case Opcode::Return:
-      o.hasSideEffects = true;
-      break;
-    case Opcode::AtomicRmw: o.hasSideEffects = true; o.writesFlags = true; o.earlyClobber = true; break;
-    case Opcode::Branch: o.hasSideEffects = true; break;
-    case Opcode::Call: o.hasSideEffects = true; o.writesFlags = true; break;
-    default: break;
-  }
-  if (inst.cond != Cond::AL) o.readsFlags = true;
-  if (inst.setFlags) o.writesFlags = true;
-  return o;
-}
-
 uint32_t Function::symbolIndex(llvm::MCSymbol *symbol) {
   for (uint32_t i = 0; i < symbols.size(); ++i)
     if (symbols[i] == symbol) return i;

@@ -21,6 +21,7 @@
 // live across it out of that register.
 #pragma once
 
+#include <cassert>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -137,7 +138,7 @@ struct Operands {
   // instruction stays even when nothing reads its defs.
   bool hasSideEffects = false;
 };
-Operands operandsOf(const Inst &inst);
+inline Operands operandsOf(const Inst &inst);  // below: every pass calls it per instruction
 
 // Calls `visit(reg, isDef)` with a reference to every register field of `inst` that
 // holds a register, so that the allocator can rewrite them in place. A register that
@@ -146,7 +147,7 @@ Operands operandsOf(const Inst &inst);
 template <typename Visit>
 void forEachRegister(Inst &inst, Visit visit);
 // The defs (dst, and dst2 when set) are also inputs: cond != AL, Bfi, Umlal.
-bool readsDef(const Inst &inst);
+inline bool readsDef(const Inst &inst);
 
 struct Block {
   std::vector<Inst> insts;
@@ -178,7 +179,52 @@ struct Function {
 std::string print(const Function &fn);
 std::string print(const Inst &inst, const Function &fn);
 
-// ---- implementation of forEachRegister ------------------------------------------
+// ---- implementations ------------------------------------------------------------------
+
+inline bool readsDef(const Inst &inst) {
+  return inst.dst != kNoReg && (inst.cond != Cond::AL || inst.op == Opcode::Bfi || inst.op == Opcode::Umlal);
+}
+
+inline Operands operandsOf(const Inst &inst) {
+  Operands o;
+  auto use = [&](VReg r) {
+    if (r == kNoReg) return;
+    assert(o.numUses < 5);
+    o.uses[o.numUses++] = r;
+  };
+  auto def = [&](VReg r) {
+    if (r == kNoReg) return;
+    assert(o.numDefs < 2);
+    o.defs[o.numDefs++] = r;
+  };
+  use(inst.a);
+  use(inst.b);
+  use(inst.c);
+  def(inst.dst);
+  def(inst.dst2);
+  if (readsDef(inst)) {
+    use(inst.dst);
+    use(inst.dst2);  // a conditional umull keeps the old hi word too
+  }
+  o.implicitUses = inst.implicitUses;
+  o.implicitDefs = inst.implicitDefs;
+  switch (inst.op) {
+    case Opcode::Adc: case Opcode::Sbc: case Opcode::Rsc: o.readsFlags = true; break;
+    case Opcode::Cmp: case Opcode::Cmn: case Opcode::Tst: case Opcode::Teq: o.writesFlags = true; break;
+    case Opcode::Strex: case Opcode::Strexd: o.hasSideEffects = true; o.earlyClobber = true; break;
+    case Opcode::Store: case Opcode::Ldrex: case Opcode::Ldrexd: case Opcode::Clrex: case Opcode::Dmb: case Opcode::Return:
+      o.hasSideEffects = true;
+      break;
+    case Opcode::AtomicRmw: o.hasSideEffects = true; o.writesFlags = true; o.earlyClobber = true; break;
+    case Opcode::Branch: o.hasSideEffects = true; break;
+    case Opcode::Call: o.hasSideEffects = true; o.writesFlags = true; break;
+    default: break;
+  }
+  if (inst.cond != Cond::AL) o.readsFlags = true;
+  if (inst.setFlags) o.writesFlags = true;
+  return o;
+}
+
 
 template <typename Visit>
 void forEachRegister(Inst &inst, Visit visit) {
