@@ -71,43 +71,14 @@ bool isShiftMove(const Inst &inst) {
   return inst.op == Opcode::Mov && inst.b != kNoReg && inst.hasShift() && inst.cond == Cond::AL && !inst.setFlags;
 }
 
-}  // namespace
-
-void foldShifts(mir::Function &fn) {
-  UseCounts counts(fn);
+// Runs fold(insts, j, removed) over each instruction j of each block; a fold marks in
+// `removed` the instructions it made redundant, which then go.
+template <typename Fold>
+void foldEachBlock(mir::Function &fn, Fold fold) {
   for (mir::Block &block : fn.blocks) {
     std::vector<Inst> &insts = block.insts;
     std::vector<bool> removed(insts.size(), false);
-    for (size_t j = 0; j < insts.size(); ++j) {
-      Inst &user = insts[j];
-      bool memory = (user.op == Opcode::Load || user.op == Opcode::Store) && user.frame == mir::FrameObject::None;
-      if (!isDataProcessing(user.op) && !memory) continue;
-      for (VReg t : {user.b, user.a}) {
-        if (!counts.singleDefSingleUse(t) || user.hasShift()) continue;
-        if (memory && t != user.b) continue;
-        // The shift that defines t, earlier in this block.
-        size_t i = j;
-        while (i-- > 0)
-          if (!removed[i] && (insts[i].dst == t || insts[i].dst2 == t)) break;
-        if (i >= j || !isShiftMove(insts[i])) continue;
-        const Inst &shift = insts[i];
-        if (writtenBetween(insts, i + 1, j, shift.b) || writtenBetween(insts, i + 1, j, shift.c)) continue;
-        if (memory) {
-          // Only ldr/ldrb/str/strb scale their index, and only by lsl #n.
-          bool scalable = user.bytes == 4 || (user.bytes == 1 && !user.signExtend);
-          if (!scalable || shift.shiftByRegister || shift.shift != Shift::LSL || user.imm != 0) continue;
-        }
-        if (!memory && user.shiftByRegister) continue;
-        if (!memory && !moveCandidateToB(user, t)) continue;
-        user.b = shift.b;
-        user.shift = shift.shift;
-        user.shiftAmount = shift.shiftAmount;
-        user.shiftByRegister = shift.shiftByRegister;
-        if (shift.shiftByRegister) user.c = shift.c;
-        removed[i] = true;
-        break;
-      }
-    }
+    for (size_t j = 0; j < insts.size(); ++j) fold(insts, j, removed);
     size_t kept = 0;
     for (size_t k = 0; k < insts.size(); ++k)
       if (!removed[k]) insts[kept++] = insts[k];
@@ -115,58 +86,86 @@ void foldShifts(mir::Function &fn) {
   }
 }
 
-void foldBitfields(mir::Function &fn) {
+}  // namespace
+
+void foldShifts(mir::Function &fn) {
   UseCounts counts(fn);
-  for (mir::Block &block : fn.blocks) {
-    std::vector<Inst> &insts = block.insts;
-    std::vector<bool> removed(insts.size(), false);
-    for (size_t j = 0; j < insts.size(); ++j) {
-      Inst &user = insts[j];
-      if (user.cond != Cond::AL || user.setFlags || user.shiftByRegister) continue;
-      // The user: `d = t asr/lsr #b`, or `d = t & (2^w - 1)`.
-      bool shiftRight = user.op == Opcode::Mov && user.b != kNoReg && user.shiftAmount != 0 &&
-                        (user.shift == Shift::ASR || user.shift == Shift::LSR);
-      uint32_t mask = uint32_t(user.imm);
-      bool lowMask = user.op == Opcode::And && user.b == kNoReg && mask != 0 && mask != ~0u && (mask & (mask + 1)) == 0;
-      if (!shiftRight && !lowMask) continue;
-      VReg t = shiftRight ? user.b : user.a;
-      if (!counts.singleDefSingleUse(t)) continue;
+  foldEachBlock(fn, [&](std::vector<Inst> &insts, size_t j, std::vector<bool> &removed) {
+    Inst &user = insts[j];
+    bool memory = (user.op == Opcode::Load || user.op == Opcode::Store) && user.frame == mir::FrameObject::None;
+    if (!isDataProcessing(user.op) && !memory) return;
+    for (VReg t : {user.b, user.a}) {
+      if (!counts.singleDefSingleUse(t) || user.hasShift()) continue;
+      if (memory && t != user.b) continue;
+      // The shift that defines t, earlier in this block.
       size_t i = j;
       while (i-- > 0)
-        if (!removed[i] && insts[i].dst == t) break;
-      if (i >= j) continue;
+        if (!removed[i] && (insts[i].dst == t || insts[i].dst2 == t)) break;
+      if (i >= j || !isShiftMove(insts[i])) continue;
       const Inst &shift = insts[i];
-      if (!isShiftMove(shift) || shift.shiftByRegister || writtenBetween(insts, i + 1, j, shift.b)) continue;
-      unsigned lsb, width;
-      bool isSigned;
-      if (shiftRight) {
-        // (x << a) >> b: bits [b - a, 32 - a) of x.
-        if (shift.shift != Shift::LSL || user.shiftAmount < shift.shiftAmount) continue;
-        lsb = user.shiftAmount - shift.shiftAmount;
-        width = 32u - user.shiftAmount;
-        isSigned = user.shift == Shift::ASR;
-      } else {
-        // (x >> k) & (2^w - 1): bits [k, k + w) of x, when they are all within x.
-        if (shift.shift != Shift::LSR && shift.shift != Shift::ASR) continue;
-        lsb = shift.shiftAmount;
-        width = unsigned(__builtin_popcount(mask));
-        if (lsb + width > 32) continue;
-        isSigned = false;
+      if (writtenBetween(insts, i + 1, j, shift.b) || writtenBetween(insts, i + 1, j, shift.c)) continue;
+      if (memory) {
+        // Only ldr/ldrb/str/strb scale their index, and only by lsl #n.
+        bool scalable = user.bytes == 4 || (user.bytes == 1 && !user.signExtend);
+        if (!scalable || shift.shiftByRegister || shift.shift != Shift::LSL || user.imm != 0) continue;
       }
-      Inst field{isSigned ? Opcode::Sbfx : Opcode::Ubfx};
-      field.dst = user.dst;
-      field.a = shift.b;
-      field.imm = int32_t(lsb);
-      field.width = uint8_t(width);
-      field.bpfInsn = user.bpfInsn;
-      user = field;
+      if (!memory && user.shiftByRegister) continue;
+      if (!memory && !moveCandidateToB(user, t)) continue;
+      user.b = shift.b;
+      user.shift = shift.shift;
+      user.shiftAmount = shift.shiftAmount;
+      user.shiftByRegister = shift.shiftByRegister;
+      if (shift.shiftByRegister) user.c = shift.c;
       removed[i] = true;
+      break;
     }
-    size_t kept = 0;
-    for (size_t k = 0; k < insts.size(); ++k)
-      if (!removed[k]) insts[kept++] = insts[k];
-    insts.resize(kept);
-  }
+  });
+}
+
+void foldBitfields(mir::Function &fn) {
+  UseCounts counts(fn);
+  foldEachBlock(fn, [&](std::vector<Inst> &insts, size_t j, std::vector<bool> &removed) {
+    Inst &user = insts[j];
+    if (user.cond != Cond::AL || user.setFlags || user.shiftByRegister) return;
+    // The user: `d = t asr/lsr #b`, or `d = t & (2^w - 1)`.
+    bool shiftRight = user.op == Opcode::Mov && user.b != kNoReg && user.shiftAmount != 0 &&
+                      (user.shift == Shift::ASR || user.shift == Shift::LSR);
+    uint32_t mask = uint32_t(user.imm);
+    bool lowMask = user.op == Opcode::And && user.b == kNoReg && mask != 0 && mask != ~0u && (mask & (mask + 1)) == 0;
+    if (!shiftRight && !lowMask) return;
+    VReg t = shiftRight ? user.b : user.a;
+    if (!counts.singleDefSingleUse(t)) return;
+    size_t i = j;
+    while (i-- > 0)
+      if (!removed[i] && insts[i].dst == t) break;
+    if (i >= j) return;
+    const Inst &shift = insts[i];
+    if (!isShiftMove(shift) || shift.shiftByRegister || writtenBetween(insts, i + 1, j, shift.b)) return;
+    unsigned lsb, width;
+    bool isSigned;
+    if (shiftRight) {
+      // (x << a) >> b: bits [b - a, 32 - a) of x.
+      if (shift.shift != Shift::LSL || user.shiftAmount < shift.shiftAmount) return;
+      lsb = user.shiftAmount - shift.shiftAmount;
+      width = 32u - user.shiftAmount;
+      isSigned = user.shift == Shift::ASR;
+    } else {
+      // (x >> k) & (2^w - 1): bits [k, k + w) of x, when they are all within x.
+      if (shift.shift != Shift::LSR && shift.shift != Shift::ASR) return;
+      lsb = shift.shiftAmount;
+      width = unsigned(__builtin_popcount(mask));
+      if (lsb + width > 32) return;
+      isSigned = false;
+    }
+    Inst field{isSigned ? Opcode::Sbfx : Opcode::Ubfx};
+    field.dst = user.dst;
+    field.a = shift.b;
+    field.imm = int32_t(lsb);
+    field.width = uint8_t(width);
+    field.bpfInsn = user.bpfInsn;
+    user = field;
+    removed[i] = true;
+  });
 }
 
 void hoistConstants(mir::Function &fn) {

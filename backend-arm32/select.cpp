@@ -114,6 +114,15 @@ void Selector::moveConstant(VReg dst, uint32_t value, Cond cond) {
   emit(inst);
 }
 
+void Selector::loadIncomingWord(VReg dst, unsigned offset) {
+  Inst load{Opcode::Load};
+  load.dst = dst;
+  load.bytes = 4;
+  load.frame = mir::FrameObject::IncomingArgs;
+  load.imm = int32_t(offset);
+  emit(load);
+}
+
 mir::VReg Selector::constant(uint32_t value) {
   VReg t = temp();
   moveConstant(t, value);
@@ -170,12 +179,7 @@ void Selector::selectEntry() {
     if (half.inRegister) {
       move(to, mir::phys(Reg(half.reg)));
     } else {
-      Inst load{Opcode::Load};
-      load.dst = to;
-      load.bytes = 4;
-      load.frame = mir::FrameObject::IncomingArgs;
-      load.imm = int32_t(half.stackOffset);
-      emit(load);
+      loadIncomingWord(to, half.stackOffset);
     }
   }
 }

@@ -73,6 +73,8 @@ class Selector {
   void move(VReg dst, VReg src, Cond cond = Cond::AL);
   void moveConstant(VReg dst, uint32_t value, Cond cond = Cond::AL);
   VReg constant(uint32_t value);  // a new register holding value
+  // dst = our caller's stack argument word at sp at entry + offset (FrameObject::IncomingArgs).
+  void loadIncomingWord(VReg dst, unsigned offset);
   // dst = a OP value for a data-processing op: the immediate form when it encodes, else
   // the complementary op with the transformed immediate (add/sub, and/bic, adc/sbc,
   // cmp/cmn), else through a constant register.

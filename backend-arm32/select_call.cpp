@@ -253,12 +253,7 @@ Expected<std::optional<mir::Function>> Selector::selectCEntry() {
     if (from.inRegister) {
       move(word, phys(Reg(from.reg)));
     } else {
-      Inst load{Opcode::Load};
-      load.dst = word;
-      load.bytes = 4;
-      load.frame = mir::FrameObject::IncomingArgs;
-      load.imm = int32_t(from.stackOffset);
-      emit(load);
+      loadIncomingWord(word, from.stackOffset);
     }
     return word;
   };
