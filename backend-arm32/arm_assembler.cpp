@@ -38,12 +38,15 @@ void ArmAssembler::addFlags(MCInst &inst, Flags f) const {
   inst.addOperand(MCOperand::createReg(f == Flags::Set ? t_.cpsr() : 0));
 }
 
+// The opcode of an operand-2 form: 'r' register, 'i' immediate, 's' register shifted by
+// an immediate, 'S' register shifted by a register.
+static unsigned operandForm(char form, unsigned rr, unsigned ri, unsigned rsi, unsigned rsr) {
+  return form == 'r' ? rr : form == 'i' ? ri : form == 's' ? rsi : rsr;
+}
+
 unsigned ArmAssembler::dataOpcode(DataOp op, char form) const {
   const Opcodes &o = t_.op();
-  // form: 'r' register, 'i' immediate, 's' shift by immediate, 'S' shift by register
-  auto pick = [form](unsigned rr, unsigned ri, unsigned rsi, unsigned rsr) {
-    return form == 'r' ? rr : form == 'i' ? ri : form == 's' ? rsi : rsr;
-  };
+  auto pick = [form](unsigned rr, unsigned ri, unsigned rsi, unsigned rsr) { return operandForm(form, rr, ri, rsi, rsr); };
   switch (op) {
     case DataOp::ADD: return pick(o.ADDrr, o.ADDri, o.ADDrsi, o.ADDrsr);
     case DataOp::ADC: return pick(o.ADCrr, o.ADCri, o.ADCrsi, o.ADCrsr);
@@ -273,9 +276,7 @@ void ArmAssembler::loadConstant(Reg d, uint32_t value, Cond c) {
 
 unsigned ArmAssembler::compareOpcode(CompareOp op, char form) const {
   const Opcodes &o = t_.op();
-  auto pick = [form](unsigned rr, unsigned ri, unsigned rsi, unsigned rsr) {
-    return form == 'r' ? rr : form == 'i' ? ri : form == 's' ? rsi : rsr;
-  };
+  auto pick = [form](unsigned rr, unsigned ri, unsigned rsi, unsigned rsr) { return operandForm(form, rr, ri, rsi, rsr); };
   switch (op) {
     case CompareOp::CMP: return pick(o.CMPrr, o.CMPri, o.CMPrsi, o.CMPrsr);
     case CompareOp::CMN: return pick(o.CMNzrr, o.CMNri, o.CMNzrsi, o.CMNzrsr);
