@@ -87,6 +87,7 @@ void optimize(mir::Function &f, const ArmTarget &target) {
   if (target.hasV6T2Instructions()) foldBitfields(f);
   foldShifts(f);
   hoistConstants(f);
+  shareConstants(f);
   convertIfs(f);
   removeDeadCode(f);
 }
