@@ -116,6 +116,42 @@ void foldShifts(mir::Function &fn) {
   }
 }
 
+void foldMultiplyAdds(mir::Function &fn) {
+  UseCounts counts(fn);
+  for (mir::Block &block : fn.blocks) {
+    std::vector<Inst> &insts = block.insts;
+    std::vector<bool> removed(insts.size(), false);
+    for (size_t j = 0; j < insts.size(); ++j) {
+      Inst &user = insts[j];
+      if (user.op != Opcode::Add || user.b == kNoReg || user.hasShift() || user.cond != Cond::AL || user.setFlags)
+        continue;
+      for (VReg t : {user.b, user.a}) {
+        if (!counts.singleDefSingleUse(t)) continue;
+        size_t i = j;
+        while (i-- > 0)
+          if (!removed[i] && (insts[i].dst == t || insts[i].dst2 == t)) break;
+        if (i >= j) continue;
+        const Inst &mul = insts[i];
+        if (mul.op != Opcode::Mul || mul.cond != Cond::AL || mul.setFlags) continue;
+        if (writtenBetween(insts, i + 1, j, mul.a) || writtenBetween(insts, i + 1, j, mul.b)) continue;
+        Inst mla{Opcode::Mla};
+        mla.dst = user.dst;
+        mla.a = mul.a;
+        mla.b = mul.b;
+        mla.c = t == user.b ? user.a : user.b;
+        mla.bpfInsn = user.bpfInsn;
+        user = mla;
+        removed[i] = true;
+        break;
+      }
+    }
+    size_t kept = 0;
+    for (size_t k = 0; k < insts.size(); ++k)
+      if (!removed[k]) insts[kept++] = insts[k];
+    insts.resize(kept);
+  }
+}
+
 void foldBitfields(mir::Function &fn) {
   UseCounts counts(fn);
   for (mir::Block &block : fn.blocks) {

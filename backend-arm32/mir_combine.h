@@ -13,6 +13,10 @@ namespace bpf2arm::arm {
 // sbfx/ubfx where the CPU has them (ARMv6T2 and later): clang's bit tests and smears.
 void foldBitfields(mir::Function &fn);
 
+// A multiply whose only use is an add (`t = a * b; d = t + c`) becomes `d = mla a, b, c`;
+// the multiply goes.
+void foldMultiplyAdds(mir::Function &fn);
+
 // A shift whose only use is the second operand of a data-processing instruction (or a
 // load/store index) becomes that operand's shift: `t = x lsl #2; y = z + t` is
 // `y = z + (x lsl #2)`. The shift itself is left for dead-code elimination.
