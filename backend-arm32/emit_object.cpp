@@ -85,8 +85,10 @@ void optimize(mir::Function &f, const ArmTarget &target) {
   f.computeSuccessors();
   mir::splitWebs(f, aapcsRegisters().allocatable);  // the folds want one def, one use
   if (target.hasV6T2Instructions()) foldBitfields(f);
+  foldMultiplyAdds(f);
   foldShifts(f);
   hoistConstants(f);
+  shareConstants(f);
   convertIfs(f);
 }
 

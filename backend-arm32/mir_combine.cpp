@@ -1,5 +1,6 @@
 #include "mir_combine.h"
 
+#include <algorithm>
 #include <vector>
 
 namespace bpf2arm::arm {
@@ -88,6 +89,34 @@ void foldEachBlock(mir::Function &fn, Fold fold) {
 
 }  // namespace
 
+void foldMultiplyAdds(mir::Function &fn) {
+  UseCounts counts(fn);
+  foldEachBlock(fn, [&](std::vector<Inst> &insts, size_t j, std::vector<bool> &removed) {
+    Inst &user = insts[j];
+    if (user.op != Opcode::Add || user.b == kNoReg || user.hasShift() || user.cond != Cond::AL || user.setFlags)
+      return;
+    for (VReg t : {user.b, user.a}) {
+      if (!counts.singleDefSingleUse(t)) continue;
+      size_t i = j;
+      while (i-- > 0)
+        if (!removed[i] && (insts[i].dst == t || insts[i].dst2 == t)) break;
+      if (i >= j) continue;
+      const Inst &mul = insts[i];
+      if (mul.op != Opcode::Mul || mul.cond != Cond::AL || mul.setFlags) continue;
+      if (writtenBetween(insts, i + 1, j, mul.a) || writtenBetween(insts, i + 1, j, mul.b)) continue;
+      Inst mla{Opcode::Mla};
+      mla.dst = user.dst;
+      mla.a = mul.a;
+      mla.b = mul.b;
+      mla.c = t == user.b ? user.a : user.b;
+      mla.bpfInsn = user.bpfInsn;
+      user = mla;
+      removed[i] = true;
+      break;
+    }
+  });
+}
+
 void foldShifts(mir::Function &fn) {
   UseCounts counts(fn);
   foldEachBlock(fn, [&](std::vector<Inst> &insts, size_t j, std::vector<bool> &removed) {
@@ -168,53 +197,127 @@ void foldBitfields(mir::Function &fn) {
   });
 }
 
-void hoistConstants(mir::Function &fn) {
+namespace {
+
+bool isConstantDef(const Inst &inst) {
+  return (inst.op == Opcode::MovConst || inst.op == Opcode::AddressOf) && inst.cond == Cond::AL &&
+         mir::isVirtual(inst.dst);
+}
+
+bool sameConstant(const Inst &x, const Inst &y) {
+  return x.op == y.op && x.imm == y.imm && x.symbol == y.symbol;
+}
+
+// Moves the constants of each loop to its landing block; true when any moved.
+bool hoistOnce(mir::Function &fn) {
   fn.computeSuccessors();
   size_t n = fn.blocks.size();
-  std::vector<std::vector<uint32_t>> preds(n);
-  for (uint32_t b = 0; b < n; ++b)
-    for (uint32_t s : fn.blocks[b].succs) preds[s].push_back(b);
-  // Loops as layout ranges [head, latch] from back edges (clang lays BPF loops out
-  // contiguously); the innermost one around a block is the shortest such range.
-  std::vector<std::pair<uint32_t, uint32_t>> loops;
+  // Loops as layout ranges [head, latch] from back edges; the innermost one around a
+  // block is the shortest such range. clang-BPF rotates loops (the way in jumps to the
+  // test in the middle of the range), so the block that leads in is found from the
+  // edges: the range's one predecessor outside it. It dominates every block of the
+  // range, those that are no part of the loop included, so a constant defined there
+  // reaches every use the range had.
+  // Back edges to the same head (a `continue` in the middle of the body) make one loop
+  // up to the last of them.
+  std::vector<int64_t> lastLatch(n, -1);
   for (uint32_t b = 0; b < n; ++b)
     for (uint32_t s : fn.blocks[b].succs)
-      if (s <= b) loops.push_back({s, b});
-  if (loops.empty()) return;
-  UseCounts counts(fn);
-  auto hoistable = [&](const Inst &inst) {
-    return (inst.op == Opcode::MovConst || inst.op == Opcode::AddressOf) && inst.cond == Cond::AL &&
-           counts.defs[inst.dst] == 1 && mir::isVirtual(inst.dst);
+      if (s <= b) lastLatch[s] = std::max<int64_t>(lastLatch[s], b);
+  std::vector<std::pair<uint32_t, uint32_t>> loops;
+  for (uint32_t head = 0; head < n; ++head)
+    if (lastLatch[head] >= 0) loops.push_back({head, uint32_t(lastLatch[head])});
+  if (loops.empty()) return false;
+  auto landingOf = [&](uint32_t head, uint32_t latch) -> int64_t {
+    if (head == 0) return -1;  // the entry is reached from outside without an edge
+    int64_t landing = -1;
+    for (uint32_t p = 0; p < n; ++p) {
+      if (p >= head && p <= latch) continue;
+      for (uint32_t s : fn.blocks[p].succs)
+        if (s >= head && s <= latch) {
+          if (landing >= 0 && landing != p) return -1;
+          landing = p;
+        }
+    }
+    return landing;
   };
+  UseCounts counts(fn);
   std::vector<std::vector<Inst>> hoisted(n);
+  bool moved = false;
   for (uint32_t b = 0; b < n; ++b) {
     const std::pair<uint32_t, uint32_t> *inner = nullptr;
     for (const auto &loop : loops)
       if (loop.first <= b && b <= loop.second && (!inner || loop.second - loop.first < inner->second - inner->first))
         inner = &loop;
-    if (!inner || inner->first == 0) continue;
-    uint32_t head = inner->first, preheader = head - 1;
-    bool onlyWayIn = true;
-    for (uint32_t p : preds[head])
-      if ((p < head || p > inner->second) && p != preheader) onlyWayIn = false;
-    bool entersHead = false;
-    for (uint32_t s : fn.blocks[preheader].succs) entersHead |= s == head;
-    if (!onlyWayIn || !entersHead) continue;
+    if (!inner) continue;
+    int64_t landing = landingOf(inner->first, inner->second);
+    if (landing < 0) continue;
     std::vector<Inst> &insts = fn.blocks[b].insts;
     size_t kept = 0;
     for (size_t k = 0; k < insts.size(); ++k) {
-      if (hoistable(insts[k])) hoisted[preheader].push_back(insts[k]);
-      else insts[kept++] = insts[k];
+      if (isConstantDef(insts[k]) && counts.defs[insts[k].dst] == 1) {
+        hoisted[size_t(landing)].push_back(insts[k]);
+        moved = true;
+      } else {
+        insts[kept++] = insts[k];
+      }
     }
     insts.resize(kept);
   }
   for (uint32_t p = 0; p < n; ++p) {
     if (hoisted[p].empty()) continue;
     std::vector<Inst> &insts = fn.blocks[p].insts;
+    // Before the block's branches and returns (a conditional Return may stand earlier:
+    // the constants go before it too, touching no flags).
     size_t at = insts.size();
     while (at > 0 && (insts[at - 1].op == Opcode::Branch || insts[at - 1].op == Opcode::Return)) --at;
     insts.insert(insts.begin() + long(at), hoisted[p].begin(), hoisted[p].end());
   }
+  return moved;
+}
+
+}  // namespace
+
+void hoistConstants(mir::Function &fn) {
+  // Nested loops: what left the inner loop may leave the outer one in the next round.
+  for (unsigned round = 0; round < 4 && hoistOnce(fn); ++round) {
+  }
+}
+
+void shareConstants(mir::Function &fn) {
+  // A constant built again later in the same block (selection builds one per BPF
+  // instruction; hoisting gathers a loop's) is the earlier register: its def comes
+  // first in the block, so it dominates wherever the later one was read.
+  UseCounts counts(fn);
+  std::vector<VReg> renamed(fn.numRegs, kNoReg);
+  bool any = false;
+  for (mir::Block &block : fn.blocks) {
+    std::vector<Inst> &insts = block.insts;
+    std::vector<size_t> seen;  // indices of single-def constants kept in this block
+    size_t kept = 0;
+    for (size_t k = 0; k < insts.size(); ++k) {
+      Inst &inst = insts[k];
+      if (isConstantDef(inst) && counts.defs[inst.dst] == 1) {
+        bool shared = false;
+        for (size_t s : seen)
+          if (sameConstant(insts[s], inst)) {
+            renamed[inst.dst] = insts[s].dst;
+            shared = any = true;
+            break;
+          }
+        if (shared) continue;
+        seen.push_back(kept);
+      }
+      insts[kept++] = inst;
+    }
+    insts.resize(kept);
+  }
+  if (!any) return;
+  for (mir::Block &block : fn.blocks)
+    for (Inst &inst : block.insts)
+      mir::forEachRegister(inst, [&](VReg &r, bool isDef) {
+        if (!isDef && renamed[r] != kNoReg) r = renamed[r];
+      });
 }
 
 namespace {

@@ -13,17 +13,27 @@ namespace bpf2arm::arm {
 // sbfx/ubfx where the CPU has them (ARMv6T2 and later): clang's bit tests and smears.
 void foldBitfields(mir::Function &fn);
 
+// A multiply whose only use is an add (`t = a * b; d = t + c`) becomes `d = mla a, b, c`;
+// the multiply goes.
+void foldMultiplyAdds(mir::Function &fn);
+
 // A shift whose only use is the second operand of a data-processing instruction (or a
 // load/store index) becomes that operand's shift: `t = x lsl #2; y = z + t` is
 // `y = z + (x lsl #2)`. The shift itself is left for dead-code elimination.
 void foldShifts(mir::Function &fn);
 
-// A multi-instruction constant or address (movw/movt, a literal) computed inside a loop
-// moves to the block before the loop's head, when that block is the only way in: clang's
-// masks and table addresses are then built once, not per iteration. If the register
+// A constant or address (movw/movt, a literal) computed inside a loop moves to the block
+// that leads into the loop, when one block is the only way in (the loop's range in the
+// layout has one predecessor outside it; clang-BPF's rotated loops enter in the middle),
+// out of nested loops too: clang's masks and table addresses are then built once, not
+// per iteration. If the register
 // pressure this adds makes the allocator spill it, the allocator issues it again before
 // each use, which is what the loop did before.
 void hoistConstants(mir::Function &fn);
+
+// The same constant or address built twice in one block (after hoisting: a loop's masks,
+// each built once per BPF instruction) is built once; the later reads use the first.
+void shareConstants(mir::Function &fn);
 
 // If-conversion: a block of a few predicable instructions that a conditional branch
 // skips, with no other way in, runs under the opposite condition instead, and the branch

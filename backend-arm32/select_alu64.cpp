@@ -224,6 +224,22 @@ void Selector::selectShift64(const bpf::Insn &insn) {
 
 // (dh:dl) * (sh:sl) mod 2^64 = dl*sl + ((dh*sl + dl*sh) << 32), leaving out the cross
 // products of hi halves known to be zero.
+// Whether the last write to `bpfReg` in the current block before the current instruction
+// sign-extends a 32-bit value (`r = (s32)x`, a 4-byte ldsx): its hi half is then lo >> 31
+// (arithmetic), whether or not the selector computed it.
+bool Selector::hiIsSignOfLo(unsigned bpfReg) const {
+  if (bpfReg >= 10 || current_ == kNoInsn) return false;
+  for (size_t k = current_; k-- > currentBlock().first;) {
+    const Instruction &ins = fn_.insns[k];
+    if (!(defUse(fn_, ins).defs() & regBit(bpfReg))) continue;
+    const bpf::Insn &w = ins.insn;
+    const bool movsx32 = w.opcode == (bpf::ALU64 | bpf::MOV | X) && w.offset == 32 && w.src != bpf::R10;
+    const bool ldsx32 = w.cls() == bpf::LDX && bpf::memMode(w.opcode) == bpf::MEMSX && bpf::memSize(w.opcode) == bpf::W;
+    return (movsx32 || ldsx32) && w.dst == bpfReg;
+  }
+  return false;
+}
+
 void Selector::selectMul64(const bpf::Insn &insn) {
   const unsigned d = insn.dst;
   const bool useImm = bpf::source(insn.opcode) == K;
@@ -239,6 +255,13 @@ void Selector::selectMul64(const bpf::Insn &insn) {
     return;
   }
   const VReg dl = lo(d), dh = hi(d);
+  // clang's `(s64)a * b` of 32-bit values: both operands sign-extended, one smull.
+  if (hiIsSignOfLo(d) && (useImm || hiIsSignOfLo(insn.src))) {
+    const VReg sl = sourceLo(insn);
+    if (hiDeadAfter(d)) emit(Opcode::Mul, dl, dl, sl);
+    else emitLongMultiply(Opcode::Smull, dl, dh, dl, sl);
+    return;
+  }
   const bool dhNonZero = !hiKnownZero(d);
   const bool shNonZero = useImm ? insn.imm < 0 : !hiKnownZero(insn.src);
   const VReg sl = sourceLo(insn);
