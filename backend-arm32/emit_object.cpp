@@ -86,6 +86,7 @@ void optimize(mir::Function &f, const ArmTarget &target) {
   mir::splitWebs(f, aapcsRegisters().allocatable);  // the folds want one def, one use
   if (target.hasV6T2Instructions()) foldBitfields(f);
   foldShifts(f);
+  foldAddressIndex(f);
   hoistConstants(f);
   convertIfs(f);
   removeDeadCode(f);

@@ -67,6 +67,27 @@ bool moveCandidateToB(Inst &user, VReg t) {
   return true;
 }
 
+// A load or store addressed by a register (not a frame object).
+bool addressedByRegister(const Inst &inst) {
+  return (inst.op == Opcode::Load || inst.op == Opcode::Store) && inst.frame == mir::FrameObject::None;
+}
+
+// The index of the instruction before insts[j] (not yet removed) that writes t, or j.
+size_t definitionBefore(const std::vector<Inst> &insts, const std::vector<bool> &removed, size_t j, VReg t) {
+  size_t i = j;
+  while (i-- > 0)
+    if (!removed[i] && (insts[i].dst == t || insts[i].dst2 == t)) return i;
+  return j;
+}
+
+// Drops the instructions a fold has marked, keeping the order of the rest.
+void eraseRemoved(std::vector<Inst> &insts, const std::vector<bool> &removed) {
+  size_t kept = 0;
+  for (size_t k = 0; k < insts.size(); ++k)
+    if (!removed[k]) insts[kept++] = insts[k];
+  insts.resize(kept);
+}
+
 bool isShiftMove(const Inst &inst) {
   return inst.op == Opcode::Mov && inst.b != kNoReg && inst.hasShift() && inst.cond == Cond::AL && !inst.setFlags;
 }
@@ -80,16 +101,14 @@ void foldShifts(mir::Function &fn) {
     std::vector<bool> removed(insts.size(), false);
     for (size_t j = 0; j < insts.size(); ++j) {
       Inst &user = insts[j];
-      bool memory = (user.op == Opcode::Load || user.op == Opcode::Store) && user.frame == mir::FrameObject::None;
+      bool memory = addressedByRegister(user);
       if (!isDataProcessing(user.op) && !memory) continue;
       for (VReg t : {user.b, user.a}) {
         if (!counts.singleDefSingleUse(t) || user.hasShift()) continue;
         if (memory && t != user.b) continue;
         // The shift that defines t, earlier in this block.
-        size_t i = j;
-        while (i-- > 0)
-          if (!removed[i] && (insts[i].dst == t || insts[i].dst2 == t)) break;
-        if (i >= j || !isShiftMove(insts[i])) continue;
+        size_t i = definitionBefore(insts, removed, j, t);
+        if (i == j || !isShiftMove(insts[i])) continue;
         const Inst &shift = insts[i];
         if (writtenBetween(insts, i + 1, j, shift.b) || writtenBetween(insts, i + 1, j, shift.c)) continue;
         if (memory) {
@@ -108,10 +127,7 @@ void foldShifts(mir::Function &fn) {
         break;
       }
     }
-    size_t kept = 0;
-    for (size_t k = 0; k < insts.size(); ++k)
-      if (!removed[k]) insts[kept++] = insts[k];
-    insts.resize(kept);
+    eraseRemoved(insts, removed);
   }
 }
 
@@ -131,10 +147,8 @@ void foldBitfields(mir::Function &fn) {
       if (!shiftRight && !lowMask) continue;
       VReg t = shiftRight ? user.b : user.a;
       if (!counts.singleDefSingleUse(t)) continue;
-      size_t i = j;
-      while (i-- > 0)
-        if (!removed[i] && insts[i].dst == t) break;
-      if (i >= j) continue;
+      size_t i = definitionBefore(insts, removed, j, t);
+      if (i == j) continue;
       const Inst &shift = insts[i];
       if (!isShiftMove(shift) || shift.shiftByRegister || writtenBetween(insts, i + 1, j, shift.b)) continue;
       unsigned lsb, width;
@@ -162,10 +176,36 @@ void foldBitfields(mir::Function &fn) {
       user = field;
       removed[i] = true;
     }
-    size_t kept = 0;
-    for (size_t k = 0; k < insts.size(); ++k)
-      if (!removed[k]) insts[kept++] = insts[k];
-    insts.resize(kept);
+    eraseRemoved(insts, removed);
+  }
+}
+
+void foldAddressIndex(mir::Function &fn) {
+  UseCounts counts(fn);
+  for (mir::Block &block : fn.blocks) {
+    std::vector<Inst> &insts = block.insts;
+    std::vector<bool> removed(insts.size(), false);
+    for (size_t j = 0; j < insts.size(); ++j) {
+      Inst &access = insts[j];
+      if (!addressedByRegister(access) || access.b != kNoReg || access.imm != 0) continue;
+      if (!counts.singleDefSingleUse(access.a)) continue;
+      const VReg t = access.a;
+      size_t i = definitionBefore(insts, removed, j, t);
+      if (i == j) continue;
+      const Inst &add = insts[i];
+      if (add.op != Opcode::Add || add.b == kNoReg || add.cond != Cond::AL || add.setFlags || add.shiftByRegister)
+        continue;
+      if (add.hasShift() && add.shift != Shift::LSL) continue;
+      bool isLoad = access.op == Opcode::Load;
+      if (!ArmAssembler::fitsIndexShift(access.bytes, isLoad && access.signExtend, add.shiftAmount)) continue;
+      if (writtenBetween(insts, i + 1, j, add.a) || writtenBetween(insts, i + 1, j, add.b)) continue;
+      access.a = add.a;
+      access.b = add.b;
+      access.shift = Shift::LSL;
+      access.shiftAmount = add.shiftAmount;
+      removed[i] = true;
+    }
+    eraseRemoved(insts, removed);
   }
 }
 
@@ -184,7 +224,8 @@ void hoistConstants(mir::Function &fn) {
   if (loops.empty()) return;
   UseCounts counts(fn);
   auto hoistable = [&](const Inst &inst) {
-    return (inst.op == Opcode::MovConst || inst.op == Opcode::AddressOf) && inst.cond == Cond::AL &&
+    bool invariant = inst.op == Opcode::MovConst || inst.op == Opcode::AddressOf || inst.op == Opcode::FrameAddress;
+    return invariant && inst.cond == Cond::AL &&
            counts.defs[inst.dst] == 1 && mir::isVirtual(inst.dst);
   };
   std::vector<std::vector<Inst>> hoisted(n);

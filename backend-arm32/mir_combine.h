@@ -18,9 +18,15 @@ void foldBitfields(mir::Function &fn);
 // `y = z + (x lsl #2)`. The shift itself is left for dead-code elimination.
 void foldShifts(mir::Function &fn);
 
-// A multi-instruction constant or address (movw/movt, a literal) computed inside a loop
-// moves to the block before the loop's head, when that block is the only way in: clang's
-// masks and table addresses are then built once, not per iteration. If the register
+// An address `t = base + (index lsl #n)` whose only use is a load or store at offset 0
+// becomes that access's register offset: `ldr x, [base, index, lsl #n]` (ldrh/ldrsb/
+// ldrsh/strh take no shift). Run after foldShifts, which puts the shift into the add.
+void foldAddressIndex(mir::Function &fn);
+
+// A multi-instruction constant or address (movw/movt, a literal), or a frame address,
+// computed inside a loop moves to the block before the loop's head, when that block is
+// the only way in: clang's masks, table and stack array addresses are then built once,
+// not per iteration. If the register
 // pressure this adds makes the allocator spill it, the allocator issues it again before
 // each use, which is what the loop did before.
 void hoistConstants(mir::Function &fn);
