@@ -87,6 +87,8 @@ void optimize(mir::Function &f, const ArmTarget &target) {
   if (target.hasV6T2Instructions()) foldBitfields(f);
   foldMultiplyAdds(f);
   foldShifts(f);
+  foldAddressIndex(f);
+  foldAddressIndex(f);
   hoistConstants(f);
   shareConstants(f);
   convertIfs(f);

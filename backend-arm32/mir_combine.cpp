@@ -72,6 +72,18 @@ bool isShiftMove(const Inst &inst) {
   return inst.op == Opcode::Mov && inst.b != kNoReg && inst.hasShift() && inst.cond == Cond::AL && !inst.setFlags;
 }
 
+bool addressedByRegister(const Inst &inst) {
+  return (inst.op == Opcode::Load || inst.op == Opcode::Store) && inst.frame == mir::FrameObject::None;
+}
+
+// The index of the instruction before insts[j] (not yet removed) that writes t, or j.
+size_t definitionBefore(const std::vector<Inst> &insts, const std::vector<bool> &removed, size_t j, VReg t) {
+  size_t i = j;
+  while (i-- > 0)
+    if (!removed[i] && (insts[i].dst == t || insts[i].dst2 == t)) return i;
+  return j;
+}
+
 // Runs fold(insts, j, removed) over each instruction j of each block; a fold marks in
 // `removed` the instructions it made redundant, which then go.
 template <typename Fold>
@@ -97,10 +109,8 @@ void foldMultiplyAdds(mir::Function &fn) {
       return;
     for (VReg t : {user.b, user.a}) {
       if (!counts.singleDefSingleUse(t)) continue;
-      size_t i = j;
-      while (i-- > 0)
-        if (!removed[i] && (insts[i].dst == t || insts[i].dst2 == t)) break;
-      if (i >= j) continue;
+      size_t i = definitionBefore(insts, removed, j, t);
+      if (i == j) continue;
       const Inst &mul = insts[i];
       if (mul.op != Opcode::Mul || mul.cond != Cond::AL || mul.setFlags) continue;
       if (writtenBetween(insts, i + 1, j, mul.a) || writtenBetween(insts, i + 1, j, mul.b)) continue;
@@ -121,16 +131,14 @@ void foldShifts(mir::Function &fn) {
   UseCounts counts(fn);
   foldEachBlock(fn, [&](std::vector<Inst> &insts, size_t j, std::vector<bool> &removed) {
     Inst &user = insts[j];
-    bool memory = (user.op == Opcode::Load || user.op == Opcode::Store) && user.frame == mir::FrameObject::None;
+    bool memory = addressedByRegister(user);
     if (!isDataProcessing(user.op) && !memory) return;
     for (VReg t : {user.b, user.a}) {
       if (!counts.singleDefSingleUse(t) || user.hasShift()) continue;
       if (memory && t != user.b) continue;
       // The shift that defines t, earlier in this block.
-      size_t i = j;
-      while (i-- > 0)
-        if (!removed[i] && (insts[i].dst == t || insts[i].dst2 == t)) break;
-      if (i >= j || !isShiftMove(insts[i])) continue;
+      size_t i = definitionBefore(insts, removed, j, t);
+      if (i == j || !isShiftMove(insts[i])) continue;
       const Inst &shift = insts[i];
       if (writtenBetween(insts, i + 1, j, shift.b) || writtenBetween(insts, i + 1, j, shift.c)) continue;
       if (memory) {
@@ -164,10 +172,8 @@ void foldBitfields(mir::Function &fn) {
     if (!shiftRight && !lowMask) return;
     VReg t = shiftRight ? user.b : user.a;
     if (!counts.singleDefSingleUse(t)) return;
-    size_t i = j;
-    while (i-- > 0)
-      if (!removed[i] && insts[i].dst == t) break;
-    if (i >= j) return;
+    size_t i = definitionBefore(insts, removed, j, t);
+    if (i == j) return;
     const Inst &shift = insts[i];
     if (!isShiftMove(shift) || shift.shiftByRegister || writtenBetween(insts, i + 1, j, shift.b)) return;
     unsigned lsb, width;
@@ -200,12 +206,12 @@ void foldBitfields(mir::Function &fn) {
 namespace {
 
 bool isConstantDef(const Inst &inst) {
-  return (inst.op == Opcode::MovConst || inst.op == Opcode::AddressOf) && inst.cond == Cond::AL &&
-         mir::isVirtual(inst.dst);
+  bool invariant = inst.op == Opcode::MovConst || inst.op == Opcode::AddressOf || inst.op == Opcode::FrameAddress;
+  return invariant && inst.cond == Cond::AL && mir::isVirtual(inst.dst);
 }
 
 bool sameConstant(const Inst &x, const Inst &y) {
-  return x.op == y.op && x.imm == y.imm && x.symbol == y.symbol;
+  return x.op == y.op && x.imm == y.imm && x.symbol == y.symbol && x.frame == y.frame;
 }
 
 // Moves the constants of each loop to its landing block; true when any moved.
@@ -277,6 +283,29 @@ bool hoistOnce(mir::Function &fn) {
 }
 
 }  // namespace
+
+void foldAddressIndex(mir::Function &fn) {
+  UseCounts counts(fn);
+  foldEachBlock(fn, [&](std::vector<Inst> &insts, size_t j, std::vector<bool> &removed) {
+    Inst &access = insts[j];
+    if (!addressedByRegister(access) || access.b != kNoReg || access.imm != 0) return;
+    if (!counts.singleDefSingleUse(access.a)) return;
+    size_t i = definitionBefore(insts, removed, j, access.a);
+    if (i == j) return;
+    const Inst &add = insts[i];
+    if (add.op != Opcode::Add || add.b == kNoReg || add.cond != Cond::AL || add.setFlags || add.shiftByRegister)
+      return;
+    if (add.hasShift() && add.shift != Shift::LSL) return;
+    bool isLoad = access.op == Opcode::Load;
+    if (!ArmAssembler::fitsIndexShift(access.bytes, isLoad && access.signExtend, add.shiftAmount)) return;
+    if (writtenBetween(insts, i + 1, j, add.a) || writtenBetween(insts, i + 1, j, add.b)) return;
+    access.a = add.a;
+    access.b = add.b;
+    access.shift = Shift::LSL;
+    access.shiftAmount = add.shiftAmount;
+    removed[i] = true;
+  });
+}
 
 void hoistConstants(mir::Function &fn) {
   // Nested loops: what left the inner loop may leave the outer one in the next round.

@@ -22,7 +22,12 @@ void foldMultiplyAdds(mir::Function &fn);
 // `y = z + (x lsl #2)`. The shift itself is left for dead-code elimination.
 void foldShifts(mir::Function &fn);
 
-// A constant or address (movw/movt, a literal) computed inside a loop moves to the block
+// An address `t = base + (index lsl #n)` whose only use is a load or store at offset 0
+// becomes that access's register offset: `ldr x, [base, index, lsl #n]` (ldrh/ldrsb/
+// ldrsh/strh take no shift). Run after foldShifts, which puts the shift into the add.
+void foldAddressIndex(mir::Function &fn);
+
+// A constant, address or frame address computed inside a loop moves to the block
 // that leads into the loop, when one block is the only way in (the loop's range in the
 // layout has one predecessor outside it; clang-BPF's rotated loops enter in the middle),
 // out of nested loops too: clang's masks and table addresses are then built once, not

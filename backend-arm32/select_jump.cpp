@@ -57,6 +57,38 @@ Cond unsignedFor(Cond c) {
   }
 }
 
+bool encodesInCompare(uint32_t value) {
+  return encodeModifiedImmediate(value).has_value() || encodeModifiedImmediate(-value).has_value();
+}
+
+// x > k is x >= k + 1, x >= k is x > k - 1 (and their negations) for 32-bit compares:
+// where k needs a register and its neighbour encodes (`x > 2047` is `cmp x, #2048`),
+// the neighbour and the adjusted condition.
+void preferEncodableNeighbour(uint32_t &value, Cond &cond) {
+  if (encodesInCompare(value)) return;
+  uint32_t up = value + 1, down = value - 1;
+  bool canUp = false, canDown = false;
+  Cond upCond = cond, downCond = cond;
+  switch (cond) {
+    case Cond::HI: canUp = value != ~0u; upCond = Cond::HS; break;
+    case Cond::LS: canUp = value != ~0u; upCond = Cond::LO; break;
+    case Cond::HS: canDown = value != 0; downCond = Cond::HI; break;
+    case Cond::LO: canDown = value != 0; downCond = Cond::LS; break;
+    case Cond::GT: canUp = value != 0x7fffffffu; upCond = Cond::GE; break;
+    case Cond::LE: canUp = value != 0x7fffffffu; upCond = Cond::LT; break;
+    case Cond::GE: canDown = value != 0x80000000u; downCond = Cond::GT; break;
+    case Cond::LT: canDown = value != 0x80000000u; downCond = Cond::LE; break;
+    default: return;
+  }
+  if (canUp && encodesInCompare(up)) {
+    value = up;
+    cond = upCond;
+  } else if (canDown && encodesInCompare(down)) {
+    value = down;
+    cond = downCond;
+  }
+}
+
 }  // namespace
 
 void Selector::branchTo(int bpfBlock, Cond cond) {
@@ -105,8 +137,13 @@ Status Selector::selectJump(const Instruction &ins, const BasicBlock &block) {
   if (narrow) {
     if (insn.cls() == bpf::JMP) cond = unsignedFor(cond);
     if (op == bpf::JSET) test(dl, useImm ? kNoReg : readLo(s), uint32_t(insn.imm), Cond::AL);
-    else if (useImm) compareConstant(dl, uint32_t(insn.imm));
-    else compare(dl, readLo(s), Cond::AL);
+    else if (useImm) {
+      uint32_t bound = uint32_t(insn.imm);
+      preferEncodableNeighbour(bound, cond);
+      compareConstant(dl, bound);
+    } else {
+      compare(dl, readLo(s), Cond::AL);
+    }
   } else if (op == bpf::JSET) {
     // Any common bit in the lo halves, else in the hi halves (an immediate's are all ones).
     const VReg dh = readHi(d);
