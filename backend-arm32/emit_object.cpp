@@ -83,7 +83,9 @@ void endFunction(llvm::MCStreamer &streamer, llvm::MCContext &ctx, llvm::MCSymbo
 void optimize(mir::Function &f, const ArmTarget &target) {
   removeDeadCode(f);
   f.computeSuccessors();
-  mir::splitWebs(f, aapcsRegisters().allocatable);  // the folds want one def, one use
+  mir::Liveness liveness = mir::splitWebs(f, aapcsRegisters().allocatable);  // the folds want one def, one use
+  mir::computeLoopDepths(f);
+  forwardCopies(f, liveness);
   if (target.hasV6T2Instructions()) foldBitfields(f);
   foldMultiplyAdds(f);
   foldShifts(f);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <vector>
 
+#include "mir_liveness.h"
+
 namespace bpf2arm::arm {
 
 using mir::Inst;
@@ -100,6 +102,42 @@ void foldEachBlock(mir::Function &fn, Fold fold) {
 }
 
 }  // namespace
+
+void forwardCopies(mir::Function &fn, const mir::Liveness &liveness) {
+  UseCounts counts(fn);
+  // Whether x is still read after insts[j] (in the block, or after it). Where it is not,
+  // the allocator can give t and x one register anyway, and the copy is free; inside a
+  // loop, forwarding it may hide the move from coalescing (a loop-carried accumulator
+  // then gets a move inside the loop), so there it stays.
+  auto liveAfter = [&](const std::vector<Inst> &insts, uint32_t b, size_t j, VReg x) {
+    for (size_t k = j + 1; k < insts.size(); ++k) {
+      mir::Operands o = mir::operandsOf(insts[k]);
+      for (unsigned u = 0; u < o.numUses; ++u)
+        if (o.uses[u] == x) return true;
+      for (unsigned d = 0; d < o.numDefs; ++d)
+        if (o.defs[d] == x) return false;
+    }
+    mir::RegisterList out = liveness.liveOut(b);
+    return std::binary_search(out.begin(), out.end(), x);
+  };
+  uint32_t block = 0;  // the driver visits the blocks in order: this follows it
+  foldEachBlock(fn, [&](std::vector<Inst> &insts, size_t i, std::vector<bool> &removed) {
+    while (&fn.blocks[block].insts != &insts) ++block;
+    const Inst &copy = insts[i];
+    if (!copy.isPlainMove() || !counts.singleDefSingleUse(copy.dst) || !mir::isVirtual(copy.b)) return;
+    const VReg t = copy.dst, x = copy.b;
+    size_t j = i + 1;
+    while (j < insts.size() && insts[j].a != t && insts[j].b != t && insts[j].c != t) ++j;
+    if (j == insts.size() || writtenBetween(insts, i + 1, j, x)) return;
+    if (fn.blocks[block].loopDepth > 0 && !liveAfter(insts, block, j, x)) return;
+    Inst &user = insts[j];
+    // Defs that may not share a register with a use (strex's status, retry loops).
+    if (mir::operandsOf(user).earlyClobber) return;
+    for (VReg *r : {&user.a, &user.b, &user.c})
+      if (*r == t) *r = x;
+    removed[i] = true;
+  });
+}
 
 void foldMultiplyAdds(mir::Function &fn) {
   UseCounts counts(fn);

@@ -3,11 +3,21 @@
 #pragma once
 
 #include "mir.h"
+#include "mir_liveness.h"
 
 namespace bpf2arm::arm {
 
-// Both expect each register split into its webs (mir_liveness.h, splitWebs): they fold
+// The folds expect each register split into its webs (mir_liveness.h, splitWebs): they fold
 // a value into its one reader only when it has one def and one use.
+
+// A plain copy `t = x` of a virtual register whose only reader comes later in the same
+// block, with x unchanged in between, goes: the reader reads x. Selection copies a BPF
+// register before every two-address operation (`t = x; t += y`); this makes it three-
+// address (`t = x + y`) where the allocator's coalescing, being conservative, would not.
+// Inside a loop (Block::loopDepth, mir::computeLoopDepths) a copy whose source dies at
+// its reader stays: the allocator coalesces it, and forwarding it could put a move into
+// a loop-carried accumulator. `liveness` is that of the code as it is (splitWebs's).
+void forwardCopies(mir::Function &fn, const mir::Liveness &liveness);
 
 // `(x << a) >> b` with b >= a (arithmetic or logical), and `(x >> k) & (2^w - 1)`, as one
 // sbfx/ubfx where the CPU has them (ARMv6T2 and later): clang's bit tests and smears.
