@@ -38,6 +38,27 @@ void ArmAssembler::addFlags(MCInst &inst, Flags f) const {
   inst.addOperand(MCOperand::createReg(f == Flags::Set ? t_.cpsr() : 0));
 }
 
+void ArmAssembler::build(unsigned opcode, std::initializer_list<MCOperand> operands, Cond c,
+                         std::optional<Flags> f) {
+  MCInst inst;
+  inst.setOpcode(opcode);
+  for (const MCOperand &operand : operands) inst.addOperand(operand);
+  addPredicate(inst, c);
+  if (f) addFlags(inst, *f);
+  emit(inst);
+}
+
+namespace {
+MCOperand imm(int64_t value) { return MCOperand::createImm(value); }
+
+// The 12-bit encoding of a modified immediate the caller knows to have one.
+MCOperand modifiedImm(uint32_t value) {
+  auto enc = encodeModifiedImmediate(value);
+  assert(enc && "immediate has no modified-immediate form");
+  return imm(*enc);
+}
+}  // namespace
+
 // The opcode of an operand-2 form: 'r' register, 'i' immediate, 's' register shifted by
 // an immediate, 'S' register shifted by a register.
 static unsigned operandForm(char form, unsigned rr, unsigned ri, unsigned rsi, unsigned rsr) {
@@ -63,27 +84,11 @@ unsigned ArmAssembler::dataOpcode(DataOp op, char form) const {
 }
 
 void ArmAssembler::op(DataOp op, Reg d, Reg n, Reg m, Flags f, Cond c) {
-  MCInst inst;
-  inst.setOpcode(dataOpcode(op, 'r'));
-  inst.addOperand(reg(d));
-  inst.addOperand(reg(n));
-  inst.addOperand(reg(m));
-  addPredicate(inst, c);
-  addFlags(inst, f);
-  emit(inst);
+  build(dataOpcode(op, 'r'), {reg(d), reg(n), reg(m)}, c, f);
 }
 
-void ArmAssembler::opImm(DataOp op, Reg d, Reg n, uint32_t imm, Flags f, Cond c) {
-  auto enc = encodeModifiedImmediate(imm);
-  assert(enc && "immediate has no modified-immediate form");
-  MCInst inst;
-  inst.setOpcode(dataOpcode(op, 'i'));
-  inst.addOperand(reg(d));
-  inst.addOperand(reg(n));
-  inst.addOperand(MCOperand::createImm(*enc));
-  addPredicate(inst, c);
-  addFlags(inst, f);
-  emit(inst);
+void ArmAssembler::opImm(DataOp op, Reg d, Reg n, uint32_t value, Flags f, Cond c) {
+  build(dataOpcode(op, 'i'), {reg(d), reg(n), modifiedImm(value)}, c, f);
 }
 
 namespace {
@@ -97,50 +102,11 @@ unsigned shiftOperand(Shift sh, unsigned amount) {
 
 void ArmAssembler::opShiftImm(DataOp op, Reg d, Reg n, Reg m, Shift sh, unsigned amount, Flags f, Cond c) {
   if (amount == 0) return this->op(op, d, n, m, f, c);  // an encoded LSR/ASR #0 would mean #32
-  MCInst inst;
-  inst.setOpcode(dataOpcode(op, 's'));
-  inst.addOperand(reg(d));
-  inst.addOperand(reg(n));
-  inst.addOperand(reg(m));
-  inst.addOperand(MCOperand::createImm(shiftOperand(sh, amount)));
-  addPredicate(inst, c);
-  addFlags(inst, f);
-  emit(inst);
+  build(dataOpcode(op, 's'), {reg(d), reg(n), reg(m), imm(shiftOperand(sh, amount))}, c, f);
 }
 
 void ArmAssembler::opShiftReg(DataOp op, Reg d, Reg n, Reg m, Shift sh, Reg s, Flags f, Cond c) {
-  MCInst inst;
-  inst.setOpcode(dataOpcode(op, 'S'));
-  inst.addOperand(reg(d));
-  inst.addOperand(reg(n));
-  inst.addOperand(reg(m));
-  inst.addOperand(reg(s));
-  inst.addOperand(MCOperand::createImm(static_cast<unsigned>(sh)));
-  addPredicate(inst, c);
-  addFlags(inst, f);
-  emit(inst);
-}
-
-void ArmAssembler::addConstant(Reg d, Reg n, int32_t imm, Reg scratch) {
-  uint32_t u = static_cast<uint32_t>(imm);
-  DataOp op = imm < 0 ? DataOp::SUB : DataOp::ADD;
-  uint32_t magnitude = imm < 0 ? 0u - u : u;
-  if (imm == 0) {
-    if (d != n) mov(d, n);
-    return;
-  }
-  if (canEncodeImmediate(magnitude)) return opImm(op, d, n, magnitude);
-  // Two modified immediates cover any 16-bit span, which is every frame offset.
-  unsigned low = __builtin_ctz(magnitude) & ~1u;
-  uint32_t first = magnitude & (0xffu << low), rest = magnitude & ~first;
-  if (low <= 24 && canEncodeImmediate(rest)) {
-    opImm(op, d, n, first);
-    opImm(op, d, d, rest);
-    return;
-  }
-  assert(scratch != n);
-  loadConstant(scratch, u);
-  this->op(DataOp::ADD, d, n, scratch);
+  build(dataOpcode(op, 'S'), {reg(d), reg(n), reg(m), reg(s), imm(static_cast<unsigned>(sh))}, c, f);
 }
 
 void ArmAssembler::addInSteps(Reg d, Reg n, int32_t imm, Cond c) {
@@ -162,103 +128,41 @@ void ArmAssembler::addInSteps(Reg d, Reg n, int32_t imm, Cond c) {
   }
 }
 
-void ArmAssembler::moveForm(unsigned opcode, Reg d, Reg m, Cond c, Flags f) {
-  MCInst inst;
-  inst.setOpcode(opcode);
-  inst.addOperand(reg(d));
-  inst.addOperand(reg(m));
-  addPredicate(inst, c);
-  addFlags(inst, f);
-  emit(inst);
+void ArmAssembler::mov(Reg d, Reg m, Cond c, Flags f) { build(t_.op().MOVr, {reg(d), reg(m)}, c, f); }
+void ArmAssembler::mvn(Reg d, Reg m, Cond c, Flags f) { build(t_.op().MVNr, {reg(d), reg(m)}, c, f); }
+
+void ArmAssembler::movImm(Reg d, uint32_t value, Cond c, Flags f) {
+  build(t_.op().MOVi, {reg(d), modifiedImm(value)}, c, f);
 }
 
-void ArmAssembler::moveShiftImm(unsigned opcode, Reg d, Reg m, Shift sh, unsigned amount, Cond c, Flags f) {
-  MCInst inst;
-  inst.setOpcode(opcode);
-  inst.addOperand(reg(d));
-  inst.addOperand(reg(m));
-  inst.addOperand(MCOperand::createImm(shiftOperand(sh, amount)));
-  addPredicate(inst, c);
-  addFlags(inst, f);
-  emit(inst);
-}
-
-void ArmAssembler::moveShiftReg(unsigned opcode, Reg d, Reg m, Shift sh, Reg s, Cond c, Flags f) {
-  MCInst inst;
-  inst.setOpcode(opcode);
-  inst.addOperand(reg(d));
-  inst.addOperand(reg(m));
-  inst.addOperand(reg(s));
-  inst.addOperand(MCOperand::createImm(static_cast<unsigned>(sh)));
-  addPredicate(inst, c);
-  addFlags(inst, f);
-  emit(inst);
-}
-
-void ArmAssembler::mov(Reg d, Reg m, Cond c, Flags f) { moveForm(t_.op().MOVr, d, m, c, f); }
-void ArmAssembler::mvn(Reg d, Reg m, Cond c, Flags f) { moveForm(t_.op().MVNr, d, m, c, f); }
-
-void ArmAssembler::movImm(Reg d, uint32_t imm, Cond c, Flags f) {
-  auto enc = encodeModifiedImmediate(imm);
-  assert(enc);
-  MCInst inst;
-  inst.setOpcode(t_.op().MOVi);
-  inst.addOperand(reg(d));
-  inst.addOperand(MCOperand::createImm(*enc));
-  addPredicate(inst, c);
-  addFlags(inst, f);
-  emit(inst);
-}
-
-void ArmAssembler::mvnImm(Reg d, uint32_t imm, Cond c, Flags f) {
-  auto enc = encodeModifiedImmediate(imm);
-  assert(enc);
-  MCInst inst;
-  inst.setOpcode(t_.op().MVNi);
-  inst.addOperand(reg(d));
-  inst.addOperand(MCOperand::createImm(*enc));
-  addPredicate(inst, c);
-  addFlags(inst, f);
-  emit(inst);
+void ArmAssembler::mvnImm(Reg d, uint32_t value, Cond c, Flags f) {
+  build(t_.op().MVNi, {reg(d), modifiedImm(value)}, c, f);
 }
 
 void ArmAssembler::movShiftImm(Reg d, Reg m, Shift sh, unsigned amount, Cond c, Flags f) {
   if (amount == 0) return mov(d, m, c, f);  // an encoded LSR/ASR #0 would mean #32
-  moveShiftImm(t_.op().MOVsi, d, m, sh, amount, c, f);
+  build(t_.op().MOVsi, {reg(d), reg(m), imm(shiftOperand(sh, amount))}, c, f);
 }
 
 void ArmAssembler::movShiftReg(Reg d, Reg m, Shift sh, Reg s, Cond c, Flags f) {
-  moveShiftReg(t_.op().MOVsr, d, m, sh, s, c, f);
+  build(t_.op().MOVsr, {reg(d), reg(m), reg(s), imm(static_cast<unsigned>(sh))}, c, f);
 }
 
 void ArmAssembler::mvnShiftImm(Reg d, Reg m, Shift sh, unsigned amount, Cond c, Flags f) {
   if (amount == 0) return mvn(d, m, c, f);
-  moveShiftImm(t_.op().MVNsi, d, m, sh, amount, c, f);
+  build(t_.op().MVNsi, {reg(d), reg(m), imm(shiftOperand(sh, amount))}, c, f);
 }
 
 void ArmAssembler::mvnShiftReg(Reg d, Reg m, Shift sh, Reg s, Cond c, Flags f) {
-  moveShiftReg(t_.op().MVNsr, d, m, sh, s, c, f);
+  build(t_.op().MVNsr, {reg(d), reg(m), reg(s), imm(static_cast<unsigned>(sh))}, c, f);
 }
 
 void ArmAssembler::loadConstant(Reg d, uint32_t value, Cond c) {
   if (canEncodeImmediate(value)) return movImm(d, value, c);
   if (canEncodeImmediate(~value)) return mvnImm(d, ~value, c);
   if (t_.hasMovwMovt()) {
-    MCInst lo;
-    lo.setOpcode(t_.op().MOVi16);
-    lo.addOperand(reg(d));
-    lo.addOperand(MCOperand::createImm(value & 0xffff));
-    addPredicate(lo, c);
-    emit(lo);
-    if (value >> 16) {
-      MCInst hi;
-      hi.setOpcode(t_.op().MOVTi16);
-      hi.addOperand(reg(d));
-      hi.addOperand(reg(d));
-      hi.addOperand(MCOperand::createImm(value >> 16));
-      addPredicate(hi, c);
-      emit(hi);
-    }
+    build(t_.op().MOVi16, {reg(d), imm(value & 0xffff)}, c);
+    if (value >> 16) build(t_.op().MOVTi16, {reg(d), reg(d), imm(value >> 16)}, c);
     return;
   }
   // ARMv6: build the value from byte-sized chunks at even bit positions.
@@ -286,103 +190,45 @@ unsigned ArmAssembler::compareOpcode(CompareOp op, char form) const {
   std::abort();
 }
 
-void ArmAssembler::compare(CompareOp op, Reg n, Reg m, Cond c) {
-  MCInst inst;
-  inst.setOpcode(compareOpcode(op, 'r'));
-  inst.addOperand(reg(n));
-  inst.addOperand(reg(m));
-  addPredicate(inst, c);
-  emit(inst);
-}
+void ArmAssembler::compare(CompareOp op, Reg n, Reg m, Cond c) { build(compareOpcode(op, 'r'), {reg(n), reg(m)}, c); }
 
-void ArmAssembler::compareImm(CompareOp op, Reg n, uint32_t imm, Cond c) {
-  auto enc = encodeModifiedImmediate(imm);
-  assert(enc && "immediate has no modified-immediate form");
-  MCInst inst;
-  inst.setOpcode(compareOpcode(op, 'i'));
-  inst.addOperand(reg(n));
-  inst.addOperand(MCOperand::createImm(*enc));
-  addPredicate(inst, c);
-  emit(inst);
+void ArmAssembler::compareImm(CompareOp op, Reg n, uint32_t value, Cond c) {
+  build(compareOpcode(op, 'i'), {reg(n), modifiedImm(value)}, c);
 }
 
 void ArmAssembler::compareShiftImm(CompareOp op, Reg n, Reg m, Shift sh, unsigned amount, Cond c) {
   if (amount == 0) return compare(op, n, m, c);
-  MCInst inst;
-  inst.setOpcode(compareOpcode(op, 's'));
-  inst.addOperand(reg(n));
-  inst.addOperand(reg(m));
-  inst.addOperand(MCOperand::createImm(shiftOperand(sh, amount)));
-  addPredicate(inst, c);
-  emit(inst);
+  build(compareOpcode(op, 's'), {reg(n), reg(m), imm(shiftOperand(sh, amount))}, c);
 }
 
 void ArmAssembler::compareShiftReg(CompareOp op, Reg n, Reg m, Shift sh, Reg s, Cond c) {
-  MCInst inst;
-  inst.setOpcode(compareOpcode(op, 'S'));
-  inst.addOperand(reg(n));
-  inst.addOperand(reg(m));
-  inst.addOperand(reg(s));
-  inst.addOperand(MCOperand::createImm(static_cast<unsigned>(sh)));
-  addPredicate(inst, c);
-  emit(inst);
+  build(compareOpcode(op, 'S'), {reg(n), reg(m), reg(s), imm(static_cast<unsigned>(sh))}, c);
 }
 
 void ArmAssembler::cmp(Reg n, Reg m, Cond c) { compare(CompareOp::CMP, n, m, c); }
 
-void ArmAssembler::cmpConstant(Reg n, uint32_t value, Reg scratch, Cond c) {
-  if (canEncodeImmediate(value)) return compareImm(CompareOp::CMP, n, value, c);
-  if (canEncodeImmediate(0u - value)) return compareImm(CompareOp::CMN, n, 0u - value, c);
-  loadConstant(scratch, value, c);
-  cmp(n, scratch, c);
+// MUL and MLA have an S bit (kept clear); MLS, SDIV and UDIV have none.
+void ArmAssembler::mul(Reg d, Reg n, Reg m, Cond c) { build(t_.op().MUL, {reg(d), reg(n), reg(m)}, c, Flags::Keep); }
+void ArmAssembler::mla(Reg d, Reg n, Reg m, Reg a, Cond c) {
+  build(t_.op().MLA, {reg(d), reg(n), reg(m), reg(a)}, c, Flags::Keep);
 }
-
-void ArmAssembler::tst(Reg n, Reg m, Cond c) { compare(CompareOp::TST, n, m, c); }
-
-void ArmAssembler::tstConstant(Reg n, uint32_t value, Reg scratch, Cond c) {
-  if (canEncodeImmediate(value)) return compareImm(CompareOp::TST, n, value, c);
-  loadConstant(scratch, value, c);
-  tst(n, scratch, c);
-}
-
-void ArmAssembler::multiply(unsigned opcode, std::initializer_list<Reg> regs, Cond c, bool hasFlags) {
-  MCInst inst;
-  inst.setOpcode(opcode);
-  for (Reg r : regs) inst.addOperand(reg(r));
-  addPredicate(inst, c);
-  if (hasFlags) addFlags(inst, Flags::Keep);
-  emit(inst);
-}
-
-void ArmAssembler::mul(Reg d, Reg n, Reg m, Cond c) { multiply(t_.op().MUL, {d, n, m}, c, true); }
-void ArmAssembler::mla(Reg d, Reg n, Reg m, Reg a, Cond c) { multiply(t_.op().MLA, {d, n, m, a}, c, true); }
-void ArmAssembler::mls(Reg d, Reg n, Reg m, Reg a, Cond c) { multiply(t_.op().MLS, {d, n, m, a}, c, false); }
+void ArmAssembler::mls(Reg d, Reg n, Reg m, Reg a, Cond c) { build(t_.op().MLS, {reg(d), reg(n), reg(m), reg(a)}, c); }
 
 void ArmAssembler::sdiv(Reg d, Reg n, Reg m, Cond c) {
   assert(t_.hasHardwareDivide());
-  multiply(t_.op().SDIV, {d, n, m}, c, false);
+  build(t_.op().SDIV, {reg(d), reg(n), reg(m)}, c);
 }
 
 void ArmAssembler::udiv(Reg d, Reg n, Reg m, Cond c) {
   assert(t_.hasHardwareDivide());
-  multiply(t_.op().UDIV, {d, n, m}, c, false);
+  build(t_.op().UDIV, {reg(d), reg(n), reg(m)}, c);
 }
 
 void ArmAssembler::longMultiply(unsigned opcode, Reg lo, Reg hi, Reg n, Reg m, bool accumulate, Cond c) {
   assert(lo != hi);
-  MCInst inst;
-  inst.setOpcode(opcode);
-  inst.addOperand(reg(lo));
-  inst.addOperand(reg(hi));
-  inst.addOperand(reg(n));
-  inst.addOperand(reg(m));
-  if (accumulate) {  // the accumulator's inputs, tied to the outputs
-    inst.addOperand(reg(lo));
-    inst.addOperand(reg(hi));
-  }
-  addPredicate(inst, c);
-  addFlags(inst, Flags::Keep);
-  emit(inst);
+  if (accumulate)  // the accumulator's inputs, tied to the outputs
+    return build(opcode, {reg(lo), reg(hi), reg(n), reg(m), reg(lo), reg(hi)}, c, Flags::Keep);
+  build(opcode, {reg(lo), reg(hi), reg(n), reg(m)}, c, Flags::Keep);
 }
 
 void ArmAssembler::umull(Reg lo, Reg hi, Reg n, Reg m, Cond c) { longMultiply(t_.op().UMULL, lo, hi, n, m, false, c); }
@@ -395,46 +241,27 @@ bool ArmAssembler::fitsOffset(unsigned bytes, bool signExtend, int32_t offset) {
   return offset >= -limit && offset <= limit;
 }
 
+namespace {
+// addrmode3's immediate offset (LDRH, LDRSB, LDRSH, STRH): no offset register, and bit 8
+// set means "subtract the offset".
+MCOperand addrMode3Offset(int32_t offset) { return imm(offset < 0 ? 0x100 | -offset : offset); }
+}  // namespace
+
 void ArmAssembler::load(unsigned bytes, bool signExtend, Reg t, Reg base, int32_t offset, Cond c) {
   assert(fitsOffset(bytes, signExtend, offset));
-  MCInst inst;
   const Opcodes &o = t_.op();
-  if ((bytes == 4 || bytes == 1) && !signExtend) {
-    inst.setOpcode(bytes == 4 ? o.LDRi12 : o.LDRBi12);
-    inst.addOperand(reg(t));
-    inst.addOperand(reg(base));
-    inst.addOperand(MCOperand::createImm(offset));
-  } else {
-    assert(bytes != 4);
-    inst.setOpcode(bytes == 2 ? (signExtend ? o.LDRSH : o.LDRH) : o.LDRSB);
-    inst.addOperand(reg(t));
-    inst.addOperand(reg(base));
-    inst.addOperand(MCOperand::createReg(0));
-    // addrmode3: bit 8 set means "subtract the offset"
-    inst.addOperand(MCOperand::createImm(offset < 0 ? 0x100 | -offset : offset));
-  }
-  addPredicate(inst, c);
-  emit(inst);
+  if ((bytes == 4 || bytes == 1) && !signExtend)
+    return build(bytes == 4 ? o.LDRi12 : o.LDRBi12, {reg(t), reg(base), imm(offset)}, c);
+  assert(bytes != 4);
+  build(bytes == 2 ? (signExtend ? o.LDRSH : o.LDRH) : o.LDRSB,
+        {reg(t), reg(base), MCOperand::createReg(0), addrMode3Offset(offset)}, c);
 }
 
 void ArmAssembler::store(unsigned bytes, Reg t, Reg base, int32_t offset, Cond c) {
   assert(fitsOffset(bytes, false, offset));
-  MCInst inst;
   const Opcodes &o = t_.op();
-  if (bytes == 4 || bytes == 1) {
-    inst.setOpcode(bytes == 4 ? o.STRi12 : o.STRBi12);
-    inst.addOperand(reg(t));
-    inst.addOperand(reg(base));
-    inst.addOperand(MCOperand::createImm(offset));
-  } else {
-    inst.setOpcode(o.STRH);
-    inst.addOperand(reg(t));
-    inst.addOperand(reg(base));
-    inst.addOperand(MCOperand::createReg(0));
-    inst.addOperand(MCOperand::createImm(offset < 0 ? 0x100 | -offset : offset));
-  }
-  addPredicate(inst, c);
-  emit(inst);
+  if (bytes == 4 || bytes == 1) return build(bytes == 4 ? o.STRi12 : o.STRBi12, {reg(t), reg(base), imm(offset)}, c);
+  build(o.STRH, {reg(t), reg(base), MCOperand::createReg(0), addrMode3Offset(offset)}, c);
 }
 
 bool ArmAssembler::fitsIndexShift(unsigned bytes, bool signExtend, unsigned shift) {
@@ -453,74 +280,34 @@ unsigned indexOperand(unsigned shift) {
 void ArmAssembler::loadIndexed(unsigned bytes, bool signExtend, Reg t, Reg base, Reg index, unsigned shift, Cond c) {
   assert(fitsIndexShift(bytes, signExtend, shift));
   const Opcodes &o = t_.op();
-  MCInst inst;
-  inst.addOperand(reg(t));
-  inst.addOperand(reg(base));
-  inst.addOperand(reg(index));
-  if ((bytes == 4 || bytes == 1) && !signExtend) {
-    inst.setOpcode(bytes == 4 ? o.LDRrs : o.LDRBrs);
-    inst.addOperand(MCOperand::createImm(indexOperand(shift)));
-  } else {
-    assert(bytes != 4);
-    inst.setOpcode(bytes == 2 ? (signExtend ? o.LDRSH : o.LDRH) : o.LDRSB);
-    inst.addOperand(MCOperand::createImm(0));
-  }
-  addPredicate(inst, c);
-  emit(inst);
+  if ((bytes == 4 || bytes == 1) && !signExtend)
+    return build(bytes == 4 ? o.LDRrs : o.LDRBrs, {reg(t), reg(base), reg(index), imm(indexOperand(shift))}, c);
+  assert(bytes != 4);
+  build(bytes == 2 ? (signExtend ? o.LDRSH : o.LDRH) : o.LDRSB, {reg(t), reg(base), reg(index), imm(0)}, c);
 }
 
 void ArmAssembler::storeIndexed(unsigned bytes, Reg t, Reg base, Reg index, unsigned shift, Cond c) {
   assert(fitsIndexShift(bytes, false, shift));
   const Opcodes &o = t_.op();
-  MCInst inst;
-  inst.setOpcode(bytes == 4 ? o.STRrs : bytes == 1 ? o.STRBrs : o.STRH);
-  inst.addOperand(reg(t));
-  inst.addOperand(reg(base));
-  inst.addOperand(reg(index));
-  inst.addOperand(MCOperand::createImm(bytes == 2 ? 0 : indexOperand(shift)));
-  addPredicate(inst, c);
-  emit(inst);
+  build(bytes == 4 ? o.STRrs : bytes == 1 ? o.STRBrs : o.STRH,
+        {reg(t), reg(base), reg(index), imm(bytes == 2 ? 0 : indexOperand(shift))}, c);
 }
 
-void ArmAssembler::ldrex(Reg t, Reg base) {
-  MCInst inst;
-  inst.setOpcode(t_.op().LDREX);
-  inst.addOperand(reg(t));
-  inst.addOperand(reg(base));
-  addPredicate(inst, Cond::AL);
-  emit(inst);
-}
+void ArmAssembler::ldrex(Reg t, Reg base) { build(t_.op().LDREX, {reg(t), reg(base)}, Cond::AL); }
 
 void ArmAssembler::strex(Reg status, Reg t, Reg base) {
   assert(status != t && status != base);
-  MCInst inst;
-  inst.setOpcode(t_.op().STREX);
-  inst.addOperand(reg(status));
-  inst.addOperand(reg(t));
-  inst.addOperand(reg(base));
-  addPredicate(inst, Cond::AL);
-  emit(inst);
+  build(t_.op().STREX, {reg(status), reg(t), reg(base)}, Cond::AL);
 }
 
 void ArmAssembler::ldrexd(Reg evenT, Reg base) {
   assert(evenT % 2 == 0 && evenT < R12);
-  MCInst inst;
-  inst.setOpcode(t_.op().LDREXD);
-  inst.addOperand(MCOperand::createReg(t_.gprPair(evenT)));
-  inst.addOperand(reg(base));
-  addPredicate(inst, Cond::AL);
-  emit(inst);
+  build(t_.op().LDREXD, {MCOperand::createReg(t_.gprPair(evenT)), reg(base)}, Cond::AL);
 }
 
 void ArmAssembler::strexd(Reg status, Reg evenT, Reg base) {
   assert(evenT % 2 == 0 && evenT < R12 && status != base && status != evenT && status != evenT + 1);
-  MCInst inst;
-  inst.setOpcode(t_.op().STREXD);
-  inst.addOperand(reg(status));
-  inst.addOperand(MCOperand::createReg(t_.gprPair(evenT)));
-  inst.addOperand(reg(base));
-  addPredicate(inst, Cond::AL);
-  emit(inst);
+  build(t_.op().STREXD, {reg(status), MCOperand::createReg(t_.gprPair(evenT)), reg(base)}, Cond::AL);
 }
 
 void ArmAssembler::clrex() {
@@ -536,47 +323,32 @@ void ArmAssembler::dmbIsh() {
   emit(inst);
 }
 
-void ArmAssembler::unary(unsigned opcode, Reg d, Reg m, bool hasRotation, Cond c) {
-  MCInst inst;
-  inst.setOpcode(opcode);
-  inst.addOperand(reg(d));
-  inst.addOperand(reg(m));
-  if (hasRotation) inst.addOperand(MCOperand::createImm(0));  // SXTB/UXTH: ROR #0
-  addPredicate(inst, c);
-  emit(inst);
-}
+void ArmAssembler::rev(Reg d, Reg m, Cond c) { build(t_.op().REV, {reg(d), reg(m)}, c); }
+void ArmAssembler::rev16(Reg d, Reg m, Cond c) { build(t_.op().REV16, {reg(d), reg(m)}, c); }
+void ArmAssembler::clz(Reg d, Reg m, Cond c) { build(t_.op().CLZ, {reg(d), reg(m)}, c); }
+// The extends take a rotation of the source: ROR #0.
+void ArmAssembler::sxtb(Reg d, Reg m, Cond c) { build(t_.op().SXTB, {reg(d), reg(m), imm(0)}, c); }
+void ArmAssembler::sxth(Reg d, Reg m, Cond c) { build(t_.op().SXTH, {reg(d), reg(m), imm(0)}, c); }
+void ArmAssembler::uxtb(Reg d, Reg m, Cond c) { build(t_.op().UXTB, {reg(d), reg(m), imm(0)}, c); }
+void ArmAssembler::uxth(Reg d, Reg m, Cond c) { build(t_.op().UXTH, {reg(d), reg(m), imm(0)}, c); }
 
-void ArmAssembler::rev(Reg d, Reg m, Cond c) { unary(t_.op().REV, d, m, false, c); }
-void ArmAssembler::rev16(Reg d, Reg m, Cond c) { unary(t_.op().REV16, d, m, false, c); }
-void ArmAssembler::sxtb(Reg d, Reg m, Cond c) { unary(t_.op().SXTB, d, m, true, c); }
-void ArmAssembler::sxth(Reg d, Reg m, Cond c) { unary(t_.op().SXTH, d, m, true, c); }
-void ArmAssembler::uxtb(Reg d, Reg m, Cond c) { unary(t_.op().UXTB, d, m, true, c); }
-void ArmAssembler::uxth(Reg d, Reg m, Cond c) { unary(t_.op().UXTH, d, m, true, c); }
-void ArmAssembler::clz(Reg d, Reg m, Cond c) { unary(t_.op().CLZ, d, m, false, c); }
-
-void ArmAssembler::bitfield(unsigned opcode, Reg d, Reg n, unsigned lsb, unsigned width, Cond c) {
+// The extracts take the field as lsb and width - 1.
+void ArmAssembler::ubfx(Reg d, Reg n, unsigned lsb, unsigned width, Cond c) {
   assert(width >= 1 && lsb + width <= 32);
-  MCInst inst;
-  inst.setOpcode(opcode);
-  inst.addOperand(reg(d));
-  if (opcode == t_.op().BFI) {
-    // d is also an input; the field is given as the mask of the bits that stay.
-    inst.addOperand(reg(d));
-    inst.addOperand(reg(n));
-    uint32_t field = (width == 32 ? ~0u : ((1u << width) - 1)) << lsb;
-    inst.addOperand(MCOperand::createImm(~field));
-  } else {
-    inst.addOperand(reg(n));
-    inst.addOperand(MCOperand::createImm(lsb));
-    inst.addOperand(MCOperand::createImm(width - 1));  // encoded as width - 1
-  }
-  addPredicate(inst, c);
-  emit(inst);
+  build(t_.op().UBFX, {reg(d), reg(n), imm(lsb), imm(width - 1)}, c);
 }
 
-void ArmAssembler::ubfx(Reg d, Reg n, unsigned lsb, unsigned width, Cond c) { bitfield(t_.op().UBFX, d, n, lsb, width, c); }
-void ArmAssembler::sbfx(Reg d, Reg n, unsigned lsb, unsigned width, Cond c) { bitfield(t_.op().SBFX, d, n, lsb, width, c); }
-void ArmAssembler::bfi(Reg d, Reg n, unsigned lsb, unsigned width, Cond c) { bitfield(t_.op().BFI, d, n, lsb, width, c); }
+void ArmAssembler::sbfx(Reg d, Reg n, unsigned lsb, unsigned width, Cond c) {
+  assert(width >= 1 && lsb + width <= 32);
+  build(t_.op().SBFX, {reg(d), reg(n), imm(lsb), imm(width - 1)}, c);
+}
+
+// d is also an input; the field is given as the mask of the bits that stay.
+void ArmAssembler::bfi(Reg d, Reg n, unsigned lsb, unsigned width, Cond c) {
+  assert(width >= 1 && lsb + width <= 32);
+  uint32_t field = (width == 32 ? ~0u : ((1u << width) - 1)) << lsb;
+  build(t_.op().BFI, {reg(d), reg(d), reg(n), imm(~field)}, c);
+}
 
 void ArmAssembler::push(uint16_t regMask) {
   assert(regMask);
@@ -603,11 +375,7 @@ void ArmAssembler::pop(uint16_t regMask, Cond c) {
 }
 
 void ArmAssembler::b(llvm::MCSymbol *target, Cond c) {
-  MCInst inst;
-  inst.setOpcode(t_.op().Bcc);
-  inst.addOperand(MCOperand::createExpr(llvm::MCSymbolRefExpr::create(target, ctx_)));
-  addPredicate(inst, c);
-  emit(inst);
+  build(t_.op().Bcc, {MCOperand::createExpr(llvm::MCSymbolRefExpr::create(target, ctx_))}, c);
 }
 
 // BL and BLX are unpredicated in LLVM; the conditional forms are other opcodes.
@@ -639,20 +407,9 @@ void ArmAssembler::loadAddress(Reg d, llvm::MCSymbol *base, int64_t offset) {
   };
   if (t_.hasMovwMovt()) {
     relocate("R_ARM_MOVW_ABS_NC");
-    MCInst lo;
-    lo.setOpcode(t_.op().MOVi16);
-    lo.addOperand(reg(d));
-    lo.addOperand(MCOperand::createImm(inline16 & 0xffff));
-    addPredicate(lo, Cond::AL);
-    emit(lo);
+    build(t_.op().MOVi16, {reg(d), imm(inline16 & 0xffff)}, Cond::AL);
     relocate("R_ARM_MOVT_ABS");
-    MCInst hi;
-    hi.setOpcode(t_.op().MOVTi16);
-    hi.addOperand(reg(d));
-    hi.addOperand(reg(d));
-    hi.addOperand(MCOperand::createImm(inline16 & 0xffff));
-    addPredicate(hi, Cond::AL);
-    emit(hi);
+    build(t_.op().MOVTi16, {reg(d), reg(d), imm(inline16 & 0xffff)}, Cond::AL);
   } else {
     // ldr d, [pc] reads the word after the branch (pc reads 8 ahead); the branch skips it.
     llvm::MCSymbol *after = newLabel();

@@ -57,8 +57,6 @@ class ArmAssembler {
   void opShiftImm(DataOp op, Reg d, Reg n, Reg m, Shift sh, unsigned amount, Flags f = Flags::Keep,
                   Cond c = Cond::AL);
   void opShiftReg(DataOp op, Reg d, Reg n, Reg m, Shift sh, Reg s, Flags f = Flags::Keep, Cond c = Cond::AL);
-  // d = n + imm for any imm, using `scratch` (!= n, may be d) when two immediates cannot.
-  void addConstant(Reg d, Reg n, int32_t imm, Reg scratch);
   // d = n + imm for any imm without a scratch register: as many adds (or subs) of
   // encodable immediates as it takes (four at most). Flags are kept.
   void addInSteps(Reg d, Reg n, int32_t imm, Cond c = Cond::AL);
@@ -86,10 +84,6 @@ class ArmAssembler {
   void compareShiftReg(CompareOp op, Reg n, Reg m, Shift sh, Reg s, Cond c = Cond::AL);
 
   void cmp(Reg n, Reg m, Cond c = Cond::AL);
-  // Compares with any constant, using `scratch` when neither CMP nor CMN can encode it.
-  void cmpConstant(Reg n, uint32_t value, Reg scratch, Cond c = Cond::AL);
-  void tst(Reg n, Reg m, Cond c = Cond::AL);
-  void tstConstant(Reg n, uint32_t value, Reg scratch, Cond c = Cond::AL);
 
   void mul(Reg d, Reg n, Reg m, Cond c = Cond::AL);
   void mla(Reg d, Reg n, Reg m, Reg a, Cond c = Cond::AL);  // d = n * m + a
@@ -152,13 +146,11 @@ class ArmAssembler {
   void addFlags(llvm::MCInst &inst, Flags f) const;
   unsigned dataOpcode(DataOp op, char form) const;
   unsigned compareOpcode(CompareOp op, char form) const;
-  void unary(unsigned opcode, Reg d, Reg m, bool hasRotation, Cond c);
-  void moveForm(unsigned opcode, Reg d, Reg m, Cond c, Flags f);
-  void moveShiftImm(unsigned opcode, Reg d, Reg m, Shift sh, unsigned amount, Cond c, Flags f);
-  void moveShiftReg(unsigned opcode, Reg d, Reg m, Shift sh, Reg s, Cond c, Flags f);
-  void multiply(unsigned opcode, std::initializer_list<Reg> regs, Cond c, bool hasFlags);
+  // Emits one instruction: the opcode, its operands in LLVM's order, the predicate, and
+  // the S-bit operand when `f` is given (the forms that have one).
+  void build(unsigned opcode, std::initializer_list<llvm::MCOperand> operands, Cond c,
+             std::optional<Flags> f = std::nullopt);
   void longMultiply(unsigned opcode, Reg lo, Reg hi, Reg n, Reg m, bool accumulate, Cond c);
-  void bitfield(unsigned opcode, Reg d, Reg n, unsigned lsb, unsigned width, Cond c);
 
   const ArmTarget &t_;
   llvm::MCContext &ctx_;

@@ -90,7 +90,7 @@ void expandAtomic(const mir::Inst &inst, ArmAssembler &as, llvm::MCContext &) {
     }
     as.strexd(r.status, stored, r.address);
   }
-  as.cmpConstant(r.status, 0, r.status);
+  as.compareImm(CompareOp::CMP, r.status, 0);
   as.b(retry, Cond::NE);
   if (isCmpxchg) {
     // A mismatch leaves the exclusive monitor set: clear it.

@@ -18,10 +18,10 @@
 #include <llvm/Support/raw_ostream.h>
 
 #include "emit_mir.h"
-#include "lowering.h"
 #include "mir_combine.h"
 #include "mir_liveness.h"
 #include "mir_passes.h"
+#include "object_symbols.h"
 #include "regalloc.h"
 #include "select.h"
 #include "symbol_names.h"
@@ -197,24 +197,8 @@ Expected<std::string> emitProgram(const Program &program, const ArmTarget &targe
     symbols.bodies.push_back(ctx.getOrCreateSymbol(names.local(entry ? fn.name + ".bpf" : fn.name)));
   }
   ArmAssembler as(target, ctx, streamer.get());
-  bool useMir = emitOptions.backend == Backend::Mir;
-  for (size_t i = 0; i < program.functions.size(); ++i) {
-    const Function &fn = program.functions[i];
-    if (useMir) {
-      if (Status st = emitWithMir(program, i, target, ctx, *streamer, as, symbols, emitOptions)) return *st;
-      continue;
-    }
-    FunctionLowering lowering(program, fn, as, ctx, symbols);
-    if (llvm::MCSymbol *entry = symbols.cEntries[i]) {
-      beginFunction(*streamer, target, entry, fn.isGlobal);
-      as.comment("AAPCS entry of " + fn.name + ": arguments into R1..R5, R0 to the C result");
-      if (Status st = lowering.lowerCEntry()) return *st;
-      endFunction(*streamer, ctx, entry);
-    }
-    beginFunction(*streamer, target, symbols.bodies[i], false);
-    if (Status st = lowering.lowerBody()) return *st;
-    endFunction(*streamer, ctx, symbols.bodies[i]);
-  }
+  for (size_t i = 0; i < program.functions.size(); ++i)
+    if (Status st = emitWithMir(program, i, target, ctx, *streamer, as, symbols, emitOptions)) return *st;
   if (!symbols.routinesUsed.empty())
     if (Status st = assembleRoutines(*streamer, ctx, sources, target)) return *st;
 

@@ -1,5 +1,6 @@
-// The last stage: lowers every function of the program through the MC layer and
-// returns the bytes of a relocatable ARM ELF object, or of assembly text for `-S`.
+// The last stage: compiles every function of the program (select, optimize, allocate,
+// emit) through the MC layer and returns the bytes of a relocatable ARM ELF object, or
+// of assembly text for `-S`.
 #pragma once
 
 #include <string>
@@ -12,14 +13,9 @@ namespace bpf2arm::arm {
 
 enum class OutputKind { Object, Assembly };
 
-// Which backend lowers the functions: the MIR backend (select, allocate, emit), or the
-// instruction-at-a-time lowering it replaced, kept for one release for comparison.
-enum class Backend { Mir, Legacy };
-
 struct EmitOptions {
   OutputKind kind = OutputKind::Object;
   unsigned numCpus = 1;  // value copies in per-CPU maps
-  Backend backend = Backend::Mir;
   // When set, receive the MIR of every function after selection and after allocation.
   std::string *mirDump = nullptr, *regallocDump = nullptr;
 };

@@ -3,7 +3,7 @@
 // ones after. A32 and (later) T32 share it: the operations are those both instruction
 // sets have, and only the assembler that turns them into MCInsts differs.
 //
-// Pipeline per function (backend-arm32/compile_function.cpp):
+// Pipeline per function (emitWithMir in backend-arm32/emit_object.cpp):
 //
 //   select (select_*.cpp)  ->  optimize (mir_passes.cpp)  ->  allocate (regalloc.cpp)
 //   BPF -> MIR on vregs        dead code, folding              vregs -> r0-r12, lr

@@ -19,13 +19,14 @@
 #include <array>
 #include <optional>
 
+#include "abi/aapcs.h"
 #include "body_convention.h"
 #include "compiler/def_use.h"
 #include "compiler/promote_stack.h"
 #include "compiler/program.h"
 #include "diagnostics.h"
-#include "lowering.h"
 #include "mir.h"
+#include "object_symbols.h"
 
 namespace bpf2arm::arm {
 
@@ -111,6 +112,10 @@ class Selector {
   VReg sourceLo(const bpf::Insn &insn);  // the lo half of src, or the immediate in a register
   void selectLoHalf(const bpf::Insn &insn);
   bool selectRotateIdiom(const bpf::Insn &insn);  // true: the instruction is done
+  // clang's idioms that take two BPF instructions: the zero extension `r <<= 32;
+  // r >>= 32`, and a stack address `r = r10; r += -N`.
+  static bool isZeroExtensionPair(const bpf::Insn &first, const bpf::Insn &second);
+  static bool isStackAddressPair(const bpf::Insn &first, const bpf::Insn &second);
   void selectMulConstant(VReg dst, VReg a, uint32_t value);
   void selectShift32(const bpf::Insn &insn);
   void selectDivMod32(const bpf::Insn &insn, bool isSigned);

@@ -28,6 +28,18 @@ bpf::Insn withImmediate(const bpf::Insn &insn, uint8_t op, int32_t imm) {
 
 }  // namespace
 
+bool Selector::isZeroExtensionPair(const bpf::Insn &first, const bpf::Insn &second) {
+  const uint8_t lsh = bpf::ALU64 | bpf::LSH | K, rsh = bpf::ALU64 | bpf::RSH | K;
+  return first.opcode == lsh && second.opcode == rsh && first.dst == second.dst && first.imm == 32 &&
+         second.imm == 32 && first.dst != bpf::R10;
+}
+
+bool Selector::isStackAddressPair(const bpf::Insn &first, const bpf::Insn &second) {
+  const uint8_t mov = bpf::ALU64 | bpf::MOV | X, add = bpf::ALU64 | bpf::ADD | K;
+  return first.opcode == mov && first.offset == 0 && first.src == bpf::R10 && first.dst != bpf::R10 &&
+         second.opcode == add && second.dst == first.dst && second.imm >= -512 && second.imm <= 0;
+}
+
 Status Selector::selectAlu64(const Instruction &ins) {
   const bpf::Insn &insn = ins.insn;
   const uint8_t op = bpf::aluOp(insn.opcode);
@@ -37,23 +49,23 @@ Status Selector::selectAlu64(const Instruction &ins) {
 
   // clang's zero extension `r <<= 32; r >>= 32` only clears the hi half: the first does
   // nothing, the second the clearing (always: the hi half of the skipped shift is not 0).
-  if (const bpf::Insn *next = nextInBlock(); next && FunctionLowering::isZeroExtensionPair(insn, *next))
+  if (const bpf::Insn *next = nextInBlock(); next && isZeroExtensionPair(insn, *next))
     return std::nullopt;
   if (const bpf::Insn *previous = previousInBlock();
-      previous && FunctionLowering::isZeroExtensionPair(*previous, insn)) {
+      previous && isZeroExtensionPair(*previous, insn)) {
     if (!hiDeadAfter(d)) moveConstant(hi(d), 0);
     return std::nullopt;
   }
   // clang's stack address `r = r10; r += -N`: one frame address from the first, nothing
   // from the second. With -512 <= -N <= 0 the address stays within the frame, so the hi
   // half is 0.
-  if (const bpf::Insn *next = nextInBlock(); next && FunctionLowering::isStackAddressPair(insn, *next)) {
+  if (const bpf::Insn *next = nextInBlock(); next && isStackAddressPair(insn, *next)) {
     frameAddress(lo(d), next->imm);
     writeHiZero(d);
     return std::nullopt;
   }
   if (const bpf::Insn *previous = previousInBlock();
-      previous && FunctionLowering::isStackAddressPair(*previous, insn))
+      previous && isStackAddressPair(*previous, insn))
     return std::nullopt;
 
   if (hiDeadAfter(d)) {

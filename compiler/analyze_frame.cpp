@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <array>
 #include <optional>
-#include <vector>
 
 namespace bpf2arm {
 
@@ -14,27 +13,6 @@ using namespace bpf;
 namespace {
 
 constexpr int kBpfStackLimit = 512;
-
-// Weight of each slot: 8 to the power of the number of loops (backward jumps) around
-// it, capped; a difference array keeps this linear in the function's size.
-std::vector<unsigned> loopWeights(const Function &fn) {
-  size_t n = fn.numSlots();
-  std::vector<int> depthChange(n + 1, 0);
-  for (const Instruction &ins : fn.insns) {
-    if (!ins.insn.isConditionalJump() && !ins.insn.isUnconditionalJump()) continue;
-    int64_t target = int64_t(ins.slot) + ins.insn.jumpOffset() + 1;
-    if (target > int64_t(ins.slot)) continue;
-    depthChange[size_t(target)] += 1;
-    depthChange[ins.slot + 1] -= 1;
-  }
-  std::vector<unsigned> weight(n + 1, 1);
-  int depth = 0;
-  for (size_t s = 0; s <= n; ++s) {
-    depth += depthChange[s];
-    weight[s] = 1u << (3 * std::min(depth, 6));
-  }
-  return weight;
-}
 
 // Registers known, within a block, to hold r10 plus a constant: clang's `rX = r10;
 // rX += -N` idiom and copies of it. An access through one is as visible as one
@@ -67,8 +45,6 @@ Status analyzeFrame(Program &program) {
   for (Function &fn : program.functions) {
     int deepest = 0;
     bool escapes = false;
-    fn.regUses.fill(0);
-    std::vector<unsigned> weight = loopWeights(fn);
     StackPointerCopies copies;
     for (const BasicBlock &block : fn.blocks) {
       copies.clear();
@@ -78,10 +54,6 @@ Status analyzeFrame(Program &program) {
         const DefUse du = defUse(fn, ins);
         auto fail = [&](std::string message) -> Status { return program.errorAtInstruction(fn, ins, std::move(message)); };
         if (du.computed() & regBit(R10)) return fail("r10 (the frame pointer) is read-only");
-        // Every register read or computed counts once; a call's clobbers cost no code.
-        // The prologue copies only the arguments counted here.
-        for (unsigned r = 0; r < NUM_REGS; ++r)
-          if ((du.uses() | du.computed()) & regBit(r)) fn.regUses[r] += weight[ins.slot];
         if (du.memBase == R10) {
           int size = int(sizeBytes(memSize(insn.opcode)));
           if (insn.offset < -kBpfStackLimit || insn.offset + size > 0)

@@ -1,6 +1,6 @@
-// Frame analysis: which BPF registers a function uses (so the backend saves only the
-// ARM registers behind them), how much of the 512-byte BPF stack it needs, and the
-// checks that go with it: R10 is read-only and stack accesses stay within 512 bytes.
+// Frame analysis: how much of the 512-byte BPF stack a function needs (all of it when a
+// pointer to it escapes), and the checks that go with it: R10 is read-only and stack
+// accesses, through R10 or a copy of it, stay within 512 bytes.
 #pragma once
 
 #include "diagnostics.h"

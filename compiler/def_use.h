@@ -1,7 +1,7 @@
 // What each BPF instruction reads and writes, per 32-bit half of each register: the one
-// answer that every pass uses (the frame analysis's use counts and R10 checks, hi-word
-// liveness in track_upper_live, known-zero hi words in track_upper_zero, the backend's
-// call lowering) and that the register allocator over halves will build on.
+// answer that every pass uses (the frame analysis's R10 checks, hi-word liveness in
+// track_upper_live, known-zero hi words in track_upper_zero, the arguments a local call
+// passes in live_arguments, stack promotion, the selector).
 //
 // Why halves: on ARM32 a BPF register is two 32-bit words, and much BPF code needs only
 // the lo one (addresses, 32-bit compares, narrow stores, narrow and pointer arguments).

@@ -1,11 +1,11 @@
 // bpf2arm: the driver. The whole pipeline reads here, one stage after another:
 //
-//   read object -> build program model -> analyze frame -> live arguments -> track upper words -> lower + emit
+//   read object -> build program model -> analyze frame -> live arguments -> track upper words -> backend
 //   (object_reader)  (build_program,       (analyze_frame)  (live_arguments)   (track_upper_live,  (backend-arm32/
 //                     collect_data)                                              track_upper_zero)   emit_object)
 //
-// The backend, per function: select (BPF -> machine IR on virtual registers) -> allocate
-// registers -> emit MCInsts (backend-arm32/emit_object.cpp, emitWithMir).
+// The backend, per function: select (BPF -> machine IR on virtual registers) -> optimize
+// -> allocate registers -> emit MCInsts (backend-arm32/emit_object.cpp, emitWithMir).
 //
 // `--dump=STAGE` prints the program after a stage. Errors about the input come back as
 // values; the driver prints one message and exits 1, leaving no output file.
@@ -119,11 +119,6 @@ int main(int argc, char **argv) {
                  "frame (after frame analysis), upper (after tracking live and zero hi words), "
                  "mir (machine IR after instruction selection), regalloc (machine IR after register allocation)")
       ->check(CLI::IsMember({"object", "model", "frame", "upper", "mir", "regalloc"}));
-  std::string backend = "mir";
-  app.add_option("--backend", backend,
-                 "mir (default): machine IR, register allocation, instruction selection; legacy: the "
-                 "instruction-at-a-time lowering it replaced, kept for comparison")
-      ->check(CLI::IsMember({"mir", "legacy"}));
   unsigned numCpus = 1;
   app.add_option("--cpus", numCpus, "CPUs that per-CPU maps keep a value copy for (default 1)")->check(CLI::Range(1u, 64u));
   std::vector<std::string> customHelpers;
@@ -177,7 +172,6 @@ int main(int argc, char **argv) {
   arm::EmitOptions emitOptions;
   emitOptions.kind = assembly ? arm::OutputKind::Assembly : arm::OutputKind::Object;
   emitOptions.numCpus = numCpus;
-  emitOptions.backend = backend == "legacy" ? arm::Backend::Legacy : arm::Backend::Mir;
   std::string mirDump, regallocDump;
   if (dump == "mir") emitOptions.mirDump = &mirDump;
   if (dump == "regalloc") emitOptions.regallocDump = &regallocDump;

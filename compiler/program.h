@@ -94,9 +94,6 @@ struct Function {
 
   // Filled by the frame analysis.
   unsigned stackSize = 0;                    // bytes of BPF stack under R10, multiple of 8
-  // How often each BPF register is read or written (calls' clobbers aside), loops
-  // weighing more: the backend gives registers to the busiest.
-  std::array<unsigned, bpf::NUM_REGS> regUses{};
 
   // By instruction index; empty until the pass that fills them runs.
   // Registers whose hi word is known to be zero before the instruction (track_upper_zero).

@@ -1,5 +1,5 @@
 // The def/use table: what each instruction reads and writes, per 32-bit half. Every pass
-// and the call lowering trust it, so a half missing from a use set miscompiles (its
+// and the selector trust it, so a half missing from a use set miscompiles (its
 // write may be left out as dead); each case pins the rule of one instruction class from
 // RFC 9669 and the calling conventions of the README.
 #include <doctest/doctest.h>

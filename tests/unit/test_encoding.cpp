@@ -37,7 +37,7 @@ std::vector<Golden> goldenTable() {
       {"bic r0, r1, #0xff00", [](ArmAssembler &a) { a.opImm(D::BIC, R0, R1, 0xff00); }, {0xff, 0x0c, 0xc1, 0xe3}},
       {"orr r1, r1, r0, lsr #3", [](ArmAssembler &a) { a.opShiftImm(D::ORR, R1, R1, R0, Shift::LSR, 3); }, {0xa0, 0x11, 0x81, 0xe1}},
       {"orr r0, r0, r1, lsl r12", [](ArmAssembler &a) { a.opShiftReg(D::ORR, R0, R0, R1, Shift::LSL, R12); }, {0x11, 0x0c, 0x80, 0xe1}},
-      {"sub r0, r1, #512", [](ArmAssembler &a) { a.addConstant(R0, R1, -512, R12); }, {0x02, 0x0c, 0x41, 0xe2}},
+      {"sub r0, r1, #512", [](ArmAssembler &a) { a.addInSteps(R0, R1, -512); }, {0x02, 0x0c, 0x41, 0xe2}},
       {"mov r0, r1", [](ArmAssembler &a) { a.mov(R0, R1); }, {0x01, 0x00, 0xa0, 0xe1}},
       {"mov r0, #255", [](ArmAssembler &a) { a.loadConstant(R0, 255); }, {0xff, 0x00, 0xa0, 0xe3}},
       {"mvn r0, #0", [](ArmAssembler &a) { a.loadConstant(R0, 0xffffffff); }, {0x00, 0x00, 0xe0, 0xe3}},
@@ -50,11 +50,11 @@ std::vector<Golden> goldenTable() {
       {"lsl r0, r1, r2", [](ArmAssembler &a) { a.movShiftReg(R0, R1, Shift::LSL, R2); }, {0x11, 0x02, 0xa0, 0xe1}},
       {"asrge r2, r3, lr", [](ArmAssembler &a) { a.movShiftReg(R2, R3, Shift::ASR, LR, Cond::GE); }, {0x53, 0x2e, 0xa0, 0xa1}},
       {"cmp r0, r1", [](ArmAssembler &a) { a.cmp(R0, R1); }, {0x01, 0x00, 0x50, 0xe1}},
-      {"cmp r0, #4", [](ArmAssembler &a) { a.cmpConstant(R0, 4, R12); }, {0x04, 0x00, 0x50, 0xe3}},
-      {"cmn r0, #4", [](ArmAssembler &a) { a.cmpConstant(R0, uint32_t(-4), R12); }, {0x04, 0x00, 0x70, 0xe3}},
+      {"cmp r0, #4", [](ArmAssembler &a) { a.compareImm(CompareOp::CMP, R0, 4); }, {0x04, 0x00, 0x50, 0xe3}},
+      {"cmn r0, #4", [](ArmAssembler &a) { a.compareImm(CompareOp::CMN, R0, 4); }, {0x04, 0x00, 0x70, 0xe3}},
       {"cmpeq r1, r2", [](ArmAssembler &a) { a.cmp(R1, R2, Cond::EQ); }, {0x02, 0x00, 0x51, 0x01}},
-      {"tst r0, r1", [](ArmAssembler &a) { a.tst(R0, R1); }, {0x01, 0x00, 0x10, 0xe1}},
-      {"tst r0, #1", [](ArmAssembler &a) { a.tstConstant(R0, 1, R12); }, {0x01, 0x00, 0x10, 0xe3}},
+      {"tst r0, r1", [](ArmAssembler &a) { a.compare(CompareOp::TST, R0, R1); }, {0x01, 0x00, 0x10, 0xe1}},
+      {"tst r0, #1", [](ArmAssembler &a) { a.compareImm(CompareOp::TST, R0, 1); }, {0x01, 0x00, 0x10, 0xe3}},
       {"mul r1, r1, r12", [](ArmAssembler &a) { a.mul(R1, R1, R12); }, {0x91, 0x0c, 0x01, 0xe0}},
       {"mla r1, r0, lr, r1", [](ArmAssembler &a) { a.mla(R1, R0, LR, R1); }, {0x90, 0x1e, 0x21, 0xe0}},
       {"mls r0, r1, r2, r3", [](ArmAssembler &a) { a.mls(R0, R1, R2, R3); }, {0x91, 0x32, 0x60, 0xe0}},
@@ -205,7 +205,7 @@ TEST_CASE("constants on ARMv6 are built without MOVW/MOVT") {
 TEST_CASE("frame offsets beyond one immediate take two instructions and no scratch") {
   Encoder enc("cortex-a7");
   // 0x1234 has no single modified immediate: add r2, sp, #0x234 ; add r2, r2, #0x1000
-  CHECK(enc.encode([](ArmAssembler &a) { a.addConstant(R2, SP, 0x1234, R2); }).size() == 8);
+  CHECK(enc.encode([](ArmAssembler &a) { a.addInSteps(R2, SP, 0x1234); }).size() == 8);
 }
 
 TEST_CASE("a shift by 0 is a plain move, never the encoding that means 32") {

@@ -1,0 +1,49 @@
+// What the functions of one output object share: their symbols, the division routines
+// they call (backend-arm32/routines/div64.S, assembled once into the object when used),
+// the data layout, and whether any function makes tail calls.
+#pragma once
+
+#include <llvm/MC/MCSymbol.h>
+
+#include <set>
+#include <vector>
+
+#include "compiler/program.h"
+#include "emit_data.h"
+
+namespace bpf2arm::arm {
+
+// The division routines of routines/div64.S (their ABI is at the top of that file).
+enum class Routine { UDiv64, UMod64, SDiv64, SMod64, UDiv32, UMod32, SDiv32, SMod32 };
+
+inline const char *routineName(Routine r) {
+  switch (r) {
+    case Routine::UDiv64: return "__bpf2arm_udiv64";
+    case Routine::UMod64: return "__bpf2arm_umod64";
+    case Routine::SDiv64: return "__bpf2arm_sdiv64";
+    case Routine::SMod64: return "__bpf2arm_smod64";
+    case Routine::UDiv32: return "__bpf2arm_udiv32";
+    case Routine::UMod32: return "__bpf2arm_umod32";
+    case Routine::SDiv32: return "__bpf2arm_sdiv32";
+    case Routine::SMod32: return "__bpf2arm_smod32";
+  }
+  return "";
+}
+
+struct ObjectSymbols {
+  std::vector<llvm::MCSymbol *> bodies;    // internal (body-convention) entry of each function
+  std::vector<llvm::MCSymbol *> cEntries;  // AAPCS entry of each function, nullptr if it has none
+  std::set<Routine> routinesUsed;
+  const DataLayout *data = nullptr;
+  bool makesTailCalls = false;  // C entries then start a run (bpf2arm_tail_call_run_begin)
+};
+
+constexpr int32_t kTailCallHelper = 12;  // BPF_FUNC_tail_call
+
+inline bool isTailCall(const Function &fn, const Instruction &ins) {
+  if (!ins.insn.isCall()) return false;
+  const CallTarget &call = fn.callOf(ins);
+  return call.kind == CallTarget::Helper && call.helperId == kTailCallHelper;
+}
+
+}  // namespace bpf2arm::arm
