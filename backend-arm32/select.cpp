@@ -37,6 +37,10 @@ bool Selector::hiKnownZero(unsigned bpfReg) const {
   return bpfReg == bpf::R10 || (current_ != kNoInsn && fn_.hiKnownZero(current_, bpfReg));
 }
 
+bool Selector::hiKnownZeroAfter(unsigned bpfReg) const {
+  return current_ != kNoInsn && fn_.hiKnownZeroAfter(current_, bpfReg);
+}
+
 bool Selector::hiDeadAfter(unsigned bpfReg) const {
   return current_ != kNoInsn && !fn_.hiLiveAfter(current_, bpfReg);
 }

@@ -61,6 +61,7 @@ class Selector {
   // hi half is zero before the current instruction (and for R10).
   VReg readHi(unsigned bpfReg);
   bool hiKnownZero(unsigned bpfReg) const;  // before the current instruction
+  bool hiKnownZeroAfter(unsigned bpfReg) const;  // after it (track_upper_zero's ranges)
   bool hiIsSignOfLo(unsigned bpfReg) const;  // the same, for the sign (select_alu64.cpp)
   bool hiDeadAfter(unsigned bpfReg) const;  // track_upper_live: nothing reads it later
   // Hi-half writes that leave out a hi half that is dead after the instruction, or

@@ -78,6 +78,19 @@ Status Selector::selectAlu64(const Instruction &ins) {
     }
   }
 
+  // A result known to stay below 2^32 (track_upper_zero's ranges: a loop counter or an
+  // index that clang keeps in 64 bits): the same lo half from the lo halves, and a hi
+  // half of 0, so no carry into the hi half.
+  if (hiKnownZeroAfter(d)) {
+    switch (op) {
+      case bpf::ADD: case bpf::SUB: case bpf::MUL: case bpf::NEG: case bpf::LSH:
+        selectLoHalf(insn);
+        writeHiZero(d);
+        return std::nullopt;
+      default: break;
+    }
+  }
+
   const bool zeroD = hiKnownZero(d);
   const bool zeroS = !useImm && hiKnownZero(insn.src);
   // ALU64 immediates are sign-extended 32-bit values.

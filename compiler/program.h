@@ -98,6 +98,8 @@ struct Function {
   // By instruction index; empty until the pass that fills them runs.
   // Registers whose hi word is known to be zero before the instruction (track_upper_zero).
   std::vector<RegMask> upperZero;
+  // The same after the instruction (before its jump, if any, narrows anything).
+  std::vector<RegMask> upperZeroAfter;
   // Registers whose hi word some later instruction may read before writing it
   // (track_upper_live).
   std::vector<RegMask> upperLive;
@@ -117,6 +119,9 @@ struct Function {
   RegMask hiZeroMaskBefore(size_t insn) const { return upperZero.empty() ? 0 : upperZero[insn]; }
   RegMask hiLiveMaskAfter(size_t insn) const { return upperLive.empty() ? 0xffff : upperLive[insn]; }
   bool hiKnownZero(size_t insn, unsigned bpfReg) const { return hiZeroMaskBefore(insn) & regBit(bpfReg); }
+  bool hiKnownZeroAfter(size_t insn, unsigned bpfReg) const {
+    return !upperZeroAfter.empty() && (upperZeroAfter[insn] & regBit(bpfReg));
+  }
   bool hiLiveAfter(size_t insn, unsigned bpfReg) const { return hiLiveMaskAfter(insn) & regBit(bpfReg); }
 };
 

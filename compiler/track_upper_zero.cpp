@@ -1,9 +1,12 @@
 #include "track_upper_zero.h"
 
+#include <algorithm>
+#include <array>
+#include <vector>
+
 #include "control_flow.h"
 #include "def_use.h"
-
-#include <vector>
+#include "value_range.h"
 
 namespace bpf2arm {
 
@@ -11,89 +14,243 @@ using namespace bpf;
 
 namespace {
 
-constexpr RegMask kAll = RegMask((1u << NUM_REGS) - 1);
-
 bool resultFitsIn32Bits(const abi::CType &type) {
   return type.kind == abi::TypeKind::Pointer || (type.kind == abi::TypeKind::Integer && !type.isSigned && type.size <= 4);
 }
 
-// Which of the hi halves the instruction writes are zero afterwards, given those known
-// zero before it. Which halves it writes comes from the def/use table; this knows values.
-RegMask zeroResults(const Function &fn, const Instruction &ins, RegMask known) {
+// What R0-R9 may hold at a point; R10, the top of the BPF stack, is an ARM address.
+struct State {
+  bool reached = false;
+  std::array<ValueRange, R10> regs{};
+
+  ValueRange read(unsigned r) const { return r == R10 ? ValueRange::all32() : regs[r]; }
+  bool operator==(const State &o) const { return reached == o.reached && (!reached || regs == o.regs); }
+  RegMask hiZeroMask() const {
+    RegMask mask = regBit(R10);
+    if (!reached) return mask;  // no path gets here: claim nothing all the same
+    for (unsigned r = 0; r < R10; ++r)
+      if (regs[r].fitsIn32Bits()) mask |= regBit(r);
+    return mask;
+  }
+};
+
+State everything() {
+  State s;
+  s.reached = true;
+  return s;
+}
+
+class RangeTracker {
+ public:
+  explicit RangeTracker(Function &fn) : fn_(fn), cfg_(fn) {
+    table_.reserve(fn.insns.size());
+    for (const Instruction &ins : fn.insns) table_.push_back(defUse(fn, ins));
+    collectThresholds();
+  }
+
+  void run();
+
+ private:
+  ValueRange result(const Instruction &ins, const State &s) const;
+  void transfer(uint32_t k, State &s) const;
+  // The state on the edge out of block b that the last instruction's jump takes or not.
+  State leaving(const State &atEnd, uint32_t last, bool taken) const;
+  State entering(unsigned b) const;
+  ValueRange widen(const ValueRange &old, const ValueRange &grown, bool coarse) const;
+  void collectThresholds();
+
+  Function &fn_;
+  ControlFlow cfg_;
+  std::vector<DefUse> table_;
+  // Bounds that widening jumps to: the jumps' constants and their neighbours (loop
+  // bounds), and the widths of loads and of 32-bit values.
+  std::vector<uint64_t> thresholds_;
+  std::vector<State> in_, outTaken_, outFall_;
+};
+
+ValueRange RangeTracker::result(const Instruction &ins, const State &s) const {
   const Insn &insn = ins.insn;
-  const uint8_t op = aluOp(insn.opcode);
-  const bool imm = source(insn.opcode) == K;
-  const RegMask dst = regBit(insn.dst), both = RegMask(dst | (imm ? 0 : regBit(insn.src)));
   switch (insn.cls()) {
-    case ALU:
-      return op == END && insn.imm == 64 ? 0 : dst;  // le64/be64 are 64-bit results
-    case ALU64:
-      if (op == MOV && imm) return insn.imm >= 0 ? dst : 0;
-      if (op == MOV && insn.offset == 0) return known & regBit(insn.src) ? dst : 0;
-      if (op == AND && imm) return insn.imm >= 0 || (known & dst) ? dst : 0;
-      if (op == AND) return known & both ? dst : 0;
-      if (op == RSH && imm) return (insn.imm & 63) >= 32 || (known & dst) ? dst : 0;
-      if (op == END) return insn.imm != 64 ? dst : 0;
-      if ((op == OR || op == XOR) && !imm) return (known & both) == both ? dst : 0;  // both hi halves zero
-      if (op == OR || op == XOR) return insn.imm >= 0 && (known & dst) ? dst : 0;
-      return 0;
+    case ALU: case ALU64: {
+      const ValueRange src =
+          source(insn.opcode) == K ? ValueRange::constant(uint64_t(int64_t(insn.imm))) : s.read(insn.src);
+      return aluResult(insn, s.read(insn.dst), src);
+    }
     case LD:
-      return fn.addressOf(ins) || (insn.imm64 >> 32) == 0 ? dst : 0;
+      if (insn.isLdImm64()) {
+        if (fn_.addressOf(ins)) return ValueRange::all32();
+        if (insn.src != 0) return (insn.imm64 >> 32) == 0 ? ValueRange::all32() : ValueRange::all();
+        return ValueRange::constant(insn.imm64);
+      }
+      [[fallthrough]];
     case LDX:
-      return memMode(insn.opcode) == MEM && memSize(insn.opcode) != DW ? dst : 0;
+      if (memMode(insn.opcode) == MEMSX || memSize(insn.opcode) == DW) return ValueRange::all();
+      return ValueRange::upTo(memSize(insn.opcode) == B ? 0xff : memSize(insn.opcode) == H ? 0xffff : 0xffffffffu);
     case STX:  // atomics: a 32-bit old value is zero-extended
-      return memSize(insn.opcode) == W ? RegMask(regBit(0) | regBit(insn.src)) : 0;
+      return memSize(insn.opcode) == W ? ValueRange::all32() : ValueRange::all();
     case JMP:
       if (insn.isCall()) {
         // A local callee's BPF code computes R0 itself: only the C types of helpers and
         // externs promise a narrow result.
-        const CallTarget &call = fn.callOf(ins);
+        const CallTarget &call = fn_.callOf(ins);
         bool narrow = (call.kind == CallTarget::Helper || call.kind == CallTarget::Extern) &&
                       resultFitsIn32Bits(call.prototype.result);
-        return narrow ? regBit(0) : 0;
+        return narrow ? ValueRange::all32() : ValueRange::all();
       }
-      return 0;
+      break;
   }
-  return 0;
+  return ValueRange::all();
 }
 
-RegMask transfer(const Function &fn, uint32_t k, const DefUse &du, RegMask known) {
-  RegMask zero = RegMask(zeroResults(fn, fn.insns[k], known) & du.computed());
-  known = RegMask((known & ~du.defHi) | zero);
-  // A hi word written only to die is left unwritten by the backend: nothing is known of it.
-  known &= RegMask(~(du.defHi & ~fn.hiLiveMaskAfter(k)));
-  return RegMask(known | regBit(R10));
+void RangeTracker::transfer(uint32_t k, State &s) const {
+  if (!s.reached) return;
+  const DefUse &du = table_[k];
+  const ValueRange value = result(fn_.insns[k], s);
+  for (unsigned r = 0; r < R10; ++r) {
+    if (!(du.defs() & regBit(r))) continue;
+    s.regs[r] = du.computed() & regBit(r) ? value : ValueRange::all();
+    // A hi word written only to die is left unwritten by the backend: what it holds is
+    // no longer the value's, so nothing is claimed until the register is written again.
+    if ((du.defHi & regBit(r)) && !fn_.hiLiveAfter(k, r)) s.regs[r] = ValueRange::all();
+  }
 }
 
-void trackFunction(Function &fn) {
-  size_t n = fn.blocks.size();
-  ControlFlow cfg(fn);
-  std::vector<DefUse> table;
-  table.reserve(fn.insns.size());
-  for (const Instruction &ins : fn.insns) table.push_back(defUse(fn, ins));
-  auto run = [&](uint32_t k, RegMask known) { return transfer(fn, k, table[k], known); };
-  // Nothing is known at entry (callers may pass any 64-bit value) but R10. Facts only
-  // ever shrink from "all known", so the worklist reaches the fixed point after at most
-  // NUM_REGS changes per block, however the loops nest.
-  std::vector<RegMask> in(n, kAll), out(n, kAll);
+State RangeTracker::leaving(const State &atEnd, uint32_t last, bool taken) const {
+  const Insn &insn = fn_.insns[last].insn;
+  if (!atEnd.reached || !insn.isConditionalJump()) return atEnd;
+  // The operands as the compare reads them: JMP32 compares the low 32 bits.
+  const bool narrow = insn.cls() == JMP32;
+  const bool imm = source(insn.opcode) == K;
+  const ValueRange d = atEnd.read(insn.dst);
+  const ValueRange s = imm ? ValueRange::constant(uint64_t(int64_t(insn.imm))) : atEnd.read(insn.src);
+  std::optional<ComparedRanges> refined =
+      refineByCompare(insn, taken, narrow ? d.lo32() : d, narrow ? s.lo32() : s);
+  State out = atEnd;
+  if (!refined) {
+    out.reached = false;  // the jump never goes this way
+    return out;
+  }
+  // What was learned of the compared bits is learned of the register where those bits
+  // are the whole value.
+  auto learn = [&](unsigned r, const ValueRange &whole, const ValueRange &compared) {
+    if (r == R10 || (narrow && !whole.fitsIn32Bits())) return true;
+    ValueRange &range = out.regs[r];
+    range = {std::max(range.min, compared.min), std::min(range.max, compared.max)};
+    return range.min <= range.max;
+  };
+  bool feasible = learn(insn.dst, d, refined->dst);
+  if (!imm) feasible = learn(insn.src, s, refined->src) && feasible;
+  if (!feasible) out.reached = false;
+  return out;
+}
+
+State RangeTracker::entering(unsigned b) const {
+  if (b == 0) return everything();  // callers may pass any value
+  State joined;
+  bool hasPredecessor = false;
+  const std::vector<unsigned> &preds = cfg_.preds[b];
+  for (size_t i = 0; i < preds.size(); ++i) {
+    if (i > 0 && preds[i] == preds[i - 1]) continue;  // both edges of p lead here: once
+    const BasicBlock &p = fn_.blocks[preds[i]];
+    const int target = fn_.insns[p.last()].targetBlock;
+    for (bool taken : {false, true}) {
+      if ((taken ? target : p.fallthrough) != int(b)) continue;
+      hasPredecessor = true;
+      const State &edge = taken ? outTaken_[p.id] : outFall_[p.id];
+      if (!edge.reached) continue;
+      if (!joined.reached) {
+        joined = edge;
+        continue;
+      }
+      for (unsigned r = 0; r < R10; ++r) joined.regs[r] = joined.regs[r].hull(edge.regs[r]);
+    }
+  }
+  // A block no jump reaches runs only if control gets there some way we cannot see:
+  // assume nothing.
+  return hasPredecessor ? joined : everything();
+}
+
+ValueRange RangeTracker::widen(const ValueRange &old, const ValueRange &grown, bool coarse) const {
+  ValueRange w = grown;
+  if (grown.max > old.max) {
+    if (coarse) {
+      for (uint64_t bound : {uint64_t(0xff), uint64_t(0xffff), uint64_t(0xffffffffu), ~uint64_t(0)})
+        if (bound >= grown.max) {
+          w.max = bound;
+          break;
+        }
+    } else {
+      w.max = *std::lower_bound(thresholds_.begin(), thresholds_.end(), grown.max);
+    }
+  }
+  if (grown.min < old.min) {
+    auto above = std::upper_bound(thresholds_.begin(), thresholds_.end(), grown.min);
+    w.min = coarse ? 0 : *(above - 1);
+  }
+  return w;
+}
+
+void RangeTracker::collectThresholds() {
+  thresholds_ = {0, 0xff, 0xffff, 0xffffffffu, ~uint64_t(0) >> 1, ~uint64_t(0)};
+  for (const Instruction &ins : fn_.insns) {
+    const Insn &insn = ins.insn;
+    if (!insn.isConditionalJump() || source(insn.opcode) != K) continue;
+    const uint64_t c = insn.cls() == JMP32 ? uint64_t(uint32_t(insn.imm)) : uint64_t(int64_t(insn.imm));
+    thresholds_.push_back(c);
+    if (c != 0) thresholds_.push_back(c - 1);
+    if (c != ~uint64_t(0)) thresholds_.push_back(c + 1);
+  }
+  std::sort(thresholds_.begin(), thresholds_.end());
+  thresholds_.erase(std::unique(thresholds_.begin(), thresholds_.end()), thresholds_.end());
+}
+
+void RangeTracker::run() {
+  const size_t n = fn_.blocks.size();
+  in_.assign(n, State{});
+  outTaken_.assign(n, State{});
+  outFall_.assign(n, State{});
+  // A block's entry state only grows. Its first few changes are exact joins; then each
+  // change widens a bound that grew to the next threshold (a loop bound, or a width),
+  // and after more changes to the next width only, so every block settles after a
+  // bounded number of changes however the loops nest.
+  constexpr unsigned kExactChanges = 2, kThresholdChanges = 8;
+  std::vector<unsigned> changes(n, 0);
+  // Widening where a loop closes: at blocks that a later block (or itself) jumps back
+  // to. Every cycle has one, and elsewhere the joins stay exact, so that a bound a
+  // compare proved inside the loop is not widened away again.
+  std::vector<bool> loopHead(n, false);
+  for (size_t b = 0; b < n; ++b)
+    for (unsigned p : cfg_.preds[b]) loopHead[b] = loopHead[b] || p >= b;
   for (BlockWorklist work(n, BlockWorklist::Forward); !work.empty();) {
-    unsigned b = work.pop();
-    RegMask entry = b == 0 ? regBit(R10) : kAll;
-    for (unsigned p : cfg.preds[b]) entry &= out[p];
-    if (b != 0 && cfg.preds[b].empty()) entry = regBit(R10);  // unreachable: assume nothing
-    RegMask known = entry;
-    for (uint32_t k = fn.blocks[b].first; k < fn.blocks[b].end; ++k) known = run(k, known);
-    in[b] = entry;
-    if (known == out[b]) continue;
-    out[b] = known;
-    work.push(cfg.succs[b]);
+    const unsigned b = work.pop();
+    State entry = entering(b);
+    if (!entry.reached) continue;
+    State &old = in_[b];
+    if (old.reached) {
+      const bool coarse = changes[b] >= kExactChanges + kThresholdChanges;
+      for (unsigned r = 0; r < R10; ++r) {
+        ValueRange grown = old.regs[r].hull(entry.regs[r]);
+        entry.regs[r] = loopHead[b] && changes[b] >= kExactChanges ? widen(old.regs[r], grown, coarse) : grown;
+      }
+      if (entry == old) continue;
+    }
+    old = entry;
+    ++changes[b];
+    State state = entry;
+    const BasicBlock &block = fn_.blocks[b];
+    for (uint32_t k = block.first; k < block.end; ++k) transfer(k, state);
+    outTaken_[b] = leaving(state, block.last(), true);
+    outFall_[b] = leaving(state, block.last(), false);
+    work.push(cfg_.succs[b]);
   }
-  fn.upperZero.assign(fn.insns.size(), 0);
+  fn_.upperZero.assign(fn_.insns.size(), 0);
+  fn_.upperZeroAfter.assign(fn_.insns.size(), 0);
   for (size_t b = 0; b < n; ++b) {
-    RegMask known = in[b];
-    for (uint32_t k = fn.blocks[b].first; k < fn.blocks[b].end; ++k) {
-      fn.upperZero[k] = known;
-      known = run(k, known);
+    State state = in_[b];
+    for (uint32_t k = fn_.blocks[b].first; k < fn_.blocks[b].end; ++k) {
+      fn_.upperZero[k] = state.hiZeroMask();
+      transfer(k, state);
+      fn_.upperZeroAfter[k] = state.hiZeroMask();
     }
   }
 }
@@ -101,7 +258,7 @@ void trackFunction(Function &fn) {
 }  // namespace
 
 void trackUpperZero(Program &program) {
-  for (Function &fn : program.functions) trackFunction(fn);
+  for (Function &fn : program.functions) RangeTracker(fn).run();
 }
 
 }  // namespace bpf2arm

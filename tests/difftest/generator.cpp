@@ -194,6 +194,8 @@ class FunctionGen {
   Insn condition(bool rare);
   void ifUnit(int depth, int units);
   void loopUnit(int depth, int units);
+  int loopBody(int depth, int units, const Loop &loop);
+  void wrapLoop(int depth, int units, int counter, int trips, const Loop &loop, uint8_t cls);
   void localCallUnit();
   void helperCallUnit();
   void afterCall();
@@ -522,6 +524,10 @@ void FunctionGen::loopUnit(int depth, int units) {
   const uint8_t cls = rng_.chance(50) ? JMP : JMP32;
   if (inRegister) {
     int counter = rng_.pick(candidates);
+    if (rng_.chance(20)) {
+      wrapLoop(depth, units, counter, trips, loop, cls);
+      return;
+    }
     bool down = rng_.chance(35);
     int start = down ? trips : rng_.range(0, 3);
     aluImm(rng_.chance(50) ? ALU64 : ALU, OP_MOV, counter, start);
@@ -574,12 +580,7 @@ void FunctionGen::loopUnit(int depth, int units) {
     if (stkReg_ >= 0 && rng_.chance(40)) base = stkReg_, points = stkOff_;
     int off = int(slot - points);
     emit(makeInsn(ST | MODE_MEM | SIZE_DW, base, 0, off, 0));
-    int head = newLabel();
-    bind(head);
-    loops_.push_back(loop);
-    block(depth + 1, units);
-    loops_.pop_back();
-    bind(loop.latch);
+    int head = loopBody(depth, units, loop);
     int temp = pickDst();  // the set of writable registers is the one at the loop's start
     if (rng_.chance(30)) {
       aluImm(ALU64, OP_MOV, temp, 1);
@@ -593,6 +594,58 @@ void FunctionGen::loopUnit(int depth, int units) {
     emitJump(makeInsn(cls | SRC_K | (rng_.chance(50) ? OP_JLT : OP_JNE), temp, 0, 0, trips), head);
   }
   bind(loop.exit);
+}
+
+// The head and the body of a loop, up to its latch; returns the head's label.
+int FunctionGen::loopBody(int depth, int units, const Loop &loop) {
+  int head = newLabel();
+  bind(head);
+  loops_.push_back(loop);
+  block(depth + 1, units);
+  loops_.pop_back();
+  bind(loop.latch);
+  return head;
+}
+
+// A 64-bit counter that crosses 2^32 going up, or 0 going down, while the loop runs: the
+// compiler's range analysis must not take it for a value below 2^32 (a counter from a
+// 32-bit start, stepped by 1 and bounded by a compare, usually is one).
+void FunctionGen::wrapLoop(int depth, int units, int counter, int trips, const Loop &loop, uint8_t cls) {
+  const bool down = rng_.chance(40);
+  // Up: 2^32 - k with a 32-bit move (hi half 0); down: 0..2.
+  const int32_t start = down ? rng_.range(0, 2) : -rng_.range(1, 3);
+  aluImm(down ? ALU64 : ALU, OP_MOV, counter, start);
+  locked_[counter] = true;
+  int bound = -1;
+  if (!down && rng_.chance(50)) {
+    bound = pickDst();
+    if (bound >= 0) {  // start + trips, past 2^32
+      aluImm(ALU, OP_MOV, bound, start);
+      aluImm(ALU64, OP_ADD, bound, trips);
+      locked_[bound] = true;
+    }
+  }
+  int head = loopBody(depth, units, loop);
+  if (!down) {
+    aluImm(ALU64, OP_ADD, counter, 1);
+    if (bound >= 0) emitJump(makeInsn(JMP | SRC_X | (rng_.chance(50) ? OP_JLT : OP_JNE), counter, bound, 0, 0), head);
+    else emitJump(makeInsn(JMP32 | SRC_K | OP_JNE, counter, 0, 0, start + trips), head);  // low 32 bits
+  } else {
+    if (rng_.chance(50)) aluImm(ALU64, OP_SUB, counter, 1);
+    else aluImm(ALU64, OP_ADD, counter, -1);
+    // start - trips, mostly below 0: equal as 64 or as 32 bits, and signed order.
+    emitJump(makeInsn(cls | SRC_K | (rng_.chance(50) ? OP_JNE : OP_JSGT), counter, 0, 0, start - trips), head);
+  }
+  locked_[counter] = false;
+  if (bound >= 0) locked_[bound] = false;
+  bind(loop.exit);
+  // What the counter came to, in a value that reaches the result: through 64-bit
+  // arithmetic that the analysis would narrow if it thought the counter narrow.
+  int into = pickDst(counter);
+  if (into < 0) return;
+  static const uint8_t ops[] = {OP_ADD, OP_XOR, OP_SUB};
+  aluImm(ALU64, OP_LSH, counter, rng_.range(0, 3));
+  aluReg(ALU64, ops[rng_.below(3)], into, counter);
 }
 
 void FunctionGen::localCallUnit() {
