@@ -388,6 +388,14 @@ void ArmAssembler::longMultiply(unsigned opcode, Reg lo, Reg hi, Reg n, Reg m, b
 void ArmAssembler::umull(Reg lo, Reg hi, Reg n, Reg m, Cond c) { longMultiply(t_.op().UMULL, lo, hi, n, m, false, c); }
 void ArmAssembler::smull(Reg lo, Reg hi, Reg n, Reg m, Cond c) { longMultiply(t_.op().SMULL, lo, hi, n, m, false, c); }
 void ArmAssembler::umlal(Reg lo, Reg hi, Reg n, Reg m, Cond c) { longMultiply(t_.op().UMLAL, lo, hi, n, m, true, c); }
+void ArmAssembler::smlal(Reg lo, Reg hi, Reg n, Reg m, Cond c) { longMultiply(t_.op().SMLAL, lo, hi, n, m, true, c); }
+
+namespace {
+// The immediate of addrmode2's post-index offset (imm12, bit 12: subtract) and of
+// addrmode3's offsets (imm8, bit 8: subtract).
+unsigned postOffset2(int32_t offset) { return offset < 0 ? (1u << 12) | unsigned(-offset) : unsigned(offset); }
+unsigned offset3(int32_t offset) { return offset < 0 ? 0x100u | unsigned(-offset) : unsigned(offset); }
+}  // namespace
 
 bool ArmAssembler::fitsOffset(unsigned bytes, bool signExtend, int32_t offset) {
   bool wordOrByte = (bytes == 4 || bytes == 1) && !signExtend;
@@ -410,8 +418,7 @@ void ArmAssembler::load(unsigned bytes, bool signExtend, Reg t, Reg base, int32_
     inst.addOperand(reg(t));
     inst.addOperand(reg(base));
     inst.addOperand(MCOperand::createReg(0));
-    // addrmode3: bit 8 set means "subtract the offset"
-    inst.addOperand(MCOperand::createImm(offset < 0 ? 0x100 | -offset : offset));
+    inst.addOperand(MCOperand::createImm(offset3(offset)));
   }
   addPredicate(inst, c);
   emit(inst);
@@ -431,7 +438,7 @@ void ArmAssembler::store(unsigned bytes, Reg t, Reg base, int32_t offset, Cond c
     inst.addOperand(reg(t));
     inst.addOperand(reg(base));
     inst.addOperand(MCOperand::createReg(0));
-    inst.addOperand(MCOperand::createImm(offset < 0 ? 0x100 | -offset : offset));
+    inst.addOperand(MCOperand::createImm(offset3(offset)));
   }
   addPredicate(inst, c);
   emit(inst);
@@ -478,6 +485,58 @@ void ArmAssembler::storeIndexed(unsigned bytes, Reg t, Reg base, Reg index, unsi
   inst.addOperand(reg(base));
   inst.addOperand(reg(index));
   inst.addOperand(MCOperand::createImm(bytes == 2 ? 0 : indexOperand(shift)));
+  addPredicate(inst, c);
+  emit(inst);
+}
+
+void ArmAssembler::loadWriteback(bool post, unsigned bytes, bool signExtend, Reg t, Reg base, int32_t offset, Cond c) {
+  assert(fitsOffset(bytes, signExtend, offset) && t != base);
+  const Opcodes &o = t_.op();
+  MCInst inst;
+  inst.addOperand(reg(t));
+  inst.addOperand(reg(base));  // the written-back base
+  inst.addOperand(reg(base));
+  if ((bytes == 4 || bytes == 1) && !signExtend) {
+    if (post) {
+      inst.setOpcode(bytes == 4 ? o.LDR_POST_IMM : o.LDRB_POST_IMM);
+      inst.addOperand(MCOperand::createReg(0));
+      inst.addOperand(MCOperand::createImm(postOffset2(offset)));
+    } else {
+      inst.setOpcode(bytes == 4 ? o.LDR_PRE_IMM : o.LDRB_PRE_IMM);
+      inst.addOperand(MCOperand::createImm(offset));
+    }
+  } else {
+    assert(bytes != 4);
+    if (post) inst.setOpcode(bytes == 2 ? (signExtend ? o.LDRSH_POST : o.LDRH_POST) : o.LDRSB_POST);
+    else inst.setOpcode(bytes == 2 ? (signExtend ? o.LDRSH_PRE : o.LDRH_PRE) : o.LDRSB_PRE);
+    inst.addOperand(MCOperand::createReg(0));
+    inst.addOperand(MCOperand::createImm(offset3(offset)));
+  }
+  addPredicate(inst, c);
+  emit(inst);
+}
+
+void ArmAssembler::storeWriteback(bool post, unsigned bytes, Reg t, Reg base, int32_t offset, Cond c) {
+  assert(fitsOffset(bytes, false, offset) && t != base);
+  const Opcodes &o = t_.op();
+  MCInst inst;
+  inst.addOperand(reg(base));  // the written-back base
+  inst.addOperand(reg(t));
+  inst.addOperand(reg(base));
+  if (bytes == 4 || bytes == 1) {
+    if (post) {
+      inst.setOpcode(bytes == 4 ? o.STR_POST_IMM : o.STRB_POST_IMM);
+      inst.addOperand(MCOperand::createReg(0));
+      inst.addOperand(MCOperand::createImm(postOffset2(offset)));
+    } else {
+      inst.setOpcode(bytes == 4 ? o.STR_PRE_IMM : o.STRB_PRE_IMM);
+      inst.addOperand(MCOperand::createImm(offset));
+    }
+  } else {
+    inst.setOpcode(post ? o.STRH_POST : o.STRH_PRE);
+    inst.addOperand(MCOperand::createReg(0));
+    inst.addOperand(MCOperand::createImm(offset3(offset)));
+  }
   addPredicate(inst, c);
   emit(inst);
 }

@@ -20,6 +20,7 @@
 #include "emit_mir.h"
 #include "lowering.h"
 #include "mir_combine.h"
+#include "mir_fuse.h"
 #include "mir_liveness.h"
 #include "mir_passes.h"
 #include "regalloc.h"
@@ -86,12 +87,14 @@ void optimize(mir::Function &f, const ArmTarget &target) {
   mir::splitWebs(f, aapcsRegisters().allocatable);  // the folds want one def, one use
   if (target.hasV6T2Instructions()) foldBitfields(f);
   foldMultiplyAdds(f);
+  foldMultiplyAccumulates(f);
   foldShifts(f);
   foldAddressIndex(f);
   foldAddressIndex(f);
   hoistConstants(f);
   shareConstants(f);
   convertIfs(f);
+  removeRepeatedCompares(f);
 }
 
 // The MIR backend for one function: select, optimize, allocate, emit; the C entry is a wrapper
@@ -114,6 +117,7 @@ Status emitWithMir(const Program &program, size_t index, const ArmTarget &target
     if (options.mirDump) *options.mirDump += mir::print(*f);
     optimize(*f, target);
     allocateRegisters(*f, aapcsRegisters());
+    foldWriteback(*f);
     if (options.regallocDump) *options.regallocDump += mir::print(*f);
   }
   if (entry && cEntry) {
