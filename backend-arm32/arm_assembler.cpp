@@ -234,6 +234,7 @@ void ArmAssembler::longMultiply(unsigned opcode, Reg lo, Reg hi, Reg n, Reg m, b
 void ArmAssembler::umull(Reg lo, Reg hi, Reg n, Reg m, Cond c) { longMultiply(t_.op().UMULL, lo, hi, n, m, false, c); }
 void ArmAssembler::smull(Reg lo, Reg hi, Reg n, Reg m, Cond c) { longMultiply(t_.op().SMULL, lo, hi, n, m, false, c); }
 void ArmAssembler::umlal(Reg lo, Reg hi, Reg n, Reg m, Cond c) { longMultiply(t_.op().UMLAL, lo, hi, n, m, true, c); }
+void ArmAssembler::smlal(Reg lo, Reg hi, Reg n, Reg m, Cond c) { longMultiply(t_.op().SMLAL, lo, hi, n, m, true, c); }
 
 bool ArmAssembler::fitsOffset(unsigned bytes, bool signExtend, int32_t offset) {
   bool wordOrByte = (bytes == 4 || bytes == 1) && !signExtend;
@@ -245,6 +246,9 @@ namespace {
 // addrmode3's immediate offset (LDRH, LDRSB, LDRSH, STRH): no offset register, and bit 8
 // set means "subtract the offset".
 MCOperand addrMode3Offset(int32_t offset) { return imm(offset < 0 ? 0x100 | -offset : offset); }
+// addrmode2's post-index immediate (LDR/LDRB/STR/STRB [base], #offset): bit 12 set means
+// "subtract the offset".
+MCOperand postIndexOffset(int32_t offset) { return imm(offset < 0 ? (1 << 12) | -offset : offset); }
 }  // namespace
 
 void ArmAssembler::load(unsigned bytes, bool signExtend, Reg t, Reg base, int32_t offset, Cond c) {
@@ -291,6 +295,37 @@ void ArmAssembler::storeIndexed(unsigned bytes, Reg t, Reg base, Reg index, unsi
   const Opcodes &o = t_.op();
   build(bytes == 4 ? o.STRrs : bytes == 1 ? o.STRBrs : o.STRH,
         {reg(t), reg(base), reg(index), imm(bytes == 2 ? 0 : indexOperand(shift))}, c);
+}
+
+void ArmAssembler::loadWriteback(bool post, unsigned bytes, bool signExtend, Reg t, Reg base, int32_t offset, Cond c) {
+  assert(fitsOffset(bytes, signExtend, offset) && t != base);
+  const Opcodes &o = t_.op();
+  const MCOperand noIndex = MCOperand::createReg(0);
+  // Operands: the loaded register, the written-back base, the base.
+  if ((bytes == 4 || bytes == 1) && !signExtend) {
+    if (post)
+      return build(bytes == 4 ? o.LDR_POST_IMM : o.LDRB_POST_IMM,
+                   {reg(t), reg(base), reg(base), noIndex, postIndexOffset(offset)}, c);
+    return build(bytes == 4 ? o.LDR_PRE_IMM : o.LDRB_PRE_IMM, {reg(t), reg(base), reg(base), imm(offset)}, c);
+  }
+  assert(bytes != 4);
+  unsigned opcode = post ? (bytes == 2 ? (signExtend ? o.LDRSH_POST : o.LDRH_POST) : o.LDRSB_POST)
+                         : (bytes == 2 ? (signExtend ? o.LDRSH_PRE : o.LDRH_PRE) : o.LDRSB_PRE);
+  build(opcode, {reg(t), reg(base), reg(base), noIndex, addrMode3Offset(offset)}, c);
+}
+
+void ArmAssembler::storeWriteback(bool post, unsigned bytes, Reg t, Reg base, int32_t offset, Cond c) {
+  assert(fitsOffset(bytes, false, offset) && t != base);
+  const Opcodes &o = t_.op();
+  const MCOperand noIndex = MCOperand::createReg(0);
+  // Operands: the written-back base, the stored register, the base.
+  if (bytes == 4 || bytes == 1) {
+    if (post)
+      return build(bytes == 4 ? o.STR_POST_IMM : o.STRB_POST_IMM,
+                   {reg(base), reg(t), reg(base), noIndex, postIndexOffset(offset)}, c);
+    return build(bytes == 4 ? o.STR_PRE_IMM : o.STRB_PRE_IMM, {reg(base), reg(t), reg(base), imm(offset)}, c);
+  }
+  build(post ? o.STRH_POST : o.STRH_PRE, {reg(base), reg(t), reg(base), noIndex, addrMode3Offset(offset)}, c);
 }
 
 void ArmAssembler::ldrex(Reg t, Reg base) { build(t_.op().LDREX, {reg(t), reg(base)}, Cond::AL); }

@@ -91,6 +91,7 @@ class ArmAssembler {
   void umull(Reg lo, Reg hi, Reg n, Reg m, Cond c = Cond::AL);
   void smull(Reg lo, Reg hi, Reg n, Reg m, Cond c = Cond::AL);
   void umlal(Reg lo, Reg hi, Reg n, Reg m, Cond c = Cond::AL);  // hi:lo += n * m
+  void smlal(Reg lo, Reg hi, Reg n, Reg m, Cond c = Cond::AL);  // hi:lo += n * m, signed
   void sdiv(Reg d, Reg n, Reg m, Cond c = Cond::AL);
   void udiv(Reg d, Reg n, Reg m, Cond c = Cond::AL);
 
@@ -105,6 +106,12 @@ class ArmAssembler {
                    Cond c = Cond::AL);
   void storeIndexed(unsigned bytes, Reg t, Reg base, Reg index, unsigned shift, Cond c = Cond::AL);
   static bool fitsIndexShift(unsigned bytes, bool signExtend, unsigned shift);
+  // With writeback of base += offset: pre-indexed ([base, #offset]!) accesses the new
+  // address, post-indexed ([base], #offset) the old one. `offset` as for `fitsOffset`;
+  // t must not be base.
+  void loadWriteback(bool post, unsigned bytes, bool signExtend, Reg t, Reg base, int32_t offset,
+                     Cond c = Cond::AL);
+  void storeWriteback(bool post, unsigned bytes, Reg t, Reg base, int32_t offset, Cond c = Cond::AL);
 
   void ldrex(Reg t, Reg base);
   void strex(Reg status, Reg t, Reg base);

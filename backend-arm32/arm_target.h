@@ -34,7 +34,10 @@ namespace bpf2arm::arm {
   X(STMDB_UPD) X(LDMIA_UPD) X(Bcc) X(BL) X(BLX) X(BX_RET)                                        \
   X(LDRrs) X(STRrs) X(LDRBrs) X(STRBrs) X(UBFX) X(SBFX) X(BFI) X(CLZ) X(SMULL) X(UMLAL)          \
   X(MVNsi) X(MVNsr) X(CMPrsi) X(CMPrsr) X(CMNzrr) X(CMNzrsi) X(CMNzrsr)                         \
-  X(TSTrsi) X(TSTrsr) X(TEQrr) X(TEQri) X(TEQrsi) X(TEQrsr) X(BL_pred) X(BLX_pred)
+  X(TSTrsi) X(TSTrsr) X(TEQrr) X(TEQri) X(TEQrsi) X(TEQrsr) X(BL_pred) X(BLX_pred)        \
+  X(SMLAL) X(LDR_POST_IMM) X(LDR_PRE_IMM) X(LDRB_POST_IMM) X(LDRB_PRE_IMM) X(STR_POST_IMM)     \
+  X(STR_PRE_IMM) X(STRB_POST_IMM) X(STRB_PRE_IMM) X(LDRH_POST) X(LDRH_PRE) X(LDRSH_POST)        \
+  X(LDRSH_PRE) X(LDRSB_POST) X(LDRSB_PRE) X(STRH_POST) X(STRH_PRE)
 
 struct Opcodes {
 #define BPF2ARM_DECLARE_OPCODE(name) unsigned name = 0;

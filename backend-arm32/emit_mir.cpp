@@ -225,6 +225,13 @@ class MirEmitter {
     bool isLoad = inst.op == Opcode::Load;
     bool signExtend = isLoad && inst.signExtend;
     Reg t = reg(isLoad ? inst.dst : inst.c);
+    if (inst.writeback != mir::Writeback::None) {
+      assert(inst.frame == FrameObject::None && inst.b == kNoReg);
+      bool post = inst.writeback == mir::Writeback::Post;
+      if (isLoad) as_.loadWriteback(post, inst.bytes, signExtend, t, reg(inst.a), inst.imm, inst.cond);
+      else as_.storeWriteback(post, inst.bytes, t, reg(inst.a), inst.imm, inst.cond);
+      return;
+    }
     if (inst.frame == FrameObject::None && inst.b != kNoReg) {
       assert(inst.imm == 0 && "a register offset has no immediate besides");
       if (isLoad) as_.loadIndexed(inst.bytes, signExtend, t, reg(inst.a), reg(inst.b), inst.shiftAmount, inst.cond);
@@ -259,6 +266,7 @@ class MirEmitter {
       case Opcode::Umull: return as_.umull(reg(inst.dst), reg(inst.dst2), reg(inst.a), reg(inst.b), c);
       case Opcode::Smull: return as_.smull(reg(inst.dst), reg(inst.dst2), reg(inst.a), reg(inst.b), c);
       case Opcode::Umlal: return as_.umlal(reg(inst.dst), reg(inst.dst2), reg(inst.a), reg(inst.b), c);
+      case Opcode::Smlal: return as_.smlal(reg(inst.dst), reg(inst.dst2), reg(inst.a), reg(inst.b), c);
       case Opcode::Udiv: return as_.udiv(reg(inst.dst), reg(inst.a), reg(inst.b), c);
       case Opcode::Sdiv: return as_.sdiv(reg(inst.dst), reg(inst.a), reg(inst.b), c);
       case Opcode::Clz: return as_.clz(reg(inst.dst), reg(inst.b), c);

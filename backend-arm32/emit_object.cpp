@@ -19,6 +19,7 @@
 
 #include "emit_mir.h"
 #include "mir_combine.h"
+#include "mir_fuse.h"
 #include "mir_liveness.h"
 #include "mir_passes.h"
 #include "object_symbols.h"
@@ -88,12 +89,14 @@ void optimize(mir::Function &f, const ArmTarget &target) {
   forwardCopies(f, liveness);
   if (target.hasV6T2Instructions()) foldBitfields(f);
   foldMultiplyAdds(f);
+  foldMultiplyAccumulates(f);
   foldShifts(f);
   foldAddressIndex(f);
   foldAddressIndex(f);
   hoistConstants(f);
   shareConstants(f);
   convertIfs(f);
+  removeRepeatedCompares(f);
 }
 
 // The MIR backend for one function: select, optimize, allocate, emit; the C entry is a wrapper
@@ -116,6 +119,7 @@ Status emitWithMir(const Program &program, size_t index, const ArmTarget &target
     if (options.mirDump) *options.mirDump += mir::print(*f);
     optimize(*f, target);
     allocateRegisters(*f, aapcsRegisters());
+    foldWriteback(*f);
     if (options.regallocDump) *options.regallocDump += mir::print(*f);
   }
   if (entry && cEntry) {

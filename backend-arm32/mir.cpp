@@ -31,6 +31,7 @@ const char *opcodeName(Opcode op) {
     case Opcode::Umull: return "umull";
     case Opcode::Smull: return "smull";
     case Opcode::Umlal: return "umlal";
+    case Opcode::Smlal: return "smlal";
     case Opcode::Udiv: return "udiv";
     case Opcode::Sdiv: return "sdiv";
     case Opcode::Clz: return "clz";
@@ -147,6 +148,8 @@ std::string print(const Inst &inst, const Function &fn) {
   auto address = [&] {
     if (inst.frame != FrameObject::None) return add(std::string("[") + frameName(inst.frame) + " " + std::to_string(inst.imm) + "]");
     std::string s = "[" + regName(inst.a);
+    if (inst.writeback == Writeback::Post) return add(s + "], #" + std::to_string(inst.imm));
+    if (inst.writeback == Writeback::Pre) return add(s + ", #" + std::to_string(inst.imm) + "]!");
     if (inst.b != kNoReg) {
       s += ", " + regName(inst.b);
       if (inst.shiftAmount) s += " lsl #" + std::to_string(inst.shiftAmount);
@@ -177,7 +180,7 @@ std::string print(const Inst &inst, const Function &fn) {
       add(regName(inst.dst));
       add("#" + std::to_string(uint32_t(inst.imm)));
       break;
-    case Opcode::Umull: case Opcode::Smull: case Opcode::Umlal:
+    case Opcode::Umull: case Opcode::Smull: case Opcode::Umlal: case Opcode::Smlal:
       add(regName(inst.dst));
       add(regName(inst.dst2));
       add(regName(inst.a));

@@ -53,13 +53,17 @@ enum class Opcode : uint8_t {
   Mla,                 // dst = a * b + c
   Mls,                 // dst = c - a * b
   Umull, Smull,        // dst (lo), dst2 (hi) = a * b, 64-bit product
-  Umlal,               // dst:dst2 += a * b (reads dst and dst2)
+  Umlal, Smlal,        // dst:dst2 += a * b, unsigned/signed (reads dst and dst2)
   Udiv, Sdiv,          // dst = a / b (hardware divide; only where the CPU has it)
   Clz, Rev, Rev16, Sxtb, Sxth, Uxtb, Uxth,  // dst = f(b)
   Ubfx, Sbfx,          // dst = a's bits [imm, imm + width), zero/sign extended
   Bfi,                 // dst's bits [imm, imm + width) = a's low bits (reads dst)
   // Memory. Address: `a` + imm, or `a` + (b << shiftAmount) when b is set; or, when
   // `frame` is not None, the frame object's address + imm (a unused, base sp).
+  // With `writeback` (register base and immediate offset only), the base register `a`
+  // is also written: Pre accesses [a + imm] and sets a = a + imm; Post accesses [a]
+  // and then sets a = a + imm. Only foldWriteback (mir_fuse.h) makes these, after
+  // allocation: the passes before it never see them.
   Load,                // dst = [address], `bytes` 1/2/4, signExtend for ldrsb/ldrsh
   Store,               // [address] = c, `bytes` 1/2/4
   Ldrex,               // dst = [a], exclusive
@@ -96,6 +100,8 @@ enum class FrameObject : uint8_t {
   IncomingArgs,  // imm = offset from sp at entry (our own stack arguments)
 };
 
+enum class Writeback : uint8_t { None, Pre, Post };
+
 constexpr uint32_t kNoSymbol = ~0u;
 
 struct Inst {
@@ -107,6 +113,7 @@ struct Inst {
   uint8_t shiftAmount = 0;
   uint8_t bytes = 0;             // Load, Store
   bool signExtend = false;       // Load
+  Writeback writeback = Writeback::None;  // Load, Store
   uint8_t width = 0;             // Ubfx, Sbfx, Bfi
   FrameObject frame = FrameObject::None;
   VReg dst = kNoReg, dst2 = kNoReg;
@@ -182,7 +189,8 @@ std::string print(const Inst &inst, const Function &fn);
 // ---- implementations ------------------------------------------------------------------
 
 inline bool readsDef(const Inst &inst) {
-  return inst.dst != kNoReg && (inst.cond != Cond::AL || inst.op == Opcode::Bfi || inst.op == Opcode::Umlal);
+  return inst.dst != kNoReg &&
+         (inst.cond != Cond::AL || inst.op == Opcode::Bfi || inst.op == Opcode::Umlal || inst.op == Opcode::Smlal);
 }
 
 inline Operands operandsOf(const Inst &inst) {
@@ -206,6 +214,7 @@ inline Operands operandsOf(const Inst &inst) {
     use(inst.dst);
     use(inst.dst2);  // a conditional umull keeps the old hi word too
   }
+  if (inst.writeback != Writeback::None) def(inst.a);  // the base: read, then advanced
   o.implicitUses = inst.implicitUses;
   o.implicitDefs = inst.implicitDefs;
   switch (inst.op) {

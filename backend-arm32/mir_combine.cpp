@@ -1,4 +1,5 @@
 #include "mir_combine.h"
+#include "mir_fold.h"
 
 #include <algorithm>
 #include <vector>
@@ -11,24 +12,12 @@ using mir::Inst;
 using mir::kNoReg;
 using mir::Opcode;
 using mir::VReg;
+using fold::definitionBefore;
+using fold::foldEachBlock;
+using fold::UseCounts;
+using fold::writtenBetween;
 
 namespace {
-
-// How often each register is written and read in the whole function. The passes fold
-// a value into its one reader only when it has exactly one def and one use, which is
-// what selection's temporaries are once each BPF register half is split into its webs.
-struct UseCounts {
-  std::vector<uint32_t> defs, uses;
-  explicit UseCounts(const mir::Function &fn) : defs(fn.numRegs), uses(fn.numRegs) {
-    for (const mir::Block &block : fn.blocks)
-      for (const Inst &inst : block.insts) {
-        mir::Operands o = mir::operandsOf(inst);
-        for (unsigned k = 0; k < o.numDefs; ++k) ++defs[o.defs[k]];
-        for (unsigned k = 0; k < o.numUses; ++k) ++uses[o.uses[k]];
-      }
-  }
-  bool singleDefSingleUse(VReg r) const { return mir::isVirtual(r) && defs[r] == 1 && uses[r] == 1; }
-};
 
 bool isDataProcessing(Opcode op) {
   switch (op) {
@@ -38,18 +27,6 @@ bool isDataProcessing(Opcode op) {
       return true;
     default: return false;
   }
-}
-
-// Whether any instruction in insts[from, to) writes `r`.
-bool writtenBetween(const std::vector<Inst> &insts, size_t from, size_t to, VReg r) {
-  if (r == kNoReg) return false;
-  for (size_t k = from; k < to; ++k) {
-    mir::Operands o = mir::operandsOf(insts[k]);
-    for (unsigned d = 0; d < o.numDefs; ++d)
-      if (o.defs[d] == r) return true;
-    if (mir::isPhysical(r) && (o.implicitDefs & (1u << r))) return true;
-  }
-  return false;
 }
 
 // The operand `b` of a data-processing op or a load/store index is free for a shift.
@@ -76,29 +53,6 @@ bool isShiftMove(const Inst &inst) {
 
 bool addressedByRegister(const Inst &inst) {
   return (inst.op == Opcode::Load || inst.op == Opcode::Store) && inst.frame == mir::FrameObject::None;
-}
-
-// The index of the instruction before insts[j] (not yet removed) that writes t, or j.
-size_t definitionBefore(const std::vector<Inst> &insts, const std::vector<bool> &removed, size_t j, VReg t) {
-  size_t i = j;
-  while (i-- > 0)
-    if (!removed[i] && (insts[i].dst == t || insts[i].dst2 == t)) return i;
-  return j;
-}
-
-// Runs fold(insts, j, removed) over each instruction j of each block; a fold marks in
-// `removed` the instructions it made redundant, which then go.
-template <typename Fold>
-void foldEachBlock(mir::Function &fn, Fold fold) {
-  for (mir::Block &block : fn.blocks) {
-    std::vector<Inst> &insts = block.insts;
-    std::vector<bool> removed(insts.size(), false);
-    for (size_t j = 0; j < insts.size(); ++j) fold(insts, j, removed);
-    size_t kept = 0;
-    for (size_t k = 0; k < insts.size(); ++k)
-      if (!removed[k]) insts[kept++] = insts[k];
-    insts.resize(kept);
-  }
 }
 
 }  // namespace
