@@ -553,6 +553,7 @@ void ArmAssembler::sxth(Reg d, Reg m, Cond c) { unary(t_.op().SXTH, d, m, true, 
 void ArmAssembler::uxtb(Reg d, Reg m, Cond c) { unary(t_.op().UXTB, d, m, true, c); }
 void ArmAssembler::uxth(Reg d, Reg m, Cond c) { unary(t_.op().UXTH, d, m, true, c); }
 void ArmAssembler::clz(Reg d, Reg m, Cond c) { unary(t_.op().CLZ, d, m, false, c); }
+void ArmAssembler::rbit(Reg d, Reg m, Cond c) { unary(t_.op().RBIT, d, m, false, c); }
 
 void ArmAssembler::bitfield(unsigned opcode, Reg d, Reg n, unsigned lsb, unsigned width, Cond c) {
   assert(width >= 1 && lsb + width <= 32);
