@@ -361,6 +361,7 @@ void ArmAssembler::dmbIsh() {
 void ArmAssembler::rev(Reg d, Reg m, Cond c) { build(t_.op().REV, {reg(d), reg(m)}, c); }
 void ArmAssembler::rev16(Reg d, Reg m, Cond c) { build(t_.op().REV16, {reg(d), reg(m)}, c); }
 void ArmAssembler::clz(Reg d, Reg m, Cond c) { build(t_.op().CLZ, {reg(d), reg(m)}, c); }
+void ArmAssembler::rbit(Reg d, Reg m, Cond c) { build(t_.op().RBIT, {reg(d), reg(m)}, c); }
 // The extends take a rotation of the source: ROR #0.
 void ArmAssembler::sxtb(Reg d, Reg m, Cond c) { build(t_.op().SXTB, {reg(d), reg(m), imm(0)}, c); }
 void ArmAssembler::sxth(Reg d, Reg m, Cond c) { build(t_.op().SXTH, {reg(d), reg(m), imm(0)}, c); }

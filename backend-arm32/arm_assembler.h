@@ -127,6 +127,7 @@ class ArmAssembler {
   void uxtb(Reg d, Reg m, Cond c = Cond::AL);
   void uxth(Reg d, Reg m, Cond c = Cond::AL);
   void clz(Reg d, Reg m, Cond c = Cond::AL);
+  void rbit(Reg d, Reg m, Cond c = Cond::AL);  // ARMv6T2 and later
   // Bit fields [lsb, lsb + width): d = n's field zero/sign extended; bfi: d's field = n's low bits.
   void ubfx(Reg d, Reg n, unsigned lsb, unsigned width, Cond c = Cond::AL);
   void sbfx(Reg d, Reg n, unsigned lsb, unsigned width, Cond c = Cond::AL);

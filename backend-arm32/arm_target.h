@@ -32,7 +32,7 @@ namespace bpf2arm::arm {
   X(LDREX) X(STREX) X(LDREXD) X(STREXD) X(CLREX) X(DMB)                                          \
   X(REV) X(REV16) X(SXTB) X(SXTH) X(UXTB) X(UXTH)                                                \
   X(STMDB_UPD) X(LDMIA_UPD) X(Bcc) X(BL) X(BLX) X(BX_RET)                                        \
-  X(LDRrs) X(STRrs) X(LDRBrs) X(STRBrs) X(UBFX) X(SBFX) X(BFI) X(CLZ) X(SMULL) X(UMLAL)          \
+  X(LDRrs) X(STRrs) X(LDRBrs) X(STRBrs) X(UBFX) X(SBFX) X(BFI) X(CLZ) X(RBIT) X(SMULL) X(UMLAL)          \
   X(MVNsi) X(MVNsr) X(CMPrsi) X(CMPrsr) X(CMNzrr) X(CMNzrsi) X(CMNzrsr)                         \
   X(TSTrsi) X(TSTrsr) X(TEQrr) X(TEQri) X(TEQrsi) X(TEQrsr) X(BL_pred) X(BLX_pred)        \
   X(SMLAL) X(LDR_POST_IMM) X(LDR_PRE_IMM) X(LDRB_POST_IMM) X(LDRB_PRE_IMM) X(STR_POST_IMM)     \

@@ -272,6 +272,7 @@ class MirEmitter {
       case Opcode::Clz: return as_.clz(reg(inst.dst), reg(inst.b), c);
       case Opcode::Rev: return as_.rev(reg(inst.dst), reg(inst.b), c);
       case Opcode::Rev16: return as_.rev16(reg(inst.dst), reg(inst.b), c);
+      case Opcode::Rbit: return as_.rbit(reg(inst.dst), reg(inst.b), c);
       case Opcode::Sxtb: return as_.sxtb(reg(inst.dst), reg(inst.b), c);
       case Opcode::Sxth: return as_.sxth(reg(inst.dst), reg(inst.b), c);
       case Opcode::Uxtb: return as_.uxtb(reg(inst.dst), reg(inst.b), c);

@@ -20,6 +20,7 @@
 #include "emit_mir.h"
 #include "mir_combine.h"
 #include "mir_fuse.h"
+#include "mir_idioms.h"
 #include "mir_liveness.h"
 #include "mir_passes.h"
 #include "object_symbols.h"
@@ -87,6 +88,7 @@ void optimize(mir::Function &f, const ArmTarget &target) {
   mir::Liveness liveness = mir::splitWebs(f, aapcsRegisters().allocatable);  // the folds want one def, one use
   mir::computeLoopDepths(f);
   forwardCopies(f, liveness);
+  if (recogniseBitPermutations(f, target)) removeDeadCode(f);
   if (target.hasV6T2Instructions()) foldBitfields(f);
   foldMultiplyAdds(f);
   foldMultiplyAccumulates(f);

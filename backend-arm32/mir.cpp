@@ -37,6 +37,7 @@ const char *opcodeName(Opcode op) {
     case Opcode::Clz: return "clz";
     case Opcode::Rev: return "rev";
     case Opcode::Rev16: return "rev16";
+    case Opcode::Rbit: return "rbit";
     case Opcode::Sxtb: return "sxtb";
     case Opcode::Sxth: return "sxth";
     case Opcode::Uxtb: return "uxtb";
@@ -186,7 +187,7 @@ std::string print(const Inst &inst, const Function &fn) {
       add(regName(inst.a));
       add(regName(inst.b));
       break;
-    case Opcode::Clz: case Opcode::Rev: case Opcode::Rev16: case Opcode::Sxtb: case Opcode::Sxth:
+    case Opcode::Clz: case Opcode::Rev: case Opcode::Rev16: case Opcode::Rbit: case Opcode::Sxtb: case Opcode::Sxth:
     case Opcode::Uxtb: case Opcode::Uxth:
       add(regName(inst.dst));
       add(regName(inst.b));

@@ -56,6 +56,7 @@ enum class Opcode : uint8_t {
   Umlal, Smlal,        // dst:dst2 += a * b, unsigned/signed (reads dst and dst2)
   Udiv, Sdiv,          // dst = a / b (hardware divide; only where the CPU has it)
   Clz, Rev, Rev16, Sxtb, Sxth, Uxtb, Uxth,  // dst = f(b)
+  Rbit,                // dst = b's bits reversed (ARMv6T2 and later)
   Ubfx, Sbfx,          // dst = a's bits [imm, imm + width), zero/sign extended
   Bfi,                 // dst's bits [imm, imm + width) = a's low bits (reads dst)
   // Memory. Address: `a` + imm, or `a` + (b << shiftAmount) when b is set; or, when

@@ -351,7 +351,7 @@ bool predicable(const Inst &inst) {
     case Opcode::Add: case Opcode::Sub: case Opcode::Rsb: case Opcode::And: case Opcode::Orr: case Opcode::Eor:
     case Opcode::Bic: case Opcode::Mov: case Opcode::Mvn: case Opcode::Mul: case Opcode::Mla: case Opcode::Mls:
     case Opcode::Sxtb: case Opcode::Sxth: case Opcode::Uxtb: case Opcode::Uxth: case Opcode::Rev: case Opcode::Rev16:
-    case Opcode::Clz:
+    case Opcode::Clz: case Opcode::Rbit:
       return true;
     case Opcode::Load: case Opcode::Store:
       return inst.frame != mir::FrameObject::SpillSlot;

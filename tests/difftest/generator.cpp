@@ -185,6 +185,7 @@ class FunctionGen {
   void epilogue();
   void block(int depth, int units);
   void aluUnit();
+  void bitShuffleUnit();
   void moveUnit();
   bool pickAddress(unsigned size, int avoid, int &baseReg, int16_t &off, int &temp);
   void releaseTemp(int temp);
@@ -326,6 +327,7 @@ void FunctionGen::block(int depth, int units) {
 }
 
 void FunctionGen::aluUnit() {
+  if (rng_.chance(8)) return bitShuffleUnit();
   int dst = pickDst();
   if (dst < 0) return;
   uint8_t cls = rng_.chance(50) ? ALU64 : ALU;
@@ -359,6 +361,50 @@ void FunctionGen::aluUnit() {
     }
   }
   aluReg(cls, op, dst, src, off);
+}
+
+// Bit rearrangements spelled out as clang spells ARM's one-instruction ones for BPF:
+// rotates (32- and 64-bit, joined by or or add), the mask-and-shift swaps of a bit
+// reversal, byte swaps; now and then with a mask bit or an amount off, so that idiom
+// recognition meets the near misses too.
+void FunctionGen::bitShuffleUnit() {
+  int x = pickDst();
+  int t = x < 0 ? -1 : pickDst(x);
+  if (t < 0) return;
+  static const uint32_t kSwapMasks[] = {0x55555555u, 0x33333333u, 0x0f0f0f0fu, 0x00ff00ffu, 0x0000ffffu};
+  for (int step = rng_.range(1, 4); step > 0; --step) {
+    switch (rng_.below(3)) {
+      case 0: {
+        bool wide = rng_.chance(30);
+        uint8_t cls = wide ? ALU64 : ALU;
+        int bits = wide ? 64 : 32;
+        int left = rng_.range(1, bits - 1);
+        int right = rng_.chance(90) ? bits - left : rng_.range(1, bits - 1);
+        aluReg(cls, OP_MOV, t, x);
+        aluImm(cls, OP_LSH, t, left);
+        aluImm(cls, OP_RSH, x, right);
+        aluReg(cls, rng_.chance(75) ? OP_OR : OP_ADD, x, t);
+        break;
+      }
+      case 1: {
+        unsigned k = rng_.below(5);
+        uint32_t mask = kSwapMasks[k];
+        if (rng_.chance(15)) mask ^= 1u << rng_.below(32);
+        int shift = 1 << k;
+        aluReg(ALU, OP_MOV, t, x);
+        aluImm(ALU, OP_AND, t, int32_t(mask));
+        aluImm(ALU, OP_LSH, t, shift);
+        aluImm(ALU, OP_RSH, x, shift);
+        aluImm(ALU, OP_AND, x, int32_t(mask));
+        aluReg(ALU, OP_OR, x, t);
+        break;
+      }
+      default:
+        if (rng_.chance(50)) emit(makeInsn(ALU64 | SRC_K | OP_END, x, 0, 0, 32));  // bswap32
+        else emit(makeInsn(ALU | SRC_X | OP_END, x, 0, 0, rng_.chance(80) ? 32 : 16));  // be32, be16
+        break;
+    }
+  }
 }
 
 void FunctionGen::moveUnit() {

@@ -180,6 +180,7 @@ TEST_CASE("emit_mir: each opcode and operand form") {
       {op(Opcode::Clz, r0, kNoReg, r1), "clz r0, r1\n"},
       {op(Opcode::Rev, r0, kNoReg, r1), "rev r0, r1\n"},
       {op(Opcode::Rev16, r0, kNoReg, r1), "rev16 r0, r1\n"},
+      {op(Opcode::Rbit, r0, kNoReg, r1), "rbit r0, r1\n"},
       {op(Opcode::Sxtb, r0, kNoReg, r1), "sxtb r0, r1\n"},
       {op(Opcode::Sxth, r0, kNoReg, r1), "sxth r0, r1\n"},
       {op(Opcode::Uxtb, r0, kNoReg, r1), "uxtb r0, r1\n"},
