@@ -20,17 +20,39 @@ bool resultFitsIn32Bits(const abi::CType &type) {
 
 // What R0-R9 may hold at a point; R10, the top of the BPF stack, is an ARM address.
 struct State {
+  // Register r equals register base + offset (mod 2^64), as after `r = base; r += 2`:
+  // what a compare learns of base, it learns of r too (clang tests the old counter after
+  // computing the next one).
+  struct Relation {
+    int8_t base = -1;
+    uint64_t offset = 0;
+    bool operator==(const Relation &o) const { return base == o.base && offset == o.offset; }
+  };
   bool reached = false;
   std::array<ValueRange, R10> regs{};
+  std::array<Relation, R10> relations{};
+  // Registers whose hi word the backend left unwritten (dead at the write): what it
+  // holds is not the value's, so no fact is claimed or learned until the next write.
+  RegMask stale = 0;
 
   ValueRange read(unsigned r) const { return r == R10 ? ValueRange::all32() : regs[r]; }
-  bool operator==(const State &o) const { return reached == o.reached && (!reached || regs == o.regs); }
+  bool operator==(const State &o) const {
+    return reached == o.reached && (!reached || (regs == o.regs && relations == o.relations && stale == o.stale));
+  }
   RegMask hiZeroMask() const {
     RegMask mask = regBit(R10);
     if (!reached) return mask;  // no path gets here: claim nothing all the same
     for (unsigned r = 0; r < R10; ++r)
-      if (regs[r].fitsIn32Bits()) mask |= regBit(r);
+      if (regs[r].fitsIn32Bits() && !(stale & regBit(r))) mask |= regBit(r);
     return mask;
+  }
+  // Where both hold: the hull of the ranges, the relations both have.
+  void join(const State &o) {
+    for (unsigned r = 0; r < R10; ++r) {
+      regs[r] = regs[r].hull(o.regs[r]);
+      if (!(relations[r] == o.relations[r])) relations[r] = {};
+    }
+    stale |= o.stale;
   }
 };
 
@@ -105,13 +127,33 @@ ValueRange RangeTracker::result(const Instruction &ins, const State &s) const {
 void RangeTracker::transfer(uint32_t k, State &s) const {
   if (!s.reached) return;
   const DefUse &du = table_[k];
+  const Insn &insn = fn_.insns[k].insn;
   const ValueRange value = result(fn_.insns[k], s);
+  // The relation of a copy, and of a constant added to a register that has one.
+  State::Relation relation;
+  if (insn.cls() == ALU64 && aluOp(insn.opcode) == MOV && source(insn.opcode) == X && insn.offset == 0 &&
+      insn.src != R10 && insn.src != insn.dst && !(s.stale & regBit(insn.src))) {
+    relation = {int8_t(insn.src), 0};
+  } else if (insn.cls() == ALU64 && (aluOp(insn.opcode) == ADD || aluOp(insn.opcode) == SUB) &&
+             source(insn.opcode) == K && insn.dst < R10 && s.relations[insn.dst].base >= 0) {
+    const uint64_t step = uint64_t(int64_t(insn.imm));
+    relation = s.relations[insn.dst];
+    relation.offset = aluOp(insn.opcode) == ADD ? relation.offset + step : relation.offset - step;
+  }
   for (unsigned r = 0; r < R10; ++r) {
     if (!(du.defs() & regBit(r))) continue;
     s.regs[r] = du.computed() & regBit(r) ? value : ValueRange::all();
-    // A hi word written only to die is left unwritten by the backend: what it holds is
-    // no longer the value's, so nothing is claimed until the register is written again.
-    if ((du.defHi & regBit(r)) && !fn_.hiLiveAfter(k, r)) s.regs[r] = ValueRange::all();
+    s.relations[r] = r == insn.dst ? relation : State::Relation{};
+    for (State::Relation &other : s.relations)
+      if (other.base == int8_t(r)) other = {};
+    if (!(du.defHi & regBit(r))) continue;
+    if (fn_.hiLiveAfter(k, r)) {
+      s.stale &= RegMask(~regBit(r));
+    } else {
+      s.stale |= regBit(r);
+      s.regs[r] = ValueRange::all();
+      s.relations[r] = {};
+    }
   }
 }
 
@@ -132,11 +174,23 @@ State RangeTracker::leaving(const State &atEnd, uint32_t last, bool taken) const
   }
   // What was learned of the compared bits is learned of the register where those bits
   // are the whole value.
-  auto learn = [&](unsigned r, const ValueRange &whole, const ValueRange &compared) {
-    if (r == R10 || (narrow && !whole.fitsIn32Bits())) return true;
+  auto narrowTo = [&](unsigned r, const ValueRange &to) {
     ValueRange &range = out.regs[r];
-    range = {std::max(range.min, compared.min), std::min(range.max, compared.max)};
+    range = {std::max(range.min, to.min), std::min(range.max, to.max)};
     return range.min <= range.max;
+  };
+  auto learn = [&](unsigned r, const ValueRange &whole, const ValueRange &compared) {
+    if (r == R10 || (out.stale & regBit(r)) || (narrow && !whole.fitsIn32Bits())) return true;
+    if (!narrowTo(r, compared)) return false;
+    // The registers that are r plus a constant.
+    const ValueRange &base = out.regs[r];
+    for (unsigned other = 0; other < R10; ++other) {
+      const State::Relation &relation = out.relations[other];
+      if (relation.base != int8_t(r) || (out.stale & regBit(other))) continue;
+      const ValueRange shifted = plusConstant(base, relation.offset);
+      if (!narrowTo(other, shifted)) return false;
+    }
+    return true;
   };
   bool feasible = learn(insn.dst, d, refined->dst);
   if (!imm) feasible = learn(insn.src, s, refined->src) && feasible;
@@ -162,7 +216,7 @@ State RangeTracker::entering(unsigned b) const {
         joined = edge;
         continue;
       }
-      for (unsigned r = 0; r < R10; ++r) joined.regs[r] = joined.regs[r].hull(edge.regs[r]);
+      joined.join(edge);
     }
   }
   // A block no jump reaches runs only if control gets there some way we cannot see:
@@ -228,10 +282,11 @@ void RangeTracker::run() {
     State &old = in_[b];
     if (old.reached) {
       const bool coarse = changes[b] >= kExactChanges + kThresholdChanges;
-      for (unsigned r = 0; r < R10; ++r) {
-        ValueRange grown = old.regs[r].hull(entry.regs[r]);
-        entry.regs[r] = loopHead[b] && changes[b] >= kExactChanges ? widen(old.regs[r], grown, coarse) : grown;
-      }
+      State grown = old;
+      grown.join(entry);
+      for (unsigned r = 0; r < R10; ++r)
+        if (loopHead[b] && changes[b] >= kExactChanges) grown.regs[r] = widen(old.regs[r], grown.regs[r], coarse);
+      entry = grown;
       if (entry == old) continue;
     }
     old = entry;

@@ -6,7 +6,9 @@
 // Underneath is a forward range analysis (value_range.h): an unsigned interval per
 // register, from 32-bit ALU results, narrow loads, constants and ARM32 addresses,
 // through arithmetic that must not wrap, narrowed on each edge of a conditional jump by
-// its compare, joined at merges and widened at loops to the program's compare constants.
+// its compare (and with it each register known to be the compared one plus a constant:
+// clang computes the next counter before it tests the current one), joined at merges and
+// widened at loops to the program's compare constants.
 // That is how a loop counter that clang keeps in 64 bits, `for (i = 1; i < n; i++)` with
 // n below 2^32, is known to stay below 2^32. It holds on every path of unverified code,
 // loops that never end included: facts are claimed only where every path agrees.

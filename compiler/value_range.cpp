@@ -92,6 +92,10 @@ ValueRange aluResult(const Insn &insn, const ValueRange &dst, const ValueRange &
   return result.fitsIn32Bits() ? result : ValueRange::all32();
 }
 
+ValueRange plusConstant(const ValueRange &range, uint64_t c) {
+  return wrapped(s128(range.min) + s128(c), s128(range.max) + s128(c));
+}
+
 namespace {
 
 uint8_t negated(uint8_t op) {

@@ -36,6 +36,9 @@ struct ValueRange {
 // and whose second operand (src register or sign-extended immediate) one of `src`.
 ValueRange aluResult(const bpf::Insn &insn, const ValueRange &dst, const ValueRange &src);
 
+// The values v + c (mod 2^64) for v in the range.
+ValueRange plusConstant(const ValueRange &range, uint64_t c);
+
 // Narrows the operands of a conditional jump to the values for which the jump goes the
 // given way (taken or not). `dst` and `src` are the operands as the compare reads them:
 // the whole values for JMP, their low 32 bits for JMP32 (ValueRange::lo32), the

@@ -211,3 +211,18 @@ TEST_CASE("a jump that cannot go one way leaves that way without facts") {
   CHECK((f[2] & r(1)));
   CHECK(f[4] == r(10));
 }
+
+TEST_CASE("a compare of the old counter bounds the next one computed before it") {
+  Asm code;
+  code.movImm(6, 0)                                                // 0: r6 = 0
+      .insn(bpf::ALU64 | bpf::MOV | bpf::X, 5, 6, 0, 0)           // 1: r5 = r6 (loop head)
+      .insn(bpf::ALU64 | bpf::ADD | bpf::K, 5, 0, 0, 2)           // 2: r5 += 2
+      .insn(bpf::JMP | bpf::JGT | bpf::K, 6, 0, 2, 1497)          // 3: if r6 > 1497 goto 6
+      .insn(bpf::ALU64 | bpf::MOV | bpf::X, 6, 5, 0, 0)           // 4: r6 = r5
+      .insn(bpf::JMP | bpf::JA, 0, 0, -5, 0)                      // 5: goto 1
+      .exit();                                                     // 6
+  auto f = factsOf(code), after = factsAfter(code);
+  CHECK((f[1] & r(6)));
+  CHECK((after[2] & r(5)));
+  CHECK((f[4] & r(5)));
+}
