@@ -5,8 +5,10 @@
 // assembler with the same methods can take the ARM one's place.
 #include "emit_mir.h"
 
+#include <algorithm>
 #include <cassert>
 #include <cstdlib>
+#include <optional>
 
 namespace bpf2arm::arm {
 
@@ -77,29 +79,99 @@ CompareOp compareOp(Opcode op) {
   std::abort();
 }
 
+// The BPF comments of `-S` (the rules are in emit_mir.h). MIR block b > 0 is BPF block
+// b - 1; its comments cover that block's instructions and those of the empty blocks
+// without a label after it (merged into it by if-conversion).
+class BpfComments {
+ public:
+  BpfComments(const mir::Function &mfn, const BpfSource &source, ArmAssembler &as,
+              const std::vector<llvm::MCSymbol *> &labels)
+      : mfn_(mfn), source_(source), as_(as), labels_(labels) {}
+
+  void enterBlock(size_t b) {
+    first_ = end_ = 0;
+    const std::vector<BasicBlock> &bpfBlocks = source_.fn.blocks;
+    if (b == 0 || b - 1 >= bpfBlocks.size()) return;  // the entry has no BPF block
+    first_ = bpfBlocks[b - 1].first;
+    end_ = bpfBlocks[b - 1].end;
+    for (size_t merged = b + 1; merged < mfn_.blocks.size() && merged - 1 < bpfBlocks.size(); ++merged) {
+      if (!mfn_.blocks[merged].insts.empty() || labels_[merged]) break;
+      end_ = bpfBlocks[merged - 1].end;
+    }
+    next_ = std::max(next_, first_);
+  }
+
+  void before(const Inst &inst) {
+    uint32_t k = inst.bpfInsn;
+    if (k == ~0u || k == lastShown_) return;
+    bool inPlace = k >= first_ && k < end_;
+    if (inPlace && k >= next_) {
+      while (next_ <= k) show(next_++, false);
+    } else if (inPlace && k == lastInPlace_) {
+      // Back to it after moved code (constants hoisted before the block's branch).
+      as_.comment(" insn " + std::to_string(source_.fn.insns[k].slot) + " (continued)");
+      lastShown_ = k;
+    } else {
+      show(k, true);
+    }
+  }
+
+  // The block's BPF instructions after its last ARM instruction produced no code.
+  void leaveBlock() {
+    while (next_ < end_) show(next_++, false);
+  }
+
+ private:
+  void show(uint32_t k, bool moved) {
+    std::string text = describeInstruction(source_.program, source_.fn, k);
+    if (moved) {
+      as_.comment(" moved from insn " + text);
+    } else {
+      const Instruction &ins = source_.fn.insns[k];
+      as_.comment(" insn " + text + (ins.line ? "    (" + source_.program.lineOf(ins) + ")" : ""));
+      lastInPlace_ = k;
+    }
+    lastShown_ = k;
+  }
+
+  const mir::Function &mfn_;
+  const BpfSource &source_;
+  ArmAssembler &as_;
+  const std::vector<llvm::MCSymbol *> &labels_;
+  uint32_t first_ = 0, end_ = 0;  // the BPF instructions of the current block
+  uint32_t next_ = 0;             // the first not shown yet
+  uint32_t lastShown_ = ~0u, lastInPlace_ = ~0u;
+};
+
 class MirEmitter {
  public:
   MirEmitter(const mir::Function &fn, ArmAssembler &as, llvm::MCContext &ctx)
       : fn_(fn), as_(as), ctx_(ctx), frame_(layOut(fn)) {}
 
-  void run() {
+  void run(const BpfSource *source) {
     // Labels only for the blocks that a branch reaches (the -S output stays readable).
     labels_.assign(fn_.blocks.size(), nullptr);
     forEachBranch([&](size_t, const BranchOut &out) {
       if (!labels_[out.target]) labels_[out.target] = as_.newLabel();
     });
+    std::optional<BpfComments> comments;
+    if (source) comments.emplace(fn_, *source, as_, labels_);
     prologue();
     for (size_t b = 0; b < fn_.blocks.size(); ++b) {
       if (labels_[b]) as_.bind(labels_[b]);
+      if (comments) comments->enterBlock(b);
       const std::vector<Inst> &insts = fn_.blocks[b].insts;
       for (size_t k = 0; k < insts.size(); ++k) {
+        if (comments) comments->before(insts[k]);
         if (insts[k].op == Opcode::Branch) {
+          if (comments && k + 1 < insts.size() && insts[k + 1].op == Opcode::Branch) comments->before(insts[k + 1]);
           for (const BranchOut &out : layOutBranches(b, insts, k)) as_.b(labels_[out.target], out.cond);
           while (k + 1 < insts.size() && insts[k + 1].op == Opcode::Branch) ++k;
         } else {
           instruction(insts[k]);
         }
       }
+      if (comments) comments->leaveBlock();
     }
   }
 
@@ -318,6 +390,8 @@ class MirEmitter {
 
 }  // namespace
 
-void emitFunction(const mir::Function &fn, ArmAssembler &as, llvm::MCContext &ctx) { MirEmitter(fn, as, ctx).run(); }
+void emitFunction(const mir::Function &fn, ArmAssembler &as, llvm::MCContext &ctx, const BpfSource *source) {
+  MirEmitter(fn, as, ctx).run(source);
+}
 
 }  // namespace bpf2arm::arm

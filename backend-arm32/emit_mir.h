@@ -25,6 +25,7 @@
 #include <llvm/MC/MCContext.h>
 
 #include "arm_assembler.h"
+#include "compiler/program.h"
 #include "mir.h"
 
 namespace bpf2arm::arm {
@@ -34,8 +35,24 @@ inline int bpfStackOffsetFromSp(const mir::Function &fn, int offset) {
   return int(fn.outgoingArgBytes + fn.bpfStackBytes) + offset;
 }
 
-// Emits the function's code (not its symbol: the caller places the labels).
-void emitFunction(const mir::Function &fn, ArmAssembler &as, llvm::MCContext &ctx);
+// The BPF function a body was selected from, for the comments of `-S`.
+struct BpfSource {
+  const Program &program;
+  const Function &fn;
+};
+
+// Emits the function's code (not its symbol: the caller places the labels). With a
+// source, each BPF instruction's text and C source line come as comments before the ARM
+// instructions selected for it (Inst::bpfInsn): in order, one for each BPF instruction
+// of a block, those that produced no code of their own included. The MIR passes move
+// instructions: if-conversion merges the blocks after a block into it and leaves them
+// empty (so a block's comments run on over the empty unlabelled blocks after it), and an
+// instruction that stands away from its BPF instruction's place (a constant hoisted out
+// of a loop) gets a comment `moved from insn N` with no source line: that line is the
+// loop's, where the code no longer is; the code after it that is still its BPF
+// instruction's gets `insn N (continued)`.
+void emitFunction(const mir::Function &fn, ArmAssembler &as, llvm::MCContext &ctx,
+                  const BpfSource *source = nullptr);
 
 // Expands an AtomicRmw pseudo-instruction (mir.h) into its exclusive-access retry loop,
 // with labels of its own (emit_atomic.cpp).

@@ -124,8 +124,13 @@ Status emitWithMir(const Program &program, size_t index, const ArmTarget &target
     foldWriteback(*f);
     if (options.regallocDump) *options.regallocDump += mir::print(*f);
   }
+  // -S: BPF comments in the body (emit_mir.h), a line on what a C entry wrapper does.
+  const BpfSource source{program, fn};
+  const BpfSource *comments = options.kind == OutputKind::Assembly ? &source : nullptr;
   if (entry && cEntry) {
     beginFunction(streamer, target, entry, fn.isGlobal);
+    if (comments)
+      as.comment(" AAPCS entry of " + fn.name + ": C's arguments into the body convention, R0 to the C result");
     emitFunction(*cEntry, as, ctx);
     endFunction(streamer, ctx, entry);
   }
@@ -135,13 +140,13 @@ Status emitWithMir(const Program &program, size_t index, const ArmTarget &target
     streamer.emitSymbolAttribute(bodySymbol, llvm::MCSA_Local);
     streamer.emitSymbolAttribute(bodySymbol, llvm::MCSA_ELF_TypeFunction);
     streamer.emitLabel(bodySymbol);
-    emitFunction(*body, as, ctx);
+    emitFunction(*body, as, ctx, comments);
     endFunction(streamer, ctx, bodySymbol);
     endFunction(streamer, ctx, entry);
     return std::nullopt;
   }
   beginFunction(streamer, target, bodySymbol, false);
-  emitFunction(*body, as, ctx);
+  emitFunction(*body, as, ctx, comments);
   endFunction(streamer, ctx, bodySymbol);
   return std::nullopt;
 }

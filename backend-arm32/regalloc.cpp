@@ -572,8 +572,8 @@ void Allocator::insertSpillCode(const std::vector<VReg> &spilled) {
           reload.bytes = 4;
           reload.frame = FrameObject::SpillSlot;
           reload.imm = slotOffset[temps[j].spill];
-          reload.bpfInsn = inst.bpfInsn;
         }
+        reload.bpfInsn = inst.bpfInsn;  // code for this instruction (the -S comments)
         reload.dst = temps[j].temp;
         out.push_back(reload);
       }

@@ -14,6 +14,35 @@ std::string prototypeText(const abi::Prototype &proto) {
 
 }  // namespace
 
+std::string describeInstruction(const Program &program, const Function &fn, uint32_t k) {
+  const Instruction &ins = fn.insns[k];
+  std::ostringstream out;
+  out << ins.slot << ": " << bpf::disassemble(ins.insn);
+  if (ins.targetBlock >= 0) out << "  -> block " << ins.targetBlock;
+  if (ins.insn.isCall()) {
+    const CallTarget &call = fn.callOf(ins);
+    switch (call.kind) {
+      case CallTarget::Local: out << "  -> " << program.functions[call.function].name; break;
+      case CallTarget::Helper: out << "  -> helper " << call.helperId << " (" << call.symbol << ")"; break;
+      case CallTarget::Extern: out << "  -> extern " << call.symbol; break;
+      case CallTarget::None: break;
+    }
+  }
+  if (const AddressRef *address = fn.addressOf(ins)) {
+    switch (address->kind) {
+      case AddressRef::Map: out << "  -> map " << program.maps[address->index].name; break;
+      case AddressRef::Data:
+        out << "  -> " << program.data[address->index].name << "+" << address->addend
+            << (address->symbol.empty() ? "" : " (" + address->symbol + ")");
+        break;
+      case AddressRef::Extern: out << "  -> extern " << address->symbol << "+" << address->addend; break;
+      case AddressRef::Function: out << "  -> C entry of " << program.functions[address->index].name; break;
+      case AddressRef::None: break;
+    }
+  }
+  return out.str();
+}
+
 std::string dumpProgram(const Program &program) {
   std::ostringstream out;
   for (const DataSection &sec : program.data)
@@ -28,30 +57,7 @@ std::string dumpProgram(const Program &program) {
     for (const BasicBlock &block : fn.blocks) {
       out << "  block " << block.id << ":\n";
       for (uint32_t k = block.first; k < block.end; ++k) {
-        const Instruction &ins = fn.insns[k];
-        out << "    " << ins.slot << ": " << bpf::disassemble(ins.insn);
-        if (ins.targetBlock >= 0) out << "  -> block " << ins.targetBlock;
-        if (ins.insn.isCall()) {
-          const CallTarget &call = fn.callOf(ins);
-          switch (call.kind) {
-            case CallTarget::Local: out << "  -> " << program.functions[call.function].name; break;
-            case CallTarget::Helper: out << "  -> helper " << call.helperId; break;
-            case CallTarget::Extern: out << "  -> extern " << call.symbol; break;
-            case CallTarget::None: break;
-          }
-        }
-        if (const AddressRef *address = fn.addressOf(ins)) {
-          switch (address->kind) {
-            case AddressRef::Map: out << "  -> map " << program.maps[address->index].name; break;
-            case AddressRef::Data:
-              out << "  -> " << program.data[address->index].name << "+" << address->addend
-                  << (address->symbol.empty() ? "" : " (" + address->symbol + ")");
-              break;
-            case AddressRef::Extern: out << "  -> extern " << address->symbol << "+" << address->addend; break;
-            case AddressRef::Function: out << "  -> C entry of " << program.functions[address->index].name; break;
-            case AddressRef::None: break;
-          }
-        }
+        out << "    " << describeInstruction(program, fn, k);
         if (fn.hiZeroMaskBefore(k)) {
           out << "  [hi=0:";
           for (unsigned r = 0; r < bpf::NUM_REGS; ++r)
@@ -64,7 +70,7 @@ std::string dumpProgram(const Program &program) {
             if (fn.hiLiveAfter(k, r)) out << " r" << r;
           out << "]";
         }
-        if (ins.line) out << "  ; " << program.lineOf(ins);
+        if (const Instruction &ins = fn.insns[k]; ins.line) out << "  ; " << program.lineOf(ins);
         out << "\n";
       }
       if (block.fallthrough >= 0) out << "    falls through to block " << block.fallthrough << "\n";

@@ -176,5 +176,8 @@ struct Program {
 
 // Text form of the model, for `--dump=model`.
 std::string dumpProgram(const Program &program);
+// Instruction k of fn as the dump and the comments of `-S` show it: its slot, its text,
+// and what it refers to (the jump's block, the callee, the map or data an ld_imm64 loads).
+std::string describeInstruction(const Program &program, const Function &fn, uint32_t k);
 
 }  // namespace bpf2arm

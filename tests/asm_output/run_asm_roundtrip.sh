@@ -2,7 +2,9 @@
 # `-S` is faithful and each CPU gets only instructions it has: for every CPU bpf2arm
 # supports, the assembly text of a set of programs is reassembled by llvm-mc for that CPU
 # (which rejects instructions the CPU lacks), and the code must be byte for byte the
-# code of the object bpf2arm writes directly.
+# code of the object bpf2arm writes directly. On the first CPU, the text's BPF comments
+# must name every BPF instruction of each function once, in order (check_comments.py,
+# against llvm-objdump's disassembly of the BPF object).
 #   run_asm_roundtrip.sh --bpf2arm PATH [--mcpu all|CPU,CPU...]   (default all)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -45,10 +47,12 @@ for cpu in "${cpus[@]}"; do
     fi
     llvm-objcopy-19 -O binary --only-section=.text "$work/direct.o" "$work/direct.bin"
     llvm-objcopy-19 -O binary --only-section=.text "$work/text.o" "$work/text.bin"
-    if cmp -s "$work/direct.bin" "$work/text.bin"; then
-      passed=$((passed + 1))
-    else
+    if ! cmp -s "$work/direct.bin" "$work/text.bin"; then
       echo "FAIL $name ($cpu): -S text assembles to different code"; failed=$((failed + 1))
+    elif [ "$cpu" = "${cpus[0]}" ] && ! python3 "$here/check_comments.py" "$obj" "$work/text.s"; then
+      echo "FAIL $name ($cpu): the BPF comments of -S"; failed=$((failed + 1))
+    else
+      passed=$((passed + 1))
     fi
   done
 done
