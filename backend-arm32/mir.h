@@ -233,12 +233,15 @@ inline Operands operandsOf(const Inst &inst) {
 }
 
 
+// Spelled out field by field (not a loop over an initializer list of pointers), which
+// the compiler turns into five tests: several passes run it over every instruction.
 template <typename Visit>
 void forEachRegister(Inst &inst, Visit visit) {
-  for (VReg *r : {&inst.a, &inst.b, &inst.c})
-    if (*r != kNoReg) visit(*r, false);
-  for (VReg *r : {&inst.dst, &inst.dst2})
-    if (*r != kNoReg) visit(*r, true);
+  if (inst.a != kNoReg) visit(inst.a, false);
+  if (inst.b != kNoReg) visit(inst.b, false);
+  if (inst.c != kNoReg) visit(inst.c, false);
+  if (inst.dst != kNoReg) visit(inst.dst, true);
+  if (inst.dst2 != kNoReg) visit(inst.dst2, true);
 }
 
 }  // namespace bpf2arm::arm::mir
