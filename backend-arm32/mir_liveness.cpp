@@ -55,12 +55,12 @@ Liveness computeLiveness(const Function &fn, uint16_t trackedPhysical) {
     };
     for (const Inst &inst : fn.blocks[b].insts) {
       Operands o = operandsOf(inst);
+      // The masks bit by bit, lowest first, and nothing for the many instructions
+      // without any (a loop over all 16 registers was a fifth of this function).
       for (unsigned k = 0; k < o.numUses; ++k) read(o.uses[k]);
-      for (unsigned r = 0; r < kFirstVirtual; ++r)
-        if ((o.implicitUses >> r) & 1) read(r);
+      for (unsigned mask = o.implicitUses; mask; mask &= mask - 1) read(VReg(__builtin_ctz(mask)));
       for (unsigned k = 0; k < o.numDefs; ++k) write(o.defs[k]);
-      for (unsigned r = 0; r < kFirstVirtual; ++r)
-        if ((o.implicitDefs >> r) & 1) write(r);
+      for (unsigned mask = o.implicitDefs; mask; mask &= mask - 1) write(VReg(__builtin_ctz(mask)));
     }
   }
   Grouped exposedIn(exposed, fn.numRegs), writtenIn(written, fn.numRegs);
@@ -70,7 +70,12 @@ Liveness computeLiveness(const Function &fn, uint16_t trackedPhysical) {
   // Registers in increasing order, so that every list comes out sorted. The stamps
   // hold register + 1.
   std::vector<std::pair<uint32_t, uint32_t>> liveIn, liveOut;  // (block, register)
-  std::vector<std::vector<uint32_t>> preds = predecessors(fn);
+  // The predecessors as one grouped array rather than predecessors()'s vector per block:
+  // this runs several times per function, and the allocations showed in profiles.
+  std::vector<std::pair<uint32_t, uint32_t>> edges;  // (successor, predecessor)
+  for (uint32_t b = 0; b < numBlocks; ++b)
+    for (uint32_t s : fn.blocks[b].succs) edges.emplace_back(s, b);
+  const Grouped preds(edges, numBlocks);
   std::vector<uint32_t> writesStamp(numBlocks, 0), inStamp(numBlocks, 0), outStamp(numBlocks, 0);
   std::vector<uint32_t> worklist;
   for (VReg r = 0; r < fn.numRegs; ++r) {
@@ -86,7 +91,8 @@ Liveness computeLiveness(const Function &fn, uint16_t trackedPhysical) {
     while (!worklist.empty()) {
       uint32_t b = worklist.back();
       worklist.pop_back();
-      for (uint32_t p : preds[b]) {
+      for (uint32_t k = preds.first[b]; k < preds.first[b + 1]; ++k) {
+        const uint32_t p = preds.values[k];
         if (outStamp[p] != stamp) {
           outStamp[p] = stamp;
           liveOut.emplace_back(p, r);
@@ -152,6 +158,9 @@ Liveness splitWebs(Function &fn, uint16_t trackedPhysical) {
 
   std::vector<uint32_t> current(fn.numRegs), currentStamp(fn.numRegs, 0);
   std::vector<uint32_t> operandValues;  // in forEachRegister order over the function
+  size_t numInsts = 0;
+  for (const Block &block : fn.blocks) numInsts += block.insts.size();
+  operandValues.reserve(3 * numInsts);  // about the operands per instruction: few regrowths
   std::vector<uint32_t> outValues(live.out.size(), ~0u);  // the value of each live-out entry
   for (uint32_t b = 0; b < fn.blocks.size(); ++b) {
     const uint32_t stamp = b + 1;

@@ -1,5 +1,6 @@
 #include "mir_passes.h"
 
+#include <algorithm>
 #include <cassert>
 #include <cstdint>
 #include <vector>
@@ -24,10 +25,30 @@ class BlockLiveness {
     size_t blocks = fn.blocks.size();
     gen_.assign(blocks * words_, 0);
     kill_.assign(blocks * words_, 0);
-    in_.assign(blocks * words_, 0);
-    out_.assign(blocks * words_, 0);
     for (size_t b = 0; b < blocks; ++b) summarize(b);
     solve();
+  }
+
+  // After instructions went from the blocks marked in `changed`: summarizes them again
+  // and solves from scratch (live sets only shrink, and an old solution would keep a
+  // value live around a loop). The members stay those of the first code: a register
+  // that nothing reads across blocks any more has no gen bit, so it is never live.
+  // Returns the blocks whose live-out set changed: only they can lose more code.
+  std::vector<uint32_t> update(const std::vector<bool> &changed) {
+    for (size_t b = 0; b < fn_.blocks.size(); ++b)
+      if (changed[b]) {
+        std::fill_n(&gen_[b * words_], words_, 0);
+        std::fill_n(&kill_[b * words_], words_, 0);
+        summarize(b);
+      }
+    std::vector<uint64_t> oldOut;
+    oldOut.swap(out_);
+    solve();
+    std::vector<uint32_t> outChanged;
+    for (size_t b = 0; b < fn_.blocks.size(); ++b)
+      if (!std::equal(&out_[b * words_], &out_[b * words_] + words_, &oldOut[b * words_]))
+        outChanged.push_back(uint32_t(b));
+    return outChanged;
   }
 
   size_t flagsBit() const { return members_.size(); }
@@ -84,6 +105,8 @@ class BlockLiveness {
   }
 
   void solve() {
+    in_.assign(gen_.size(), 0);
+    out_.assign(gen_.size(), 0);
     for (bool changed = true; changed;) {
       changed = false;
       for (size_t b = fn_.blocks.size(); b-- > 0;) {
@@ -116,44 +139,59 @@ bool needed(const Operands &o, const std::vector<uint32_t> &liveStamp, uint32_t 
   return false;
 }
 
-// One backward sweep over every block; returns how many instructions went.
-size_t sweep(mir::Function &fn) {
-  fn.computeSuccessors();
-  BlockLiveness liveness(fn);
-  std::vector<uint32_t> liveStamp(fn.numRegs, 0);  // live iff equal to the block's stamp
-  size_t removed = 0;
-  std::vector<bool> keep;
-  for (size_t b = 0; b < fn.blocks.size(); ++b) {
-    uint32_t stamp = uint32_t(b + 1);
-    bool flagsLive = liveness.liveOut(b, [&](VReg r) { liveStamp[r] = stamp; });
-    std::vector<Inst> &insts = fn.blocks[b].insts;
-    keep.assign(insts.size(), true);
-    for (size_t k = insts.size(); k-- > 0;) {
-      Operands o = mir::operandsOf(insts[k]);
-      if (!needed(o, liveStamp, stamp, flagsLive)) {
-        keep[k] = false;
-        ++removed;
-        continue;
-      }
-      for (unsigned d = 0; d < o.numDefs; ++d)
-        if (mir::isVirtual(o.defs[d])) liveStamp[o.defs[d]] = 0;
-      if (o.writesFlags) flagsLive = false;
-      for (unsigned u = 0; u < o.numUses; ++u)
-        if (mir::isVirtual(o.uses[u])) liveStamp[o.uses[u]] = stamp;
-      if (o.readsFlags) flagsLive = true;
+// One backward pass over block `b` given what is live out of it; returns whether any
+// instruction went. `liveStamp` marks the live registers with `stamp`, which must be
+// new for each call.
+bool sweepBlock(mir::Block &block, const BlockLiveness &liveness, size_t b, std::vector<uint32_t> &liveStamp,
+                uint32_t stamp, std::vector<bool> &keep) {
+  bool flagsLive = liveness.liveOut(b, [&](VReg r) { liveStamp[r] = stamp; });
+  std::vector<Inst> &insts = block.insts;
+  keep.assign(insts.size(), true);
+  bool removed = false;
+  for (size_t k = insts.size(); k-- > 0;) {
+    Operands o = mir::operandsOf(insts[k]);
+    if (!needed(o, liveStamp, stamp, flagsLive)) {
+      keep[k] = false;
+      removed = true;
+      continue;
     }
-    size_t out = 0;
-    for (size_t k = 0; k < insts.size(); ++k)
-      if (keep[k]) insts[out++] = insts[k];
-    insts.resize(out);
+    for (unsigned d = 0; d < o.numDefs; ++d)
+      if (mir::isVirtual(o.defs[d])) liveStamp[o.defs[d]] = 0;
+    if (o.writesFlags) flagsLive = false;
+    for (unsigned u = 0; u < o.numUses; ++u)
+      if (mir::isVirtual(o.uses[u])) liveStamp[o.uses[u]] = stamp;
+    if (o.readsFlags) flagsLive = true;
   }
-  return removed;
+  if (!removed) return false;
+  size_t out = 0;
+  for (size_t k = 0; k < insts.size(); ++k)
+    if (keep[k]) insts[out++] = insts[k];
+  insts.resize(out);
+  return true;
 }
 
 }  // namespace
 
+// Sweeps every block, then again only the blocks whose live-out set shrank because code
+// went elsewhere (a block whose live-out stays the same has nothing more to lose: its
+// sweep is exact given that set), until nothing goes. The same code goes as when every
+// block is swept each round, for a fraction of the work: a chain of dead values across
+// blocks takes one round per block it crosses.
 void removeDeadCode(mir::Function &fn) {
-  while (sweep(fn)) {
+  fn.computeSuccessors();
+  BlockLiveness liveness(fn);
+  std::vector<uint32_t> liveStamp(fn.numRegs, 0);  // live iff equal to the sweep's stamp
+  uint32_t stamp = 0;
+  std::vector<bool> keep, changed(fn.blocks.size(), false);
+  std::vector<uint32_t> toSweep(fn.blocks.size());
+  for (uint32_t b = 0; b < toSweep.size(); ++b) toSweep[b] = b;
+  while (!toSweep.empty()) {
+    bool removed = false;
+    std::fill(changed.begin(), changed.end(), false);
+    for (uint32_t b : toSweep)
+      if (sweepBlock(fn.blocks[b], liveness, b, liveStamp, ++stamp, keep)) changed[b] = removed = true;
+    if (!removed) break;
+    toSweep = liveness.update(changed);
   }
 }
 

@@ -39,6 +39,7 @@
 #include "regalloc.h"
 
 #include <algorithm>
+#include <array>
 #include <cassert>
 #include <cmath>
 #include <limits>
@@ -71,15 +72,15 @@ struct Move {
   double weight;
 };
 
-// Bits set in a register mask (without the library call that __builtin_popcount
-// becomes on a CPU without popcnt).
-unsigned countOf(uint16_t mask) {
-  unsigned x = mask;
-  x = x - ((x >> 1) & 0x5555);
-  x = (x & 0x3333) + ((x >> 2) & 0x3333);
-  x = (x + (x >> 4)) & 0x0f0f;
-  return (x + (x >> 8)) & 0x1f;
-}
+// Bits set in a register mask, a byte at a time from a table: the degree tests of
+// colouring and coalescing ask for it per neighbour, and __builtin_popcount becomes a
+// library call on a CPU without popcnt.
+constexpr auto kBitsInByte = [] {
+  std::array<uint8_t, 256> bits{};
+  for (unsigned x = 1; x < 256; ++x) bits[x] = uint8_t((x & 1) + bits[x >> 1]);
+  return bits;
+}();
+unsigned countOf(uint16_t mask) { return kBitsInByte[mask & 0xff] + kBitsInByte[mask >> 8]; }
 
 template <typename T, typename Predicate>
 void eraseIf(std::vector<T> &items, Predicate predicate) {
@@ -147,6 +148,13 @@ class Allocator {
   Liveness splitWebs();
   void build(const Liveness &live);
   void addEdge(VReg a, VReg b);
+  void addVirtualEdge(VReg a, VReg b) {  // both virtual, a != b
+    if (!edges_->insert(a - kFirstVirtual, b - kFirstVirtual)) return;
+    edgeList_.emplace_back(a, b);
+    ++degree_[a];
+    ++degree_[b];
+  }
+  void interfereWithLive(VReg def, VReg moveSource, const SparseSet &live);
   void coalesce();
   VReg find(VReg r) {
     while (alias_[r] != r) r = alias_[r] = alias_[alias_[r]];
@@ -154,6 +162,7 @@ class Allocator {
   }
   template <typename Visit>
   void forEachNeighbour(VReg v, Visit visit);  // of v's class: representatives, once each
+  void compactGraph();
   std::vector<VReg> colour();
   void insertSpillCode(const std::vector<VReg> &spilled);
   void rewrite();
@@ -168,6 +177,9 @@ class Allocator {
   // neighbours are those of its members (nextMember_ links each class in a ring).
   std::vector<uint32_t> firstEdge_;
   std::vector<VReg> neighbours_, nextMember_;
+  // Whether each row holds exactly the class's neighbours (representatives, once each, in
+  // forEachNeighbour's order), so that forEachNeighbour can read it as it is.
+  bool compact_ = false;
   std::vector<std::pair<VReg, VReg>> edgeList_;
   std::vector<uint16_t> forbidden_;  // physical registers it interferes with
   std::vector<unsigned> degree_;
@@ -200,14 +212,28 @@ void Allocator::addEdge(VReg a, VReg b) {
     forbidden_[a] |= uint16_t(1u << b);
     return;
   }
-  if (!edges_->insert(a - kFirstVirtual, b - kFirstVirtual)) return;
-  edgeList_.emplace_back(a, b);
-  ++degree_[a];
-  ++degree_[b];
+  addVirtualEdge(a, b);
+}
+
+// addEdge(def, l) for every l live after the def except a move's source, in the live
+// set's order (the order of the edges decides the colouring's), with the tests of
+// addEdge hoisted out of the loop: this is the allocator's innermost loop.
+void Allocator::interfereWithLive(VReg def, VReg moveSource, const SparseSet &live) {
+  if (isVirtual(def)) {
+    for (VReg l : live.members()) {
+      if (l == def || l == moveSource) continue;
+      if (isPhysical(l)) forbidden_[def] |= uint16_t(1u << l);
+      else addVirtualEdge(def, l);
+    }
+    return;
+  }
+  for (VReg l : live.members())
+    if (l != moveSource && isVirtual(l)) forbidden_[l] |= uint16_t(1u << def);
 }
 
 void Allocator::build(const Liveness &live) {
   const uint32_t n = fn_.numRegs;
+  compact_ = false;
   edgeList_.clear();
   forbidden_.assign(n, 0);
   degree_.assign(n, 0);
@@ -240,8 +266,7 @@ void Allocator::build(const Liveness &live) {
       const bool move = inst.isPlainMove() && tracked(inst.dst) && tracked(inst.b);
       if (move && inst.dst != inst.b) moves_.push_back({inst.dst, inst.b, weight});
       for (unsigned d = 0; d < numDefs; ++d) {
-        for (VReg l : liveNow.members())
-          if (!(move && l == inst.b)) addEdge(defs[d], l);
+        interfereWithLive(defs[d], move ? inst.b : kNoReg, liveNow);
         for (unsigned e = d + 1; e < numDefs; ++e) addEdge(defs[d], defs[e]);
         if (o.earlyClobber)
           for (unsigned u = 0; u < numUses; ++u) addEdge(defs[d], uses[u]);
@@ -291,6 +316,10 @@ void Allocator::build(const Liveness &live) {
 
 template <typename Visit>
 void Allocator::forEachNeighbour(VReg v, Visit visit) {
+  if (compact_) {
+    for (uint32_t k = firstEdge_[v]; k < firstEdge_[v + 1]; ++k) visit(neighbours_[k]);
+    return;
+  }
   ++stamp_;
   visitStamp_[v] = stamp_;
   VReg member = v;
@@ -372,7 +401,10 @@ void Allocator::coalesce() {
     alias_[y] = x;
     joined = true;
   }
-  if (!joined) return;
+  if (!joined) {
+    compact_ = true;  // the rows as built: unique neighbours, none physical, no classes
+    return;
+  }
 
   for (Block &block : fn_.blocks) {
     for (Inst &inst : block.insts)
@@ -381,6 +413,25 @@ void Allocator::coalesce() {
       });
     eraseIf(block.insts, [](const Inst &inst) { return inst.isPlainMove() && inst.dst == inst.b; });
   }
+  compactGraph();
+}
+
+// Colouring walks every neighbour list twice or more; the rings of members and find()
+// cost more than the walk itself, so each class gets one row of its own first.
+void Allocator::compactGraph() {
+  const uint32_t n = fn_.numRegs;
+  std::vector<uint32_t> firstEdge(n + 1, 0);
+  std::vector<VReg> neighbours;
+  neighbours.reserve(neighbours_.size());
+  for (VReg v = 0; v < n; ++v) {
+    firstEdge[v] = uint32_t(neighbours.size());
+    if (isVirtual(v) && find(v) == v) forEachNeighbour(v, [&](VReg t) { neighbours.push_back(t); });
+  }
+  firstEdge[n] = uint32_t(neighbours.size());
+  firstEdge_.swap(firstEdge);
+  neighbours_.swap(neighbours);
+  for (VReg r = 0; r < n; ++r) nextMember_[r] = r;
+  compact_ = true;
 }
 
 // ---- 4. colour -------------------------------------------------------------------------

@@ -116,7 +116,15 @@ Expected<BpfObject> readBpfObject(const std::string &path) {
   if (!in) return error("cannot open file: " + std::string(std::strerror(errno)));
   std::vector<char> file;
   try {  // libstdc++ reports a failing read(2) by throwing, whatever the stream's mask
-    file.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    // In blocks through the stream buffer: an istreambuf_iterator costs a call per byte
+    // (a tenth of a second on a large object), and a pipe has no size to ask for first.
+    constexpr size_t kBlock = 1 << 16;
+    for (std::streamsize got = 1; got > 0;) {
+      const size_t had = file.size();
+      file.resize(had + kBlock);
+      got = in.rdbuf()->sgetn(file.data() + had, std::streamsize(kBlock));
+      file.resize(had + size_t(std::max<std::streamsize>(got, 0)));
+    }
   } catch (const std::ios_base::failure &) {
     return error("cannot read file");
   }
