@@ -489,29 +489,29 @@ void ArmAssembler::storeIndexed(unsigned bytes, Reg t, Reg base, Reg index, unsi
   emit(inst);
 }
 
+namespace {
+// The offset operands of a writeback access after its registers: addrmode2 (word and
+// byte: post-indexed a register slot and the imm12 with its sign bit, pre-indexed the
+// signed offset) or addrmode3 (halfword and signed: a register slot and the imm8).
+void addWritebackOffset(MCInst &inst, bool post, bool mode2, int32_t offset) {
+  if (mode2 && !post) return inst.addOperand(MCOperand::createImm(offset));
+  inst.addOperand(MCOperand::createReg(0));
+  inst.addOperand(MCOperand::createImm(mode2 ? postOffset2(offset) : offset3(offset)));
+}
+}  // namespace
+
 void ArmAssembler::loadWriteback(bool post, unsigned bytes, bool signExtend, Reg t, Reg base, int32_t offset, Cond c) {
   assert(fitsOffset(bytes, signExtend, offset) && t != base);
   const Opcodes &o = t_.op();
+  bool mode2 = (bytes == 4 || bytes == 1) && !signExtend;
   MCInst inst;
+  if (mode2) inst.setOpcode(bytes == 4 ? (post ? o.LDR_POST_IMM : o.LDR_PRE_IMM) : (post ? o.LDRB_POST_IMM : o.LDRB_PRE_IMM));
+  else if (bytes == 2) inst.setOpcode(signExtend ? (post ? o.LDRSH_POST : o.LDRSH_PRE) : (post ? o.LDRH_POST : o.LDRH_PRE));
+  else inst.setOpcode(post ? o.LDRSB_POST : o.LDRSB_PRE);
   inst.addOperand(reg(t));
   inst.addOperand(reg(base));  // the written-back base
   inst.addOperand(reg(base));
-  if ((bytes == 4 || bytes == 1) && !signExtend) {
-    if (post) {
-      inst.setOpcode(bytes == 4 ? o.LDR_POST_IMM : o.LDRB_POST_IMM);
-      inst.addOperand(MCOperand::createReg(0));
-      inst.addOperand(MCOperand::createImm(postOffset2(offset)));
-    } else {
-      inst.setOpcode(bytes == 4 ? o.LDR_PRE_IMM : o.LDRB_PRE_IMM);
-      inst.addOperand(MCOperand::createImm(offset));
-    }
-  } else {
-    assert(bytes != 4);
-    if (post) inst.setOpcode(bytes == 2 ? (signExtend ? o.LDRSH_POST : o.LDRH_POST) : o.LDRSB_POST);
-    else inst.setOpcode(bytes == 2 ? (signExtend ? o.LDRSH_PRE : o.LDRH_PRE) : o.LDRSB_PRE);
-    inst.addOperand(MCOperand::createReg(0));
-    inst.addOperand(MCOperand::createImm(offset3(offset)));
-  }
+  addWritebackOffset(inst, post, mode2, offset);
   addPredicate(inst, c);
   emit(inst);
 }
@@ -519,24 +519,14 @@ void ArmAssembler::loadWriteback(bool post, unsigned bytes, bool signExtend, Reg
 void ArmAssembler::storeWriteback(bool post, unsigned bytes, Reg t, Reg base, int32_t offset, Cond c) {
   assert(fitsOffset(bytes, false, offset) && t != base);
   const Opcodes &o = t_.op();
+  bool mode2 = bytes == 4 || bytes == 1;
   MCInst inst;
+  if (mode2) inst.setOpcode(bytes == 4 ? (post ? o.STR_POST_IMM : o.STR_PRE_IMM) : (post ? o.STRB_POST_IMM : o.STRB_PRE_IMM));
+  else inst.setOpcode(post ? o.STRH_POST : o.STRH_PRE);
   inst.addOperand(reg(base));  // the written-back base
   inst.addOperand(reg(t));
   inst.addOperand(reg(base));
-  if (bytes == 4 || bytes == 1) {
-    if (post) {
-      inst.setOpcode(bytes == 4 ? o.STR_POST_IMM : o.STRB_POST_IMM);
-      inst.addOperand(MCOperand::createReg(0));
-      inst.addOperand(MCOperand::createImm(postOffset2(offset)));
-    } else {
-      inst.setOpcode(bytes == 4 ? o.STR_PRE_IMM : o.STRB_PRE_IMM);
-      inst.addOperand(MCOperand::createImm(offset));
-    }
-  } else {
-    inst.setOpcode(post ? o.STRH_POST : o.STRH_PRE);
-    inst.addOperand(MCOperand::createReg(0));
-    inst.addOperand(MCOperand::createImm(offset3(offset)));
-  }
+  addWritebackOffset(inst, post, mode2, offset);
   addPredicate(inst, c);
   emit(inst);
 }
