@@ -6,7 +6,9 @@
 // halves, Function::arguments from compiler/live_arguments; a pointer argument passes
 // only its lo half), in the order R1 lo, R1 hi, R2 lo,
 // ..., R5 hi: the first four in r0-r3, the rest in 4-byte slots of the caller's outgoing
-// argument area (sp at the call + stackOffset). The result is R0 in r0 (lo) and r1 (hi).
+// argument area (sp at the call + stackOffset). The result is R0 in r0 (lo) and r1 (hi);
+// r1 only when something reads it (ObjectSymbols::resultHiRead, lowering.h): a caller
+// that reads R0's hi word after the call, or C through an 8-byte result.
 // R6-R9 survive the call (they live in callee-saved registers or in the frame).
 #pragma once
 

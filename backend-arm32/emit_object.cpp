@@ -81,6 +81,23 @@ void endFunction(llvm::MCStreamer &streamer, llvm::MCContext &ctx, llvm::MCSymbo
                                                              llvm::MCSymbolRefExpr::create(symbol, ctx), ctx));
 }
 
+// ObjectSymbols::resultHiRead: a C entry with an 8-byte result reads it, and so does a
+// local call after which R0's hi word is live (track_upper_live).
+std::vector<bool> resultHiReads(const Program &program, const ObjectSymbols &symbols) {
+  std::vector<bool> read(program.functions.size(), false);
+  for (size_t i = 0; i < program.functions.size(); ++i) {
+    const Function &fn = program.functions[i];
+    const abi::CType &result = fn.prototype.result;
+    if (symbols.cEntries[i] && !result.isVoid() && result.armSize() == 8) read[i] = true;
+    for (size_t k = 0; k < fn.insns.size(); ++k) {
+      if (!fn.insns[k].insn.isCall()) continue;
+      const CallTarget &call = fn.callOf(fn.insns[k]);
+      if (call.kind == CallTarget::Local && fn.hiLiveAfter(k, 0 /* R0 */)) read[call.function] = true;
+    }
+  }
+  return read;
+}
+
 // The machine-IR passes between selection and allocation, in order.
 void optimize(mir::Function &f, const ArmTarget &target) {
   removeDeadCode(f);
@@ -207,6 +224,7 @@ Expected<std::string> emitProgram(const Program &program, const ArmTarget &targe
     symbols.cEntries.push_back(entry);
     symbols.bodies.push_back(ctx.getOrCreateSymbol(names.local(entry ? fn.name + ".bpf" : fn.name)));
   }
+  symbols.resultHiRead = resultHiReads(program, symbols);
   ArmAssembler as(target, ctx, streamer.get());
   for (size_t i = 0; i < program.functions.size(); ++i)
     if (Status st = emitWithMir(program, i, target, ctx, *streamer, as, symbols, emitOptions)) return *st;

@@ -36,6 +36,11 @@ struct ObjectSymbols {
   std::set<Routine> routinesUsed;
   const DataLayout *data = nullptr;
   bool makesTailCalls = false;  // C entries then start a run (bpf2arm_tail_call_run_begin)
+  // Whether anything reads the hi word of each body's result (r1): a caller that reads
+  // R0's hi word after the call, or C through an 8-byte result. Where nothing does, the
+  // body leaves r1 alone. Empty means all are read.
+  std::vector<bool> resultHiRead;
+  bool readsResultHi(size_t function) const { return function >= resultHiRead.size() || resultHiRead[function]; }
 };
 
 constexpr int32_t kTailCallHelper = 12;  // BPF_FUNC_tail_call

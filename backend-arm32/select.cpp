@@ -244,12 +244,16 @@ Status Selector::selectInstruction(const Instruction &ins, const BasicBlock &blo
   return fail(ins, "unknown instruction class");
 }
 
-// R0 to r0:r1, then return. The emitter writes the epilogue.
+// R0 to r0:r1 (r0 alone when no caller reads the hi word), then return. The emitter
+// writes the epilogue.
 void Selector::selectExit() {
   move(mir::phys(R0), lo(0));
-  move(mir::phys(R1), readHi(0));
   Inst ret{Opcode::Return};
-  ret.implicitUses = (1u << R0) | (1u << R1);
+  ret.implicitUses = 1u << R0;
+  if (symbols_.readsResultHi(size_t(&fn_ - program_.functions.data()))) {
+    move(mir::phys(R1), readHi(0));
+    ret.implicitUses |= 1u << R1;
+  }
   emit(ret);
 }
 
