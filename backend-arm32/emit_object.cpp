@@ -111,7 +111,6 @@ void optimize(mir::Function &f, const ArmTarget &target) {
   foldMultiplyAccumulates(f);
   foldShifts(f);
   foldAddressIndex(f);
-  foldAddressIndex(f);
   hoistConstants(f);
   shareConstants(f);
   convertIfs(f);
