@@ -113,7 +113,7 @@ void optimize(mir::Function &f, const ArmTarget &target) {
   foldAddressIndex(f);
   hoistConstants(f);
   shareConstants(f);
-  convertIfs(f);
+  convertIfs(f, target);
   removeRepeatedCompares(f);
 }
 

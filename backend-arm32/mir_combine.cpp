@@ -2,8 +2,10 @@
 #include "mir_fold.h"
 
 #include <algorithm>
+#include <optional>
 #include <vector>
 
+#include "arm_assembler.h"
 #include "mir_liveness.h"
 
 namespace bpf2arm::arm {
@@ -202,6 +204,13 @@ bool isConstantDef(const Inst &inst) {
   return invariant && inst.cond == Cond::AL && mir::isVirtual(inst.dst);
 }
 
+// A constant selection built with one mov (an encodable immediate): sharing it saves the
+// mov, though hoisting does not take it (not worth a register across a loop).
+bool isSmallConstantDef(const Inst &inst) {
+  return inst.op == Opcode::Mov && inst.b == kNoReg && inst.cond == Cond::AL && !inst.setFlags &&
+         mir::isVirtual(inst.dst);
+}
+
 bool sameConstant(const Inst &x, const Inst &y) {
   return x.op == y.op && x.imm == y.imm && x.symbol == y.symbol && x.frame == y.frame;
 }
@@ -308,7 +317,8 @@ void hoistConstants(mir::Function &fn) {
 void shareConstants(mir::Function &fn) {
   // A constant built again later in the same block (selection builds one per BPF
   // instruction; hoisting gathers a loop's) is the earlier register: its def comes
-  // first in the block, so it dominates wherever the later one was read.
+  // first in the block, so it dominates wherever the later one was read. One-mov
+  // constants only while no call lies between.
   UseCounts counts(fn);
   std::vector<VReg> renamed(fn.numRegs, kNoReg);
   bool any = false;
@@ -318,7 +328,10 @@ void shareConstants(mir::Function &fn) {
     size_t kept = 0;
     for (size_t k = 0; k < insts.size(); ++k) {
       Inst &inst = insts[k];
-      if (isConstantDef(inst) && counts.defs[inst.dst] == 1) {
+      if (inst.op == Opcode::Call)  // a mov kept across a call costs a callee-saved register and a move
+        seen.erase(std::remove_if(seen.begin(), seen.end(), [&](size_t s) { return isSmallConstantDef(insts[s]); }),
+                   seen.end());
+      if ((isConstantDef(inst) || isSmallConstantDef(inst)) && counts.defs[inst.dst] == 1) {
         bool shared = false;
         for (size_t s : seen)
           if (sameConstant(insts[s], inst)) {
@@ -343,36 +356,48 @@ void shareConstants(mir::Function &fn) {
 
 namespace {
 
-// Whether `inst` may run under a condition: one ARM instruction that reads no flags set
-// inside the converted block and writes none (the condition's flags must survive).
-bool predicable(const Inst &inst) {
-  if (inst.cond != Cond::AL || inst.setFlags) return false;
+// How many ARM instructions `inst` costs if it may run under a condition, or nullopt: one
+// instruction that reads no flags set inside the converted block and writes none (the
+// condition's flags must survive), or a constant the emitter builds in one mov/mvn/movw.
+std::optional<size_t> predicatedCost(const Inst &inst, const ArmTarget &target) {
+  if (inst.cond != Cond::AL || inst.setFlags) return std::nullopt;
   switch (inst.op) {
     case Opcode::Add: case Opcode::Sub: case Opcode::Rsb: case Opcode::And: case Opcode::Orr: case Opcode::Eor:
     case Opcode::Bic: case Opcode::Mov: case Opcode::Mvn: case Opcode::Mul: case Opcode::Mla: case Opcode::Mls:
     case Opcode::Sxtb: case Opcode::Sxth: case Opcode::Uxtb: case Opcode::Uxth: case Opcode::Rev: case Opcode::Rev16:
     case Opcode::Clz: case Opcode::Rbit:
-      return true;
+      return 1;
     case Opcode::Load: case Opcode::Store:
-      return inst.frame != mir::FrameObject::SpillSlot;
-    default: return false;  // constants and addresses may take two instructions; calls, flags
+      if (inst.frame == mir::FrameObject::SpillSlot) return std::nullopt;
+      return 1;
+    case Opcode::MovConst: {
+      uint32_t value = uint32_t(inst.imm);
+      if (encodeModifiedImmediate(value) || encodeModifiedImmediate(~value)) return 1;
+      if (target.hasMovwMovt() && value <= 0xffff) return 1;
+      // movw+movt, or ARMv6's chunks: kernels skip such constants (saturation bounds)
+      // far more often than they take them, and each run for nothing costs two or more.
+      return std::nullopt;
+    }
+    default: return std::nullopt;  // addresses may take several instructions; calls, flags
   }
 }
 
 bool isBranch(const Inst &inst) { return inst.op == Opcode::Branch; }
 
-// A block whose instructions may all run predicated and that ends by falling through
-// (no branch, no return), with at most `limit` instructions.
-bool convertibleBody(const mir::Block &block, size_t limit) {
-  if (block.insts.empty() || block.insts.size() > limit) return false;
-  for (const Inst &inst : block.insts)
-    if (!predicable(inst)) return false;
-  return true;
+// Whether these instructions may all run predicated within `limit` ARM instructions.
+bool convertible(const std::vector<Inst> &insts, size_t limit, const ArmTarget &target) {
+  size_t cost = 0;
+  for (const Inst &inst : insts) {
+    std::optional<size_t> one = predicatedCost(inst, target);
+    if (!one) return false;
+    cost += *one;
+  }
+  return !insts.empty() && cost <= limit;
 }
 
 }  // namespace
 
-void convertIfs(mir::Function &fn) {
+void convertIfs(mir::Function &fn, const ArmTarget &target) {
   // Executed instructions decide: a skipped block of n instructions costs one branch
   // (taken) or the branch plus n; predicated it costs n every time. Up to three in
   // one arm and two in each of two arms keep the count about even while saving the
@@ -390,7 +415,16 @@ void convertIfs(mir::Function &fn) {
     mir::Block &then = fn.blocks[a + 1];
     if (preds[a + 1] != 1) continue;
     Cond skip = branch.cond;
-    if (branch.target == a + 2 && convertibleBody(then, kOneArm)) {
+    if (branch.target == a + 2 && then.insts.size() == 1 && isBranch(then.insts[0]) &&
+        then.insts[0].cond == Cond::AL && then.insts[0].target != a + 1) {
+      // if (skip) goto next-but-one; goto other  ->  if (!skip) goto other: one taken
+      // branch instead of two instructions; `then` is left empty, falling through.
+      head.back().cond = invert(skip);
+      head.back().target = then.insts[0].target;
+      then.insts.clear();
+      continue;
+    }
+    if (branch.target == a + 2 && convertible(then.insts, kOneArm, target)) {
       // if (!skip) { then }  ->  then, predicated on !skip
       head.pop_back();
       for (Inst inst : then.insts) {
@@ -408,9 +442,7 @@ void convertIfs(mir::Function &fn) {
     mir::Block &other = fn.blocks[a + 2];
     if (join != a + 3) continue;
     std::vector<Inst> thenBody(then.insts.begin(), then.insts.end() - 1);
-    mir::Block probe;
-    probe.insts = thenBody;
-    if (!convertibleBody(probe, kTwoArms) || !convertibleBody(other, kTwoArms)) continue;
+    if (!convertible(thenBody, kTwoArms, target) || !convertible(other.insts, kTwoArms, target)) continue;
     head.pop_back();
     for (Inst inst : thenBody) {
       inst.cond = invert(skip);

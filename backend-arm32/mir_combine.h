@@ -2,6 +2,7 @@
 // that selection, working one BPF instruction at a time, spelled in several.
 #pragma once
 
+#include "arm_target.h"
 #include "mir.h"
 #include "mir_liveness.h"
 
@@ -52,7 +53,9 @@ void shareConstants(mir::Function &fn);
 
 // If-conversion: a block of a few predicable instructions that a conditional branch
 // skips, with no other way in, runs under the opposite condition instead, and the branch
-// goes (`if (x > y) x = y;` is `cmp; movgt`). Also the two-armed form.
-void convertIfs(mir::Function &fn);
+// goes (`if (x > y) x = y;` is `cmp; movgt`); constants the emitter builds in one
+// mov/mvn/movw count as such. Also the two-armed form. A branch over a block that
+// only jumps elsewhere becomes the inverse branch there.
+void convertIfs(mir::Function &fn, const ArmTarget &target);
 
 }  // namespace bpf2arm::arm
