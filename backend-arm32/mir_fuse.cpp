@@ -233,7 +233,9 @@ bool foldConstantCompares(mir::Function &fn, const mir::Liveness &liveness) {
                    (first.op == Opcode::Tst && (*known & uint32_t(first.imm)) == 0) ||
                    (first.op == Opcode::Teq && *known == uint32_t(first.imm));
     Inst &second = insts[j + 1];
-    if (!zeroSet || !isCompare(second.op) || second.cond != Cond::EQ) return;
+    // Only cmp/cmn set every flag: after a tst/teq, C and V would still be the first one's.
+    bool setsAllFlags = second.op == Opcode::Cmp || second.op == Opcode::Cmn;
+    if (!zeroSet || !setsAllFlags || second.cond != Cond::EQ) return;
     removed[j] = true;
     second.cond = Cond::AL;
     folded = true;

@@ -26,7 +26,7 @@ void removeRepeatedCompares(mir::Function &fn);
 // whose every def writes the same constant (an immediate, or a copy of such a register),
 // and that no path reads before a def (it is not live into the entry), holds that
 // constant wherever it is read. A compare or test of it against an immediate that sets Z
-// is then known; when the next instruction is an EQ-conditional compare (the hi-half test
+// is then known; when the next instruction is an EQ-conditional cmp or cmn (the hi-half test
 // of a 64-bit compare: `cmp hi, #0; cmpeq lo, n`, where the hi half is a promoted stack
 // slot's zero that selection could not prove), the first goes and the second always runs.
 // Says whether it removed any (the constant's defs may then be dead).
