@@ -104,6 +104,8 @@ void optimize(mir::Function &f, const ArmTarget &target) {
   f.computeSuccessors();
   mir::Liveness liveness = mir::splitWebs(f, aapcsRegisters().allocatable);  // the folds want one def, one use
   mir::computeLoopDepths(f);
+  // Before the copies move: the liveness is still the code's.
+  const bool constantsFolded = foldConstantCompares(f, liveness);
   forwardCopies(f, liveness);
   if (recogniseBitPermutations(f, target)) removeDeadCode(f);
   if (target.hasV6T2Instructions()) foldBitfields(f);
@@ -115,6 +117,7 @@ void optimize(mir::Function &f, const ArmTarget &target) {
   shareConstants(f);
   convertIfs(f, target);
   removeRepeatedCompares(f);
+  if (constantsFolded) removeDeadCode(f);  // the constants nothing else read
 }
 
 // The MIR backend for one function: select, optimize, allocate, emit; the C entry is a wrapper

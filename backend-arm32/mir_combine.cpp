@@ -219,21 +219,18 @@ bool sameConstant(const Inst &x, const Inst &y) {
 bool hoistOnce(mir::Function &fn) {
   fn.computeSuccessors();
   size_t n = fn.blocks.size();
-  // Loops as layout ranges [head, latch] from back edges; the innermost one around a
-  // block is the shortest such range. clang-BPF rotates loops (the way in jumps to the
-  // test in the middle of the range), so the block that leads in is found from the
-  // edges: the range's one predecessor outside it. It dominates every block of the
-  // range, those that are no part of the loop included, so a constant defined there
-  // reaches every use the range had.
-  // Back edges to the same head (a `continue` in the middle of the body) make one loop
-  // up to the last of them.
-  std::vector<int64_t> lastLatch(n, -1);
+  // Loops as layout ranges [head, latch], one per back edge: a `continue` in the middle
+  // of a body makes a short one inside the loop's, and so does an inner loop whose head
+  // the outer loop's latch jumps to (clang's rotated nests). clang-BPF rotates loops
+  // (the way in jumps to the test in the middle of the range), so the block that leads
+  // in is found from the edges: the range's one predecessor outside it. It dominates
+  // every block of the range, those that are no part of the loop included, so a
+  // constant defined there reaches every use the range had. A block takes the longest
+  // range around it that has such a block (the most iterations left behind).
+  std::vector<std::pair<uint32_t, uint32_t>> loops;
   for (uint32_t b = 0; b < n; ++b)
     for (uint32_t s : fn.blocks[b].succs)
-      if (s <= b) lastLatch[s] = std::max<int64_t>(lastLatch[s], b);
-  std::vector<std::pair<uint32_t, uint32_t>> loops;
-  for (uint32_t head = 0; head < n; ++head)
-    if (lastLatch[head] >= 0) loops.push_back({head, uint32_t(lastLatch[head])});
+      if (s <= b) loops.push_back({s, b});
   if (loops.empty()) return false;
   auto landingOf = [&](uint32_t head, uint32_t latch) -> int64_t {
     if (head == 0) return -1;  // the entry is reached from outside without an edge
@@ -248,16 +245,21 @@ bool hoistOnce(mir::Function &fn) {
     }
     return landing;
   };
+  std::vector<int64_t> loopLanding(loops.size());
+  for (size_t l = 0; l < loops.size(); ++l) loopLanding[l] = landingOf(loops[l].first, loops[l].second);
   UseCounts counts(fn);
   std::vector<std::vector<Inst>> hoisted(n);
   bool moved = false;
   for (uint32_t b = 0; b < n; ++b) {
-    const std::pair<uint32_t, uint32_t> *inner = nullptr;
-    for (const auto &loop : loops)
-      if (loop.first <= b && b <= loop.second && (!inner || loop.second - loop.first < inner->second - inner->first))
-        inner = &loop;
-    if (!inner) continue;
-    int64_t landing = landingOf(inner->first, inner->second);
+    int64_t landing = -1;
+    uint32_t longest = 0;
+    for (size_t l = 0; l < loops.size(); ++l) {
+      const auto &[head, latch] = loops[l];
+      if (head <= b && b <= latch && loopLanding[l] >= 0 && (landing < 0 || latch - head > longest)) {
+        landing = loopLanding[l];
+        longest = latch - head;
+      }
+    }
     if (landing < 0) continue;
     std::vector<Inst> &insts = fn.blocks[b].insts;
     size_t kept = 0;

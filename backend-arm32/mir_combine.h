@@ -42,7 +42,9 @@ void foldAddressIndex(mir::Function &fn);
 // that leads into the loop, when one block is the only way in (the loop's range in the
 // layout has one predecessor outside it; clang-BPF's rotated loops enter in the middle),
 // out of nested loops too: clang's masks and table addresses are then built once, not
-// per iteration. If the register
+// per iteration. Each back edge makes a range of its own (a block takes the longest one
+// with such a way in): an inner loop that the outer loop's latch jumps into leaves its
+// constants to that block even when the outer range has two ways in. If the register
 // pressure this adds makes the allocator spill it, the allocator issues it again before
 // each use, which is what the loop did before.
 void hoistConstants(mir::Function &fn);

@@ -186,6 +186,65 @@ void removeRepeatedCompares(mir::Function &fn) {
 
 namespace {
 
+// The constant each register holds wherever it is read (see foldConstantCompares), or none.
+std::vector<std::optional<uint32_t>> constantRegisters(const mir::Function &fn, const mir::Liveness &liveness) {
+  std::vector<std::optional<uint32_t>> value(fn.numRegs);
+  std::vector<bool> unknown(fn.numRegs, false);  // some def writes no constant, or another one
+  for (VReg r : liveness.liveIn(0)) unknown[r] = true;  // read before any def on some path
+  // Rounds until no register gains a value: a copy's value is its source's, once known.
+  for (bool changed = true; changed;) {
+    changed = false;
+    std::vector<std::optional<uint32_t>> seen(fn.numRegs);
+    std::vector<bool> fails = unknown;
+    for (const mir::Block &block : fn.blocks)
+      for (const Inst &inst : block.insts) {
+        mir::Operands o = mir::operandsOf(inst);
+        std::optional<uint32_t> written;
+        bool isMove = (inst.op == Opcode::Mov || inst.op == Opcode::Mvn) && !inst.hasShift();
+        if (inst.op == Opcode::MovConst) written = uint32_t(inst.imm);
+        else if (isMove && inst.b == kNoReg) written = inst.op == Opcode::Mov ? uint32_t(inst.imm) : ~uint32_t(inst.imm);
+        else if (isMove && inst.op == Opcode::Mov) written = value[inst.b];
+        for (unsigned k = 0; k < o.numDefs; ++k) {
+          VReg d = o.defs[k];
+          if (!written || (seen[d] && *seen[d] != *written)) fails[d] = true;
+          else seen[d] = written;
+        }
+      }
+    for (VReg r = mir::kFirstVirtual; r < fn.numRegs; ++r) {
+      if (fails[r] || !seen[r] || value[r]) continue;
+      value[r] = seen[r];
+      changed = true;
+    }
+  }
+  return value;
+}
+
+}  // namespace
+
+bool foldConstantCompares(mir::Function &fn, const mir::Liveness &liveness) {
+  std::vector<std::optional<uint32_t>> value = constantRegisters(fn, liveness);
+  bool folded = false;
+  foldEachBlock(fn, [&](std::vector<Inst> &insts, size_t j, std::vector<bool> &removed) {
+    const Inst &first = insts[j];
+    if (j + 1 >= insts.size() || first.cond != Cond::AL || first.b != kNoReg || !mir::isVirtual(first.a)) return;
+    const std::optional<uint32_t> known = value[first.a];
+    if (!known) return;
+    bool zeroSet = (first.op == Opcode::Cmp && *known == uint32_t(first.imm)) ||
+                   (first.op == Opcode::Tst && (*known & uint32_t(first.imm)) == 0) ||
+                   (first.op == Opcode::Teq && *known == uint32_t(first.imm));
+    Inst &second = insts[j + 1];
+    // Only cmp/cmn set every flag: after a tst/teq, C and V would still be the first one's.
+    bool setsAllFlags = second.op == Opcode::Cmp || second.op == Opcode::Cmn;
+    if (!zeroSet || !setsAllFlags || second.cond != Cond::EQ) return;
+    removed[j] = true;
+    second.cond = Cond::AL;
+    folded = true;
+  });
+  return folded;
+}
+
+namespace {
+
 bool touches(const Inst &inst, VReg r) {
   mir::Operands o = mir::operandsOf(inst);
   for (unsigned k = 0; k < o.numUses; ++k)

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "mir.h"
+#include "mir_liveness.h"
 
 namespace bpf2arm::arm {
 
@@ -20,6 +21,16 @@ void foldMultiplyAccumulates(mir::Function &fn);
 // after if-conversion the repeat may start the block that the first one's falls into
 // (with no other way in): that block is then appended to the first.
 void removeRepeatedCompares(mir::Function &fn);
+
+// Before allocation, on webs (mir_liveness.h, splitWebs; `liveness` is theirs): a register
+// whose every def writes the same constant (an immediate, or a copy of such a register),
+// and that no path reads before a def (it is not live into the entry), holds that
+// constant wherever it is read. A compare or test of it against an immediate that sets Z
+// is then known; when the next instruction is an EQ-conditional cmp or cmn (the hi-half test
+// of a 64-bit compare: `cmp hi, #0; cmpeq lo, n`, where the hi half is a promoted stack
+// slot's zero that selection could not prove), the first goes and the second always runs.
+// Says whether it removed any (the constant's defs may then be dead).
+bool foldConstantCompares(mir::Function &fn, const mir::Liveness &liveness);
 
 // After allocation: a load or store through register p (immediate offset, no index)
 // followed by `p = p + k` with nothing reading or writing p in between becomes one
