@@ -14,7 +14,7 @@ using mir::Inst;
 using mir::kNoReg;
 using mir::Opcode;
 using mir::VReg;
-using fold::definitionBefore;
+using fold::foldableDefinition;
 using fold::foldEachBlock;
 using fold::UseCounts;
 using fold::writtenBetween;
@@ -102,8 +102,7 @@ void foldMultiplyAdds(mir::Function &fn) {
     if (user.op != Opcode::Add || user.b == kNoReg || user.hasShift() || user.cond != Cond::AL || user.setFlags)
       return;
     for (VReg t : {user.b, user.a}) {
-      if (!counts.singleDefSingleUse(t)) continue;
-      size_t i = definitionBefore(insts, removed, j, t);
+      size_t i = foldableDefinition(counts, insts, removed, j, t);
       if (i == j) continue;
       const Inst &mul = insts[i];
       if (mul.op != Opcode::Mul || mul.cond != Cond::AL || mul.setFlags) continue;
@@ -128,10 +127,9 @@ void foldShifts(mir::Function &fn) {
     bool memory = addressedByRegister(user);
     if (!isDataProcessing(user.op) && !memory) return;
     for (VReg t : {user.b, user.a}) {
-      if (!counts.singleDefSingleUse(t) || user.hasShift()) continue;
-      if (memory && t != user.b) continue;
+      if (user.hasShift() || (memory && t != user.b)) continue;
       // The shift that defines t, earlier in this block.
-      size_t i = definitionBefore(insts, removed, j, t);
+      size_t i = foldableDefinition(counts, insts, removed, j, t);
       if (i == j || !isShiftMove(insts[i])) continue;
       const Inst &shift = insts[i];
       if (writtenBetween(insts, i + 1, j, shift.b) || writtenBetween(insts, i + 1, j, shift.c)) continue;
@@ -165,8 +163,7 @@ void foldBitfields(mir::Function &fn) {
     bool lowMask = user.op == Opcode::And && user.b == kNoReg && mask != 0 && mask != ~0u && (mask & (mask + 1)) == 0;
     if (!shiftRight && !lowMask) return;
     VReg t = shiftRight ? user.b : user.a;
-    if (!counts.singleDefSingleUse(t)) return;
-    size_t i = definitionBefore(insts, removed, j, t);
+    size_t i = foldableDefinition(counts, insts, removed, j, t);
     if (i == j) return;
     const Inst &shift = insts[i];
     if (!isShiftMove(shift) || shift.shiftByRegister || writtenBetween(insts, i + 1, j, shift.b)) return;
@@ -292,8 +289,7 @@ void foldAddressIndex(mir::Function &fn) {
   foldEachBlock(fn, [&](std::vector<Inst> &insts, size_t j, std::vector<bool> &removed) {
     Inst &access = insts[j];
     if (!addressedByRegister(access) || access.b != kNoReg || access.imm != 0) return;
-    if (!counts.singleDefSingleUse(access.a)) return;
-    size_t i = definitionBefore(insts, removed, j, access.a);
+    size_t i = foldableDefinition(counts, insts, removed, j, access.a);
     if (i == j) return;
     const Inst &add = insts[i];
     if (add.op != Opcode::Add || add.b == kNoReg || add.cond != Cond::AL || add.setFlags || add.shiftByRegister)

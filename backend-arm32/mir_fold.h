@@ -52,6 +52,13 @@ inline size_t definitionBefore(const std::vector<Inst> &insts, const std::vector
   return j;
 }
 
+// The instruction before insts[j] that computes t, when it may fold into insts[j]: t has
+// that one def and insts[j] as its one use. Else j.
+inline size_t foldableDefinition(const UseCounts &counts, const std::vector<Inst> &insts,
+                                 const std::vector<bool> &removed, size_t j, VReg t) {
+  return counts.singleDefSingleUse(t) ? definitionBefore(insts, removed, j, t) : j;
+}
+
 // Runs fold(insts, j, removed) over each instruction j of each block; a fold marks in
 // `removed` the instructions it made redundant, which then go.
 template <typename Fold>

@@ -11,7 +11,7 @@
 
 namespace bpf2arm::arm {
 
-using fold::definitionBefore;
+using fold::foldableDefinition;
 using fold::foldEachBlock;
 using fold::UseCounts;
 using fold::writtenBetween;
@@ -65,8 +65,7 @@ void foldMultiplyAccumulates(mir::Function &fn) {
       const Inst &adds = insts[j], &adc = insts[j + 1];
       if (!isPlainRegisterOp(adds, Opcode::Add, true) || !isPlainRegisterOp(adc, Opcode::Adc, false)) continue;
       for (VReg lo : {adds.b, adds.a}) {
-        if (!counts.singleDefSingleUse(lo)) continue;
-        size_t i = definitionBefore(insts, removed, j, lo);
+        size_t i = foldableDefinition(counts, insts, removed, j, lo);
         if (i == j) continue;
         const Inst &mul = insts[i];
         bool isSigned = mul.op == Opcode::Smull;

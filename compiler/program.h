@@ -3,7 +3,6 @@
 // annotate it; the backend lowers it.
 #pragma once
 
-#include <array>
 #include <cassert>
 #include <cstdint>
 #include <optional>
