@@ -84,7 +84,7 @@ CompareOp compareOp(Opcode op) {
 // without a label after it (merged into it by if-conversion).
 class BpfComments {
  public:
-  BpfComments(const mir::Function &mfn, const BpfSource &source, ArmAssembler &as,
+  BpfComments(const mir::Function &mfn, const BpfSource &source, Assembler &as,
               const std::vector<llvm::MCSymbol *> &labels)
       : mfn_(mfn), source_(source), as_(as), labels_(labels) {}
 
@@ -136,7 +136,7 @@ class BpfComments {
 
   const mir::Function &mfn_;
   const BpfSource &source_;
-  ArmAssembler &as_;
+  Assembler &as_;
   const std::vector<llvm::MCSymbol *> &labels_;
   uint32_t first_ = 0, end_ = 0;  // the BPF instructions of the current block
   uint32_t next_ = 0;             // the first not shown yet
@@ -145,7 +145,7 @@ class BpfComments {
 
 class MirEmitter {
  public:
-  MirEmitter(const mir::Function &fn, ArmAssembler &as, llvm::MCContext &ctx)
+  MirEmitter(const mir::Function &fn, Assembler &as, llvm::MCContext &ctx)
       : fn_(fn), as_(as), ctx_(ctx), frame_(layOut(fn)) {}
 
   void run(const BpfSource *source) {
@@ -312,7 +312,7 @@ class MirEmitter {
     }
     Reg base = inst.frame == FrameObject::None ? reg(inst.a) : SP;
     int32_t offset = inst.frame == FrameObject::None ? inst.imm : frameOffset(inst.frame, inst.imm);
-    assert(ArmAssembler::fitsOffset(inst.bytes, signExtend, offset) && "the selector makes accesses reach");
+    assert(as_.offsetFits(inst.bytes, signExtend, offset) && "the selector makes accesses reach");
     if (isLoad) as_.load(inst.bytes, signExtend, t, base, offset, inst.cond);
     else as_.store(inst.bytes, t, base, offset, inst.cond);
   }
@@ -382,7 +382,7 @@ class MirEmitter {
   }
 
   const mir::Function &fn_;
-  ArmAssembler &as_;
+  Assembler &as_;
   llvm::MCContext &ctx_;
   const MirFrame frame_;
   std::vector<llvm::MCSymbol *> labels_;
@@ -390,7 +390,7 @@ class MirEmitter {
 
 }  // namespace
 
-void emitFunction(const mir::Function &fn, ArmAssembler &as, llvm::MCContext &ctx, const BpfSource *source) {
+void emitFunction(const mir::Function &fn, Assembler &as, llvm::MCContext &ctx, const BpfSource *source) {
   MirEmitter(fn, as, ctx).run(source);
 }
 

@@ -123,7 +123,7 @@ void optimize(mir::Function &f, const ArmTarget &target) {
 // The MIR backend for one function: select, optimize, allocate, emit; the C entry is a wrapper
 // function of its own, or the body itself under both symbols.
 Status emitWithMir(const Program &program, size_t index, const ArmTarget &target, llvm::MCContext &ctx,
-                   llvm::MCStreamer &streamer, ArmAssembler &as, ObjectSymbols &symbols, const EmitOptions &options) {
+                   llvm::MCStreamer &streamer, Assembler &as, ObjectSymbols &symbols, const EmitOptions &options) {
   const Function &fn = program.functions[index];
   Selector selector(program, fn, target, ctx, symbols);
   auto body = selector.selectBody();
@@ -227,7 +227,8 @@ Expected<std::string> emitProgram(const Program &program, const ArmTarget &targe
     symbols.bodies.push_back(ctx.getOrCreateSymbol(names.local(entry ? fn.name + ".bpf" : fn.name)));
   }
   symbols.resultHiRead = resultHiReads(program, symbols);
-  ArmAssembler as(target, ctx, streamer.get());
+  std::unique_ptr<Assembler> assembler = makeAssembler(target, ctx, streamer.get());
+  Assembler &as = *assembler;
   for (size_t i = 0; i < program.functions.size(); ++i)
     if (Status st = emitWithMir(program, i, target, ctx, *streamer, as, symbols, emitOptions)) return *st;
   if (!symbols.routinesUsed.empty())
