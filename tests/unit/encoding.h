@@ -23,6 +23,7 @@
 #include <cstdio>
 #include <cstring>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -63,6 +64,51 @@ inline std::vector<uint8_t> sectionBytes(std::string &object, const char *name) 
   return bytes;
 }
 
+// The relocation types of section `.rel<name>`, in order.
+inline std::vector<unsigned> relocationTypes(std::string &object, const char *name) {
+  elf_version(EV_CURRENT);
+  Elf *elf = elf_memory(object.data(), object.size());
+  REQUIRE(elf);
+  size_t names = 0;
+  elf_getshdrstrndx(elf, &names);
+  std::vector<unsigned> types;
+  const std::string relName = std::string(".rel") + name;
+  for (Elf_Scn *scn = nullptr; (scn = elf_nextscn(elf, scn));) {
+    GElf_Shdr header;
+    gelf_getshdr(scn, &header);
+    if (header.sh_type != SHT_REL || relName != elf_strptr(elf, names, header.sh_name)) continue;
+    Elf_Data *data = elf_getdata(scn, nullptr);
+    for (size_t i = 0; data && i < header.sh_size / header.sh_entsize; ++i) {
+      GElf_Rel rel;
+      gelf_getrel(data, int(i), &rel);
+      types.push_back(unsigned(GELF_R_TYPE(rel.r_info)));
+    }
+  }
+  elf_end(elf);
+  return types;
+}
+
+// The value of each symbol, by name (a name that repeats keeps its last value).
+inline std::map<std::string, uint64_t> symbolValues(std::string &object) {
+  elf_version(EV_CURRENT);
+  Elf *elf = elf_memory(object.data(), object.size());
+  REQUIRE(elf);
+  std::map<std::string, uint64_t> values;
+  for (Elf_Scn *scn = nullptr; (scn = elf_nextscn(elf, scn));) {
+    GElf_Shdr header;
+    gelf_getshdr(scn, &header);
+    if (header.sh_type != SHT_SYMTAB) continue;
+    Elf_Data *data = elf_getdata(scn, nullptr);
+    for (size_t i = 0; data && i < header.sh_size / header.sh_entsize; ++i) {
+      GElf_Sym sym;
+      gelf_getsym(data, int(i), &sym);
+      values[elf_strptr(elf, header.sh_link, sym.st_name)] = sym.st_value;
+    }
+  }
+  elf_end(elf);
+  return values;
+}
+
 struct Encoder {
   std::unique_ptr<ArmTarget> target;
   std::unique_ptr<llvm::MCContext> ctx;
@@ -98,32 +144,60 @@ struct Encoder {
   // for the same target: the .text of an object assembled in-process. Empty when the
   // text does not assemble.
   std::vector<uint8_t> assemble(const std::string &text) {
-    llvm::SourceMgr sources;
-    llvm::MCContext asmCtx(target->triple(), &target->asmInfo(), &target->registerInfo(), &target->subtarget(),
-                           &sources);
-    std::unique_ptr<llvm::MCObjectFileInfo> fileInfo(target->target().createMCObjectFileInfo(asmCtx, false));
-    asmCtx.setObjectFileInfo(fileInfo.get());
-    llvm::SmallString<0> object;
-    llvm::raw_svector_ostream os(object);
+    ObjectOut out(*target);
+    out.sources.AddNewSourceBuffer(llvm::MemoryBuffer::getMemBufferCopy(text + "\n", "golden.s"), llvm::SMLoc());
+    std::unique_ptr<llvm::MCAsmParser> parser(
+        llvm::createMCAsmParser(out.sources, out.ctx, *out.streamer, target->asmInfo()));
     llvm::MCTargetOptions options;
-    std::unique_ptr<llvm::MCAsmBackend> backend(
-        target->target().createMCAsmBackend(target->subtarget(), target->registerInfo(), options));
-    std::unique_ptr<llvm::MCCodeEmitter> encoder(target->target().createMCCodeEmitter(target->instrInfo(), asmCtx));
-    auto writer = backend->createObjectWriter(os);
-    std::unique_ptr<llvm::MCStreamer> streamer(target->target().createMCObjectStreamer(
-        target->triple(), asmCtx, std::move(backend), std::move(writer), std::move(encoder), target->subtarget()));
-    streamer->initSections(false, target->subtarget());
-    sources.AddNewSourceBuffer(llvm::MemoryBuffer::getMemBufferCopy(text + "\n", "golden.s"), llvm::SMLoc());
-    std::unique_ptr<llvm::MCAsmParser> parser(llvm::createMCAsmParser(sources, asmCtx, *streamer, target->asmInfo()));
     std::unique_ptr<llvm::MCTargetAsmParser> targetParser(
         target->target().createMCAsmParser(target->subtarget(), *parser, target->instrInfo(), options));
     REQUIRE(targetParser);
     parser->setTargetParser(*targetParser);
-    if (parser->Run(/*NoInitialTextSection=*/false)) return {};
-    streamer.reset();
-    std::string bytes(object.begin(), object.end());
-    return sectionBytes(bytes, ".text");
+    if (parser->Run(/*NoInitialTextSection=*/false, /*NoFinalize=*/true)) return {};
+    std::string object = out.finish();
+    return sectionBytes(object, ".text");
   }
+
+  // The ELF object that `build` writes into .text through the assembler of the target's
+  // instruction set (symbols from the context, labels through the streamer).
+  std::string object(const std::function<void(Assembler &, llvm::MCContext &, llvm::MCStreamer &)> &build) {
+    ObjectOut out(*target);
+    out.streamer->switchSection(out.fileInfo->getTextSection());
+    std::unique_ptr<Assembler> as = bpf2arm::arm::makeAssembler(*target, out.ctx, out.streamer.get());
+    build(*as, out.ctx, *out.streamer);
+    return out.finish();
+  }
+
+ private:
+  // An ELF object for the target, written in memory through LLVM's object streamer.
+  struct ObjectOut {
+    llvm::SourceMgr sources;
+    llvm::MCContext ctx;
+    std::unique_ptr<llvm::MCObjectFileInfo> fileInfo;
+    llvm::SmallString<0> bytes;
+    llvm::raw_svector_ostream os{bytes};
+    std::unique_ptr<llvm::MCStreamer> streamer;
+
+    explicit ObjectOut(const ArmTarget &target)
+        : ctx(target.triple(), &target.asmInfo(), &target.registerInfo(), &target.subtarget(), &sources) {
+      fileInfo.reset(target.target().createMCObjectFileInfo(ctx, false));
+      ctx.setObjectFileInfo(fileInfo.get());
+      llvm::MCTargetOptions options;
+      std::unique_ptr<llvm::MCAsmBackend> backend(
+          target.target().createMCAsmBackend(target.subtarget(), target.registerInfo(), options));
+      std::unique_ptr<llvm::MCCodeEmitter> encoder(target.target().createMCCodeEmitter(target.instrInfo(), ctx));
+      auto writer = backend->createObjectWriter(os);
+      streamer.reset(target.target().createMCObjectStreamer(target.triple(), ctx, std::move(backend),
+                                                            std::move(writer), std::move(encoder), target.subtarget()));
+      streamer->initSections(false, target.subtarget());
+    }
+
+    std::string finish() {
+      streamer->finish();
+      streamer.reset();
+      return std::string(bytes.begin(), bytes.end());
+    }
+  };
 };
 
 }  // namespace encoding_test

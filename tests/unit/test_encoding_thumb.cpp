@@ -7,6 +7,8 @@
 // single-register push/pop) are rows too.
 #include <doctest/doctest.h>
 
+#include <llvm/BinaryFormat/ELF.h>
+
 #include "backend-arm32/thumb_assembler.h"
 #include "encoding.h"
 
@@ -200,4 +202,39 @@ TEST_CASE("Thumb-2 modified immediates") {
   // A32 rotates by even amounts and wraps around bit 0; Thumb-2 neither wraps nor misses odd shifts.
   for (uint32_t v : {0x101u, 0xf000000fu, 0x1234u, 0x00ff00feu, 0x1ffu})
     CHECK_FALSE(isThumbModifiedImmediate(v));
+}
+
+// The relocations come from MC's Thumb fixups (bl, b.w) and from the .reloc names the
+// assembler gives movw/movt; the code gets a $t mapping symbol and a function label in it
+// the Thumb bit. The same for A32, with ARM relocations and $a, as a contrast (a
+// conditional bl is R_ARM_JUMP24 there: the linker cannot make a conditional blx).
+TEST_CASE("T32 calls, branches and addresses get Thumb relocations; functions the Thumb bit") {
+  for (bool thumb : {true, false}) {
+    CAPTURE(thumb);
+    Encoder enc("cortex-a7", thumb);
+    std::string object = enc.object([](Assembler &a, llvm::MCContext &ctx, llvm::MCStreamer &streamer) {
+      llvm::MCSymbol *fn = ctx.getOrCreateSymbol("fn"), *callee = ctx.getOrCreateSymbol("callee");
+      streamer.emitSymbolAttribute(fn, llvm::MCSA_Global);  // as emit_object.cpp's beginFunction
+      streamer.emitSymbolAttribute(fn, llvm::MCSA_ELF_TypeFunction);
+      streamer.emitLabel(fn);
+      a.bl(callee);
+      a.bl(callee, Cond::NE);
+      a.b(callee);
+      a.loadAddress(R0, ctx.getOrCreateSymbol("data"), 8);
+      llvm::MCSymbol *local = a.newLabel();
+      a.b(local, Cond::EQ);  // resolved in the section: no relocation
+      a.bind(local);
+      a.bxLr();
+    });
+    using namespace llvm::ELF;
+    std::vector<unsigned> expected = thumb ? std::vector<unsigned>{R_ARM_THM_CALL, R_ARM_THM_CALL, R_ARM_THM_JUMP24,
+                                                                   R_ARM_THM_MOVW_ABS_NC, R_ARM_THM_MOVT_ABS}
+                                           : std::vector<unsigned>{R_ARM_CALL, R_ARM_JUMP24, R_ARM_JUMP24,
+                                                                   R_ARM_MOVW_ABS_NC, R_ARM_MOVT_ABS};
+    CHECK(encoding_test::relocationTypes(object, ".text") == expected);
+    std::map<std::string, uint64_t> symbols = encoding_test::symbolValues(object);
+    CHECK(symbols.count(thumb ? "$t" : "$a") == 1);
+    CHECK(symbols.count(thumb ? "$a" : "$t") == 0);
+    CHECK(symbols.at("fn") == (thumb ? 1u : 0u));
+  }
 }
