@@ -45,67 +45,60 @@ inline std::string hex(const std::vector<uint8_t> &bytes) {
   return s;
 }
 
-// The bytes of section `name` in an ELF object held in memory (empty when absent).
-inline std::vector<uint8_t> sectionBytes(std::string &object, const char *name) {
+// Calls visit(elf, section, header, name) for each section of an ELF object in memory.
+template <typename Visit>
+void forEachSection(std::string &object, Visit visit) {
   elf_version(EV_CURRENT);
   Elf *elf = elf_memory(object.data(), object.size());
   REQUIRE(elf);
   size_t names = 0;
   elf_getshdrstrndx(elf, &names);
-  std::vector<uint8_t> bytes;
   for (Elf_Scn *scn = nullptr; (scn = elf_nextscn(elf, scn));) {
     GElf_Shdr header;
     gelf_getshdr(scn, &header);
-    if (std::strcmp(elf_strptr(elf, names, header.sh_name), name) != 0) continue;
-    Elf_Data *data = elf_getdata(scn, nullptr);
-    if (data && data->d_buf) bytes.assign(static_cast<uint8_t *>(data->d_buf), static_cast<uint8_t *>(data->d_buf) + data->d_size);
+    visit(elf, scn, header, std::string(elf_strptr(elf, names, header.sh_name)));
   }
   elf_end(elf);
+}
+
+// The bytes of section `name` (empty when absent).
+inline std::vector<uint8_t> sectionBytes(std::string &object, const char *name) {
+  std::vector<uint8_t> bytes;
+  forEachSection(object, [&](Elf *, Elf_Scn *scn, const GElf_Shdr &, const std::string &section) {
+    Elf_Data *data = elf_getdata(scn, nullptr);
+    if (section == name && data && data->d_buf)
+      bytes.assign(static_cast<uint8_t *>(data->d_buf), static_cast<uint8_t *>(data->d_buf) + data->d_size);
+  });
   return bytes;
 }
 
 // The relocation types of section `.rel<name>`, in order.
 inline std::vector<unsigned> relocationTypes(std::string &object, const char *name) {
-  elf_version(EV_CURRENT);
-  Elf *elf = elf_memory(object.data(), object.size());
-  REQUIRE(elf);
-  size_t names = 0;
-  elf_getshdrstrndx(elf, &names);
   std::vector<unsigned> types;
-  const std::string relName = std::string(".rel") + name;
-  for (Elf_Scn *scn = nullptr; (scn = elf_nextscn(elf, scn));) {
-    GElf_Shdr header;
-    gelf_getshdr(scn, &header);
-    if (header.sh_type != SHT_REL || relName != elf_strptr(elf, names, header.sh_name)) continue;
+  forEachSection(object, [&](Elf *, Elf_Scn *scn, const GElf_Shdr &header, const std::string &section) {
+    if (header.sh_type != SHT_REL || section != std::string(".rel") + name) return;
     Elf_Data *data = elf_getdata(scn, nullptr);
     for (size_t i = 0; data && i < header.sh_size / header.sh_entsize; ++i) {
       GElf_Rel rel;
       gelf_getrel(data, int(i), &rel);
       types.push_back(unsigned(GELF_R_TYPE(rel.r_info)));
     }
-  }
-  elf_end(elf);
+  });
   return types;
 }
 
 // The value of each symbol, by name (a name that repeats keeps its last value).
 inline std::map<std::string, uint64_t> symbolValues(std::string &object) {
-  elf_version(EV_CURRENT);
-  Elf *elf = elf_memory(object.data(), object.size());
-  REQUIRE(elf);
   std::map<std::string, uint64_t> values;
-  for (Elf_Scn *scn = nullptr; (scn = elf_nextscn(elf, scn));) {
-    GElf_Shdr header;
-    gelf_getshdr(scn, &header);
-    if (header.sh_type != SHT_SYMTAB) continue;
+  forEachSection(object, [&](Elf *elf, Elf_Scn *scn, const GElf_Shdr &header, const std::string &) {
+    if (header.sh_type != SHT_SYMTAB) return;
     Elf_Data *data = elf_getdata(scn, nullptr);
     for (size_t i = 0; data && i < header.sh_size / header.sh_entsize; ++i) {
       GElf_Sym sym;
       gelf_getsym(data, int(i), &sym);
       values[elf_strptr(elf, header.sh_link, sym.st_name)] = sym.st_value;
     }
-  }
-  elf_end(elf);
+  });
   return values;
 }
 
