@@ -1,8 +1,9 @@
 // Emission of allocated MIR: the frame (emit_mir.h), the prologue and one epilogue per
 // return, block labels and branches laid out with fall-through, and one assembler
 // operation per MIR instruction (MovConst, FrameAddress and AddressOf may take a few).
-// Only the assembler's operation-level methods are used here, so that a Thumb-2
-// assembler with the same methods can take the ARM one's place.
+// Only the assembler's operation-level methods are used here (assembler.h), so that the
+// A32 and the T32 assembler serve alike. Whether an immediate or an offset fits is the
+// assembler's to check: each instruction set expands or asserts on its own forms.
 #include "emit_mir.h"
 
 #include <algorithm>
@@ -254,7 +255,6 @@ class MirEmitter {
     DataOp op = dataOp(inst.op);
     Reg d = reg(inst.dst), n = reg(inst.a);
     if (inst.b == kNoReg) {
-      assert(as_.canEncodeImmediate(uint32_t(inst.imm)) && "the selector gives encodable immediates");
       as_.opImm(op, d, n, uint32_t(inst.imm), flags(inst), inst.cond);
     } else if (inst.shiftByRegister) {
       as_.opShiftReg(op, d, n, reg(inst.b), inst.shift, reg(inst.c), flags(inst), inst.cond);
@@ -267,7 +267,6 @@ class MirEmitter {
     bool complement = inst.op == Opcode::Mvn;
     Reg d = reg(inst.dst);
     if (inst.b == kNoReg) {
-      assert(as_.canEncodeImmediate(uint32_t(inst.imm)) && "MovConst takes any constant, Mov an encodable one");
       if (complement) as_.mvnImm(d, uint32_t(inst.imm), inst.cond, flags(inst));
       else as_.movImm(d, uint32_t(inst.imm), inst.cond, flags(inst));
     } else if (inst.shiftByRegister) {
@@ -284,7 +283,6 @@ class MirEmitter {
     CompareOp op = compareOp(inst.op);
     Reg n = reg(inst.a);
     if (inst.b == kNoReg) {
-      assert(as_.canEncodeImmediate(uint32_t(inst.imm)));
       as_.compareImm(op, n, uint32_t(inst.imm), inst.cond);
     } else if (inst.shiftByRegister) {
       as_.compareShiftReg(op, n, reg(inst.b), inst.shift, reg(inst.c), inst.cond);

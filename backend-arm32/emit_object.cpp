@@ -71,6 +71,7 @@ void beginFunction(llvm::MCStreamer &streamer, const ArmTarget &target, llvm::MC
   streamer.emitCodeAlignment(llvm::Align(4), &target.subtarget());
   streamer.emitSymbolAttribute(symbol, global ? llvm::MCSA_Global : llvm::MCSA_Local);
   streamer.emitSymbolAttribute(symbol, llvm::MCSA_ELF_TypeFunction);
+  if (target.isThumb()) streamer.emitThumbFunc(symbol);  // .thumb_func in -S; the object marks it anyway
   streamer.emitLabel(symbol);
 }
 
@@ -207,6 +208,10 @@ Expected<std::string> emitProgram(const Program &program, const ArmTarget &targe
   }
   if (!streamer) return error("internal error: cannot create the LLVM ARM streamer");
   streamer->initSections(false, target.subtarget());
+  if (target.isThumb()) {  // T32 from the start, in the syntax both instruction sets share
+    streamer->emitAssemblerFlag(llvm::MCAF_SyntaxUnified);
+    streamer->emitAssemblerFlag(llvm::MCAF_Code16);
+  }
   emitBuildAttributes(*streamer, target);
   streamer->switchSection(fileInfo->getTextSection());
 
