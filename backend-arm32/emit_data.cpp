@@ -5,6 +5,7 @@
 #include <llvm/MC/MCSectionELF.h>
 
 #include <algorithm>
+#include <cassert>
 
 #include "bpf2arm/map_layout.h"
 
@@ -15,6 +16,15 @@ DataLayout::DataLayout(const Program &program, llvm::MCContext &ctx) : program_(
   // section start, and these names tell readers of the object what they are.
   for (const DataSection &sec : program.data) dataStart_.push_back(ctx.getOrCreateSymbol("__bpf2arm_start" + sec.name));
   if (!program.maps.empty()) mapsStart_ = ctx.getOrCreateSymbol("__bpf2arm_maps");
+  // addressOf runs on the selection threads, which must not touch the MCContext.
+  auto addExtern = [&](const AddressRef &ref) {
+    if (ref.kind == AddressRef::Extern && !externs_.count(ref.symbol))
+      externs_.emplace(ref.symbol, ctx.getOrCreateSymbol(ref.symbol));
+  };
+  for (const Function &fn : program.functions)
+    for (const AddressRef &ref : fn.addresses) addExtern(ref);
+  for (const DataSection &sec : program.data)
+    for (const DataSection::Pointer &p : sec.pointers) addExtern(p.target);
 }
 
 Expected<SectionAddress> DataLayout::addressOf(const AddressRef &ref) const {
@@ -24,7 +34,8 @@ Expected<SectionAddress> DataLayout::addressOf(const AddressRef &ref) const {
     case AddressRef::Data:
       return SectionAddress{dataStart_[ref.index], ref.addend};
     case AddressRef::Extern:
-      return SectionAddress{ctx_.getOrCreateSymbol(ref.symbol), ref.addend};
+      assert(externs_.count(ref.symbol) && "extern symbols are made with the layout");
+      return SectionAddress{externs_.at(ref.symbol), ref.addend};
     case AddressRef::Function:  // lowered from ObjectSymbols::cEntries, never stored in data
     case AddressRef::None: break;
   }

@@ -7,6 +7,8 @@
 #include <llvm/MC/MCContext.h>
 #include <llvm/MC/MCStreamer.h>
 
+#include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "compiler/program.h"
@@ -39,6 +41,7 @@ class DataLayout {
   llvm::MCContext &ctx_;
   std::vector<llvm::MCSymbol *> dataStart_;
   llvm::MCSymbol *mapsStart_ = nullptr;
+  std::unordered_map<std::string, llvm::MCSymbol *> externs_;
 };
 
 constexpr unsigned kMapDescriptorBytes = 32;  // struct bpf2arm_map on ARM32

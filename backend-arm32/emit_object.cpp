@@ -17,6 +17,8 @@
 #include <llvm/Support/SourceMgr.h>
 #include <llvm/Support/raw_ostream.h>
 
+
+#include "compiler/in_order_parallel.h"
 #include "emit_mir.h"
 #include "mir_combine.h"
 #include "mir_fuse.h"
@@ -121,55 +123,91 @@ void optimize(mir::Function &f, const ArmTarget &target) {
   if (constantsFolded) removeDeadCode(f);  // the constants nothing else read
 }
 
-// The MIR backend for one function: select, optimize, allocate, emit; the C entry is a wrapper
-// function of its own, or the body itself under both symbols.
-Status emitWithMir(const Program &program, size_t index, const ArmTarget &target, llvm::MCContext &ctx,
-                   llvm::MCStreamer &streamer, Assembler &as, ObjectSymbols &symbols, const EmitOptions &options) {
+// One function through the MIR backend up to emission: its body and, when C calls it
+// through a wrapper, that C entry, both selected, optimized and allocated.
+struct CompiledFunction {
+  mir::Function body;
+  std::optional<mir::Function> cEntry;
+  std::string mirDump, regallocDump;  // --dump=mir / --dump=regalloc text, when asked for
+};
+
+// Runs on a worker thread (inOrderParallel): it reads the program and the symbols made
+// beforehand, and touches no MCContext.
+Expected<CompiledFunction> compileFunction(const Program &program, size_t index, const ArmTarget &target,
+                                           ObjectSymbols &symbols, const EmitOptions &options) {
   const Function &fn = program.functions[index];
-  Selector selector(program, fn, target, ctx, symbols);
+  Selector selector(program, fn, target, symbols);
   auto body = selector.selectBody();
   if (!body) return body.diag();
-  std::optional<mir::Function> cEntry;
-  llvm::MCSymbol *entry = symbols.cEntries[index], *bodySymbol = symbols.bodies[index];
-  if (entry) {
+  CompiledFunction compiled{std::move(*body), std::nullopt, {}, {}};
+  if (symbols.cEntries[index]) {
     auto wrapper = selector.selectCEntry();
     if (!wrapper) return wrapper.diag();
-    cEntry = std::move(*wrapper);
+    compiled.cEntry = std::move(*wrapper);
   }
-  for (mir::Function *f : {&*body, cEntry ? &*cEntry : nullptr}) {
+  for (mir::Function *f : {&compiled.body, compiled.cEntry ? &*compiled.cEntry : nullptr}) {
     if (!f) continue;
-    if (options.mirDump) *options.mirDump += mir::print(*f);
+    if (options.mirDump) compiled.mirDump += mir::print(*f);
     optimize(*f, target);
     allocateRegisters(*f, aapcsRegisters());
     foldWriteback(*f);
-    if (options.regallocDump) *options.regallocDump += mir::print(*f);
+    if (options.regallocDump) compiled.regallocDump += mir::print(*f);
   }
+  return compiled;
+}
+
+// The C entry is a wrapper function of its own, or the body itself under both symbols.
+void emitCompiled(const Program &program, size_t index, const CompiledFunction &compiled, const ArmTarget &target,
+                  llvm::MCContext &ctx, llvm::MCStreamer &streamer, Assembler &as, const ObjectSymbols &symbols,
+                  const EmitOptions &options) {
+  const Function &fn = program.functions[index];
+  llvm::MCSymbol *entry = symbols.cEntries[index], *bodySymbol = symbols.bodies[index];
   // -S: BPF comments in the body (emit_mir.h), a line on what a C entry wrapper does.
   const BpfSource source{program, fn};
   const BpfSource *comments = options.kind == OutputKind::Assembly ? &source : nullptr;
-  if (entry && cEntry) {
+  if (entry && compiled.cEntry) {
     beginFunction(streamer, target, entry, fn.isGlobal);
     if (comments)
       as.comment(" AAPCS entry of " + fn.name + ": C's arguments into the body convention, R0 to the C result");
-    emitFunction(*cEntry, as, ctx);
+    emitFunction(*compiled.cEntry, as, ctx);
     endFunction(streamer, ctx, entry);
   }
-  if (entry && !cEntry) {
+  if (entry && !compiled.cEntry) {
     // The body is the C entry: one code, two symbols.
     beginFunction(streamer, target, entry, fn.isGlobal);
     streamer.emitSymbolAttribute(bodySymbol, llvm::MCSA_Local);
     streamer.emitSymbolAttribute(bodySymbol, llvm::MCSA_ELF_TypeFunction);
     streamer.emitLabel(bodySymbol);
-    emitFunction(*body, as, ctx, comments);
+    emitFunction(compiled.body, as, ctx, comments);
     endFunction(streamer, ctx, bodySymbol);
     endFunction(streamer, ctx, entry);
-    return std::nullopt;
+    return;
   }
   beginFunction(streamer, target, bodySymbol, false);
-  emitFunction(*body, as, ctx, comments);
+  emitFunction(compiled.body, as, ctx, comments);
   endFunction(streamer, ctx, bodySymbol);
-  return std::nullopt;
 }
+
+// Every symbol the functions' code refers to, made before selection starts (see
+// ObjectSymbols): each function's entries, the division routines, and what calls name.
+void makeSymbols(const Program &program, llvm::MCContext &ctx, SymbolNames &names, ObjectSymbols &symbols) {
+  for (const Function &fn : program.functions) {
+    llvm::MCSymbol *entry = fn.isGlobal ? ctx.getOrCreateSymbol(fn.name)
+                            : fn.addressTaken ? ctx.getOrCreateSymbol(names.local(fn.name)) : nullptr;
+    symbols.cEntries.push_back(entry);
+    symbols.bodies.push_back(ctx.getOrCreateSymbol(names.local(entry ? fn.name + ".bpf" : fn.name)));
+    for (const Instruction &ins : fn.insns) symbols.makesTailCalls |= isTailCall(fn, ins);
+    for (const CallTarget &call : fn.calls)
+      if (call.kind == CallTarget::Helper || call.kind == CallTarget::Extern)
+        symbols.callees.emplace(call.symbol, nullptr);
+  }
+  for (const char *runtimeEntry : {"bpf2arm_tail_call_target", "bpf2arm_tail_call_return", "bpf2arm_tail_call_run_begin"})
+    symbols.callees.emplace(runtimeEntry, nullptr);
+  for (auto &[name, symbol] : symbols.callees) symbol = ctx.getOrCreateSymbol(name);
+  for (size_t r = 0; r < kRoutineCount; ++r) symbols.routines[r] = ctx.getOrCreateSymbol(routineName(Routine(r)));
+  symbols.resultHiRead = resultHiReads(program, symbols);
+}
+
 
 }  // namespace
 
@@ -222,21 +260,26 @@ Expected<std::string> emitProgram(const Program &program, const ArmTarget &targe
   ObjectSymbols symbols;
   DataLayout data(program, ctx);
   symbols.data = &data;
-  for (const Function &fn : program.functions)
-    for (const Instruction &ins : fn.insns) symbols.makesTailCalls |= isTailCall(fn, ins);
   SymbolNames names(program);
-  for (const Function &fn : program.functions) {
-    llvm::MCSymbol *entry = fn.isGlobal ? ctx.getOrCreateSymbol(fn.name)
-                            : fn.addressTaken ? ctx.getOrCreateSymbol(names.local(fn.name)) : nullptr;
-    symbols.cEntries.push_back(entry);
-    symbols.bodies.push_back(ctx.getOrCreateSymbol(names.local(entry ? fn.name + ".bpf" : fn.name)));
-  }
-  symbols.resultHiRead = resultHiReads(program, symbols);
+  makeSymbols(program, ctx, names, symbols);
   std::unique_ptr<Assembler> assembler = makeAssembler(target, ctx, streamer.get());
   Assembler &as = *assembler;
-  for (size_t i = 0; i < program.functions.size(); ++i)
-    if (Status st = emitWithMir(program, i, target, ctx, *streamer, as, symbols, emitOptions)) return *st;
-  if (!symbols.routinesUsed.empty())
+  Status failed;
+  inOrderParallel<Expected<CompiledFunction>>(
+      program.functions.size(), threadsFor(program.instructionCount(), program.functions.size(), emitOptions.threads),
+      [&](size_t i) { return compileFunction(program, i, target, symbols, emitOptions); },
+      [&](size_t i, Expected<CompiledFunction> compiled) {
+        if (!compiled) {
+          failed = compiled.diag();
+          return false;
+        }
+        if (emitOptions.mirDump) *emitOptions.mirDump += compiled->mirDump;
+        if (emitOptions.regallocDump) *emitOptions.regallocDump += compiled->regallocDump;
+        emitCompiled(program, i, *compiled, target, ctx, *streamer, as, symbols, emitOptions);
+        return true;
+      });
+  if (failed) return *failed;
+  if (symbols.usesRoutines)
     if (Status st = assembleRoutines(*streamer, ctx, sources, target)) return *st;
 
   auto programEntry = [&](const std::string &name) -> llvm::MCSymbol * {

@@ -16,6 +16,7 @@ enum class OutputKind { Object, Assembly };
 struct EmitOptions {
   OutputKind kind = OutputKind::Object;
   unsigned numCpus = 1;  // value copies in per-CPU maps
+  unsigned threads = 0;  // functions compiled at once; 0: one per CPU of the machine
   // When set, receive the MIR of every function after selection and after allocation.
   std::string *mirDump = nullptr, *regallocDump = nullptr;
 };

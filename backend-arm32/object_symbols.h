@@ -5,7 +5,11 @@
 
 #include <llvm/MC/MCSymbol.h>
 
-#include <set>
+#include <array>
+#include <atomic>
+#include <cassert>
+#include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "compiler/program.h"
@@ -15,6 +19,7 @@ namespace bpf2arm::arm {
 
 // The division routines of routines/div64.S (their ABI is at the top of that file).
 enum class Routine { UDiv64, UMod64, SDiv64, SMod64, UDiv32, UMod32, SDiv32, SMod32 };
+constexpr size_t kRoutineCount = 8;
 
 inline const char *routineName(Routine r) {
   switch (r) {
@@ -33,7 +38,17 @@ inline const char *routineName(Routine r) {
 struct ObjectSymbols {
   std::vector<llvm::MCSymbol *> bodies;    // internal (body-convention) entry of each function
   std::vector<llvm::MCSymbol *> cEntries;  // AAPCS entry of each function, nullptr if it has none
-  std::set<Routine> routinesUsed;
+  // Functions are selected on worker threads (emit_object.cpp) and MCContext is not
+  // thread-safe, so every symbol selection can call is made before they start: the
+  // division routines, the runtime's tail-call entries, helpers and extern functions.
+  std::array<llvm::MCSymbol *, kRoutineCount> routines{};
+  std::unordered_map<std::string, llvm::MCSymbol *> callees;
+  llvm::MCSymbol *callee(const std::string &name) const {
+    auto found = callees.find(name);
+    assert(found != callees.end() && "every callee's symbol is made before selection");
+    return found->second;
+  }
+  std::atomic<bool> usesRoutines{false};  // then routines/div64.S goes into the object
   const DataLayout *data = nullptr;
   bool makesTailCalls = false;  // C entries then start a run (bpf2arm_tail_call_run_begin)
   // Whether anything reads the hi word of each body's result (r1): a caller that reads

@@ -12,9 +12,8 @@ namespace bpf2arm::arm {
 using mir::Inst;
 using mir::kNoReg;
 
-Selector::Selector(const Program &program, const Function &fn, const ArmTarget &target, llvm::MCContext &ctx,
-                   ObjectSymbols &symbols)
-    : program_(program), fn_(fn), target_(target), ctx_(ctx), symbols_(symbols) {
+Selector::Selector(const Program &program, const Function &fn, const ArmTarget &target, ObjectSymbols &symbols)
+    : program_(program), fn_(fn), target_(target), symbols_(symbols) {
   out_.name = fn.name;
   for (unsigned r = 0; r < 10; ++r) {
     regLo_[r] = out_.newReg();
@@ -27,8 +26,8 @@ Status Selector::fail(const Instruction &ins, std::string message) const {
 }
 
 llvm::MCSymbol *Selector::routine(Routine r) {
-  symbols_.routinesUsed.insert(r);
-  return ctx_.getOrCreateSymbol(routineName(r));
+  symbols_.usesRoutines = true;
+  return symbols_.routines[size_t(r)];
 }
 
 // ---- BPF registers ------------------------------------------------------------------

@@ -32,8 +32,8 @@ namespace bpf2arm::arm {
 
 class Selector {
  public:
-  Selector(const Program &program, const Function &fn, const ArmTarget &target, llvm::MCContext &ctx,
-           ObjectSymbols &symbols);
+  // Touches no MCContext: functions are selected on several threads (emit_object.cpp).
+  Selector(const Program &program, const Function &fn, const ArmTarget &target, ObjectSymbols &symbols);
 
   // The body, under its internal entry symbol (the body convention).
   Expected<mir::Function> selectBody();
@@ -183,7 +183,6 @@ class Selector {
   const Program &program_;
   const Function &fn_;
   const ArmTarget &target_;
-  llvm::MCContext &ctx_;
   ObjectSymbols &symbols_;
   mir::Function out_;
   uint32_t block_ = 0;      // the MIR block being filled

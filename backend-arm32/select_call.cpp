@@ -170,7 +170,7 @@ Status Selector::selectExternCall(const Instruction &ins, const CallTarget &call
       words.push_back(wordAt(loc, widened(readLo(bpfReg), abi::widenFor(call.prototype.params[i])), 0));
     }
   }
-  emitCall(ctx_.getOrCreateSymbol(call.symbol), kNoReg, passArguments(words));
+  emitCall(symbols_.callee(call.symbol), kNoReg, passArguments(words));
 
   const abi::ResultConversion &conversion = layout->resultConversion;
   move(lo(0), phys(R0));
@@ -198,7 +198,7 @@ Status Selector::selectExternCall(const Instruction &ins, const CallTarget &call
 // is repeated before the next conditional step.
 void Selector::selectTailCall() {
   VReg context = readLo(1);
-  emitCall(ctx_.getOrCreateSymbol("bpf2arm_tail_call_target"), kNoReg,
+  emitCall(symbols_.callee("bpf2arm_tail_call_target"), kNoReg,
            passArguments({{readLo(2), true, 0, 0}, {readLo(3), true, 1, 0}}));
   VReg target = temp();
   move(target, phys(R0));
@@ -206,7 +206,7 @@ void Selector::selectTailCall() {
   move(phys(R0), context, Cond::NE);
   emitCall(nullptr, target, 1u << R0, Cond::NE);
   compareConstant(target, 0);
-  emitCall(ctx_.getOrCreateSymbol("bpf2arm_tail_call_return"), kNoReg, kResultPair, Cond::NE);
+  emitCall(symbols_.callee("bpf2arm_tail_call_return"), kNoReg, kResultPair, Cond::NE);
   compareConstant(target, 0);
   Inst ret{Opcode::Return};
   ret.cond = Cond::NE;
@@ -266,7 +266,7 @@ Expected<std::optional<mir::Function>> Selector::selectCEntry() {
     if ((!half.hi || !wide) && argLo[param] == kNoReg) argLo[param] = widened(take(loc, 0), abi::widenFor(params[param]));
     if (half.hi && wide) argHi[param] = take(loc, 4);
   }
-  if (startsRun) emitCall(ctx_.getOrCreateSymbol("bpf2arm_tail_call_run_begin"), kNoReg, 0);
+  if (startsRun) emitCall(symbols_.callee("bpf2arm_tail_call_run_begin"), kNoReg, 0);
 
   std::vector<ArgumentWord> words;
   for (const ArgumentHalf &half : body.halves) {

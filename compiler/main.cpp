@@ -27,6 +27,7 @@
 #include "backend-arm32/emit_object.h"
 #include "build_program.h"
 #include "generate_header.h"
+#include "in_order_parallel.h"
 #include "live_arguments.h"
 #include "object_reader.h"
 #include "program.h"
@@ -121,6 +122,11 @@ int main(int argc, char **argv) {
       ->check(CLI::IsMember({"object", "model", "frame", "upper", "mir", "regalloc"}));
   unsigned numCpus = 1;
   app.add_option("--cpus", numCpus, "CPUs that per-CPU maps keep a value copy for (default 1)")->check(CLI::Range(1u, 64u));
+  unsigned threads = 0;
+  app.add_option("--threads", threads,
+                 "functions compiled at once on large programs (default 0: one per CPU of this machine); "
+                 "the output is the same for any number")
+      ->check(CLI::Range(0u, 256u));
   std::vector<std::string> customHelpers;
   app.add_option("--helper", customHelpers,
                  "declare helper id ID as a C function: 'ID=RESULT NAME(PARAMS)', e.g. '200=long my_helper(const void *p, __u32 n)'");
@@ -163,8 +169,10 @@ int main(int argc, char **argv) {
   if (Status st = analyzeFrame(*program)) return reportError(input, *st);
   if (dump == "frame") std::cout << dumpProgram(*program);
   trackLiveArguments(*program);
-  trackUpperLive(*program);
-  trackUpperZero(*program);
+  // Per-function passes and the backend share out the functions among threads.
+  const unsigned workers = threadsFor(program->instructionCount(), program->functions.size(), threads);
+  trackUpperLive(*program, workers);
+  trackUpperZero(*program, workers);
   if (dump == "upper") std::cout << dumpProgram(*program);
 
   auto target = arm::ArmTarget::create(cpu);
@@ -172,6 +180,7 @@ int main(int argc, char **argv) {
   arm::EmitOptions emitOptions;
   emitOptions.kind = assembly ? arm::OutputKind::Assembly : arm::OutputKind::Object;
   emitOptions.numCpus = numCpus;
+  emitOptions.threads = workers;
   std::string mirDump, regallocDump;
   if (dump == "mir") emitOptions.mirDump = &mirDump;
   if (dump == "regalloc") emitOptions.regallocDump = &regallocDump;

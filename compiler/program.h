@@ -165,6 +165,11 @@ struct Program {
   Warnings warnings;  // what the passes found worth saying that does not stop them
 
   const std::string &lineOf(const Instruction &ins) const { return sourceLines[ins.line]; }
+  size_t instructionCount() const {
+    size_t count = 0;
+    for (const Function &fn : functions) count += fn.insns.size();
+    return count;
+  }
   // The one way a pass reports bad input at an instruction: function, insn and source line.
   Diagnostic errorAtInstruction(const Function &fn, const Instruction &ins, std::string message) const {
     Diagnostic d = errorAt(fn.name, int(ins.slot), std::move(message));

@@ -4,6 +4,7 @@
 
 #include "control_flow.h"
 #include "def_use.h"
+#include "in_order_parallel.h"
 
 namespace bpf2arm {
 
@@ -44,8 +45,9 @@ void trackFunction(Function &fn) {
 
 }  // namespace
 
-void trackUpperLive(Program &program) {
-  for (Function &fn : program.functions) trackFunction(fn);
+void trackUpperLive(Program &program, unsigned threads) {
+  // Each function on its own: no fact crosses a call.
+  parallelFor(program.functions.size(), threads, [&](size_t i) { trackFunction(program.functions[i]); });
 }
 
 }  // namespace bpf2arm

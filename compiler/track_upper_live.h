@@ -16,6 +16,6 @@ namespace bpf2arm {
 // Fills Function::upperLive. What each instruction reads and writes comes from
 // def_use.h; where a 64-bit result's hi word is dead, an operation whose lo result needs
 // lo words only (DefUse::loResultFromLoHalves) reads no hi word.
-void trackUpperLive(Program &program);
+void trackUpperLive(Program &program, unsigned threads = 1);
 
 }  // namespace bpf2arm

@@ -6,6 +6,7 @@
 
 #include "control_flow.h"
 #include "def_use.h"
+#include "in_order_parallel.h"
 #include "value_range.h"
 
 namespace bpf2arm {
@@ -312,8 +313,9 @@ void RangeTracker::run() {
 
 }  // namespace
 
-void trackUpperZero(Program &program) {
-  for (Function &fn : program.functions) RangeTracker(fn).run();
+void trackUpperZero(Program &program, unsigned threads) {
+  // Each function on its own: no fact crosses a call.
+  parallelFor(program.functions.size(), threads, [&](size_t i) { RangeTracker(program.functions[i]).run(); });
 }
 
 }  // namespace bpf2arm

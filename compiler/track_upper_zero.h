@@ -21,6 +21,6 @@ namespace bpf2arm {
 
 // Fills Function::upperZero and Function::upperZeroAfter; needs upperLive
 // (track_upper_live), since a hi word the backend leaves unwritten holds no fact.
-void trackUpperZero(Program &program);
+void trackUpperZero(Program &program, unsigned threads = 1);
 
 }  // namespace bpf2arm
