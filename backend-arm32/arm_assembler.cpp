@@ -10,11 +10,6 @@ namespace bpf2arm::arm {
 using llvm::MCInst;
 using llvm::MCOperand;
 
-Cond invert(Cond c) {
-  assert(c != Cond::AL);
-  return static_cast<Cond>(static_cast<unsigned>(c) ^ 1);  // ARM pairs each condition with its negation
-}
-
 std::optional<unsigned> encodeModifiedImmediate(uint32_t value) {
   for (unsigned rot = 0; rot < 16; ++rot) {
     // value == imm8 ROR (2 * rot)  <=>  imm8 == value ROL (2 * rot)
@@ -24,28 +19,15 @@ std::optional<unsigned> encodeModifiedImmediate(uint32_t value) {
   return std::nullopt;
 }
 
-void ArmAssembler::emit(const MCInst &inst) {
-  if (recorder_) recorder_->push_back(inst);
-  else streamer_->emitInstruction(inst, t_.subtarget());
-}
-
-void ArmAssembler::addPredicate(MCInst &inst, Cond c) const {
-  inst.addOperand(MCOperand::createImm(static_cast<unsigned>(c)));
-  inst.addOperand(MCOperand::createReg(c == Cond::AL ? 0 : t_.cpsr()));
-}
-
-void ArmAssembler::addFlags(MCInst &inst, Flags f) const {
-  inst.addOperand(MCOperand::createReg(f == Flags::Set ? t_.cpsr() : 0));
-}
+ArmAssembler::ArmAssembler(const ArmTarget &target, llvm::MCContext &ctx, llvm::MCStreamer *streamer)
+    : Assembler(target, ctx, streamer,
+                {target.op().SDIV, target.op().UDIV, target.op().MLS, target.op().REV, target.op().REV16,
+                 target.op().SXTB, target.op().SXTH, target.op().UXTB, target.op().UXTH, target.op().CLZ,
+                 target.op().RBIT, target.op().UBFX, target.op().SBFX, target.op().BFI}) {}
 
 void ArmAssembler::build(unsigned opcode, std::initializer_list<MCOperand> operands, Cond c,
                          std::optional<Flags> f) {
-  MCInst inst;
-  inst.setOpcode(opcode);
-  for (const MCOperand &operand : operands) inst.addOperand(operand);
-  addPredicate(inst, c);
-  if (f) addFlags(inst, *f);
-  emit(inst);
+  emitPredicated(opcode, operands, c, f);
 }
 
 namespace {
@@ -90,15 +72,6 @@ void ArmAssembler::op(DataOp op, Reg d, Reg n, Reg m, Flags f, Cond c) {
 void ArmAssembler::opImm(DataOp op, Reg d, Reg n, uint32_t value, Flags f, Cond c) {
   build(dataOpcode(op, 'i'), {reg(d), reg(n), modifiedImm(value)}, c, f);
 }
-
-namespace {
-// LLVM's so_reg immediate operand: shift kind in bits 0-2, amount above. An amount of 32
-// for LSR/ASR is encoded as 0, which the instruction reads as 32.
-unsigned shiftOperand(Shift sh, unsigned amount) {
-  assert(amount <= 32 && (amount < 32 || sh == Shift::LSR || sh == Shift::ASR));
-  return static_cast<unsigned>(sh) | ((amount & 31) << 3);
-}
-}  // namespace
 
 void ArmAssembler::opShiftImm(DataOp op, Reg d, Reg n, Reg m, Shift sh, unsigned amount, Flags f, Cond c) {
   if (amount == 0) return this->op(op, d, n, m, f, c);  // an encoded LSR/ASR #0 would mean #32
@@ -205,23 +178,10 @@ void ArmAssembler::compareShiftReg(CompareOp op, Reg n, Reg m, Shift sh, Reg s, 
   build(compareOpcode(op, 'S'), {reg(n), reg(m), reg(s), imm(static_cast<unsigned>(sh))}, c);
 }
 
-void ArmAssembler::cmp(Reg n, Reg m, Cond c) { compare(CompareOp::CMP, n, m, c); }
-
-// MUL and MLA have an S bit (kept clear); MLS, SDIV and UDIV have none.
+// MUL and MLA have an S bit (kept clear).
 void ArmAssembler::mul(Reg d, Reg n, Reg m, Cond c) { build(t_.op().MUL, {reg(d), reg(n), reg(m)}, c, Flags::Keep); }
 void ArmAssembler::mla(Reg d, Reg n, Reg m, Reg a, Cond c) {
   build(t_.op().MLA, {reg(d), reg(n), reg(m), reg(a)}, c, Flags::Keep);
-}
-void ArmAssembler::mls(Reg d, Reg n, Reg m, Reg a, Cond c) { build(t_.op().MLS, {reg(d), reg(n), reg(m), reg(a)}, c); }
-
-void ArmAssembler::sdiv(Reg d, Reg n, Reg m, Cond c) {
-  assert(t_.hasHardwareDivide());
-  build(t_.op().SDIV, {reg(d), reg(n), reg(m)}, c);
-}
-
-void ArmAssembler::udiv(Reg d, Reg n, Reg m, Cond c) {
-  assert(t_.hasHardwareDivide());
-  build(t_.op().UDIV, {reg(d), reg(n), reg(m)}, c);
 }
 
 void ArmAssembler::longMultiply(unsigned opcode, Reg lo, Reg hi, Reg n, Reg m, bool accumulate, Cond c) {
@@ -235,6 +195,16 @@ void ArmAssembler::umull(Reg lo, Reg hi, Reg n, Reg m, Cond c) { longMultiply(t_
 void ArmAssembler::smull(Reg lo, Reg hi, Reg n, Reg m, Cond c) { longMultiply(t_.op().SMULL, lo, hi, n, m, false, c); }
 void ArmAssembler::umlal(Reg lo, Reg hi, Reg n, Reg m, Cond c) { longMultiply(t_.op().UMLAL, lo, hi, n, m, true, c); }
 void ArmAssembler::smlal(Reg lo, Reg hi, Reg n, Reg m, Cond c) { longMultiply(t_.op().SMLAL, lo, hi, n, m, true, c); }
+
+bool ArmAssembler::canEncodeImmediate(uint32_t imm) const { return encodeModifiedImmediate(imm).has_value(); }
+
+bool ArmAssembler::offsetFits(unsigned bytes, bool signExtend, int32_t offset) const {
+  return fitsOffset(bytes, signExtend, offset);
+}
+
+bool ArmAssembler::indexShiftFits(unsigned bytes, bool signExtend, unsigned shift) const {
+  return fitsIndexShift(bytes, signExtend, shift);
+}
 
 bool ArmAssembler::fitsOffset(unsigned bytes, bool signExtend, int32_t offset) {
   bool wordOrByte = (bytes == 4 || bytes == 1) && !signExtend;
@@ -358,34 +328,6 @@ void ArmAssembler::dmbIsh() {
   emit(inst);
 }
 
-void ArmAssembler::rev(Reg d, Reg m, Cond c) { build(t_.op().REV, {reg(d), reg(m)}, c); }
-void ArmAssembler::rev16(Reg d, Reg m, Cond c) { build(t_.op().REV16, {reg(d), reg(m)}, c); }
-void ArmAssembler::clz(Reg d, Reg m, Cond c) { build(t_.op().CLZ, {reg(d), reg(m)}, c); }
-void ArmAssembler::rbit(Reg d, Reg m, Cond c) { build(t_.op().RBIT, {reg(d), reg(m)}, c); }
-// The extends take a rotation of the source: ROR #0.
-void ArmAssembler::sxtb(Reg d, Reg m, Cond c) { build(t_.op().SXTB, {reg(d), reg(m), imm(0)}, c); }
-void ArmAssembler::sxth(Reg d, Reg m, Cond c) { build(t_.op().SXTH, {reg(d), reg(m), imm(0)}, c); }
-void ArmAssembler::uxtb(Reg d, Reg m, Cond c) { build(t_.op().UXTB, {reg(d), reg(m), imm(0)}, c); }
-void ArmAssembler::uxth(Reg d, Reg m, Cond c) { build(t_.op().UXTH, {reg(d), reg(m), imm(0)}, c); }
-
-// The extracts take the field as lsb and width - 1.
-void ArmAssembler::ubfx(Reg d, Reg n, unsigned lsb, unsigned width, Cond c) {
-  assert(width >= 1 && lsb + width <= 32);
-  build(t_.op().UBFX, {reg(d), reg(n), imm(lsb), imm(width - 1)}, c);
-}
-
-void ArmAssembler::sbfx(Reg d, Reg n, unsigned lsb, unsigned width, Cond c) {
-  assert(width >= 1 && lsb + width <= 32);
-  build(t_.op().SBFX, {reg(d), reg(n), imm(lsb), imm(width - 1)}, c);
-}
-
-// d is also an input; the field is given as the mask of the bits that stay.
-void ArmAssembler::bfi(Reg d, Reg n, unsigned lsb, unsigned width, Cond c) {
-  assert(width >= 1 && lsb + width <= 32);
-  uint32_t field = (width == 32 ? ~0u : ((1u << width) - 1)) << lsb;
-  build(t_.op().BFI, {reg(d), reg(d), reg(n), imm(~field)}, c);
-}
-
 void ArmAssembler::push(uint16_t regMask) {
   assert(regMask);
   MCInst inst;
@@ -432,26 +374,18 @@ void ArmAssembler::blx(Reg target, Cond c) {
 }
 
 void ArmAssembler::loadAddress(Reg d, llvm::MCSymbol *base, int64_t offset) {
-  // MOVW/MOVT REL addends are signed 16-bit immediates; larger offsets are added after.
-  int64_t inline16 = offset >= -32768 && offset < 32768 ? offset : 0;
-  auto relocate = [&](const char *type) {
-    if (!streamer_ || recorder_) return;
-    llvm::MCSymbol *here = ctx_.createTempSymbol();
-    streamer_->emitLabel(here);
-    streamer_->emitRelocDirective(*llvm::MCSymbolRefExpr::create(here, ctx_), type,
-                                  llvm::MCSymbolRefExpr::create(base, ctx_), llvm::SMLoc(), t_.subtarget());
-  };
+  int64_t inline16 = movwAddend(offset);
   if (t_.hasMovwMovt()) {
-    relocate("R_ARM_MOVW_ABS_NC");
+    relocateNext("R_ARM_MOVW_ABS_NC", base);
     build(t_.op().MOVi16, {reg(d), imm(inline16 & 0xffff)}, Cond::AL);
-    relocate("R_ARM_MOVT_ABS");
+    relocateNext("R_ARM_MOVT_ABS", base);
     build(t_.op().MOVTi16, {reg(d), reg(d), imm(inline16 & 0xffff)}, Cond::AL);
   } else {
     // ldr d, [pc] reads the word after the branch (pc reads 8 ahead); the branch skips it.
     llvm::MCSymbol *after = newLabel();
     load(4, false, d, PC, 0);
     b(after);
-    if (streamer_ && !recorder_)
+    if (streaming())
       streamer_->emitValue(llvm::MCBinaryExpr::createAdd(llvm::MCSymbolRefExpr::create(base, ctx_),
                                                          llvm::MCConstantExpr::create(inline16, ctx_), ctx_),
                            4);
@@ -465,14 +399,6 @@ void ArmAssembler::bxLr(Cond c) {
   inst.setOpcode(t_.op().BX_RET);
   addPredicate(inst, c);
   emit(inst);
-}
-
-void ArmAssembler::bind(llvm::MCSymbol *label) {
-  if (streamer_ && !recorder_) streamer_->emitLabel(label);
-}
-
-void ArmAssembler::comment(const std::string &text) {
-  if (streamer_ && !recorder_) streamer_->emitRawComment(text);
 }
 
 }  // namespace bpf2arm::arm

@@ -65,7 +65,7 @@ std::string listCpus() {
   return out;
 }
 
-Expected<std::unique_ptr<ArmTarget>> ArmTarget::create(const std::string &cpu) {
+Expected<std::unique_ptr<ArmTarget>> ArmTarget::create(const std::string &cpu, bool thumb) {
   const CpuInfo *info = findCpu(cpu);
   if (!info) {
     std::string known;
@@ -80,7 +80,12 @@ Expected<std::unique_ptr<ArmTarget>> ArmTarget::create(const std::string &cpu) {
   std::unique_ptr<ArmTarget> t(new ArmTarget);
   t->cpu_ = cpu;
   t->info_ = info;
-  t->triple_ = llvm::Triple(info->triple);
+  std::string triple = info->triple;
+  if (thumb) {
+    if (!info->has(kThumb2)) return error("--mcpu '" + cpu + "' has no Thumb-2");
+    if (triple.rfind("arm", 0) == 0) triple = "thumb" + triple.substr(3);
+  }
+  t->triple_ = llvm::Triple(triple);
   std::string lookupError;
   t->target_ = llvm::TargetRegistry::lookupTarget(t->triple_.str(), lookupError);
   if (!t->target_) return error("LLVM has no ARM target: " + lookupError);
@@ -97,6 +102,11 @@ Expected<std::unique_ptr<ArmTarget>> ArmTarget::create(const std::string &cpu) {
   t->op_.name = opcodeByName[#name];
   BPF2ARM_ARM_OPCODES(BPF2ARM_LOOKUP_OPCODE)
 #undef BPF2ARM_LOOKUP_OPCODE
+#define BPF2ARM_LOOKUP_THUMB_OPCODE(name)                                                \
+  if (!opcodeByName.count(#name)) return error("this LLVM's ARM backend lacks opcode " #name); \
+  t->t2op_.name = opcodeByName[#name];
+  BPF2ARM_THUMB_OPCODES(BPF2ARM_LOOKUP_THUMB_OPCODE)
+#undef BPF2ARM_LOOKUP_THUMB_OPCODE
 
   std::map<std::string, unsigned> regByName;
   for (unsigned i = 1; i < t->mri_->getNumRegs(); ++i) regByName[t->mri_->getName(i)] = i;

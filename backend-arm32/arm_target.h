@@ -39,6 +39,35 @@ namespace bpf2arm::arm {
   X(STR_PRE_IMM) X(STRB_POST_IMM) X(STRB_PRE_IMM) X(LDRH_POST) X(LDRH_PRE) X(LDRSH_POST)        \
   X(LDRSH_PRE) X(LDRSB_POST) X(LDRSB_PRE) X(STRH_POST) X(STRH_PRE)
 
+// Every Thumb-2 opcode (LLVM's t2*/t* names) the T32 assembler emits. Operand orders
+// are in thumb_assembler.cpp.
+#define BPF2ARM_THUMB_OPCODES(X)                                                                  \
+  X(t2ADDrr) X(t2ADDri) X(t2ADDrs) X(t2ADCrr) X(t2ADCri) X(t2ADCrs) X(t2SUBrr) X(t2SUBri)         \
+  X(t2SUBrs) X(t2SBCrr) X(t2SBCri) X(t2SBCrs) X(t2RSBrr) X(t2RSBri) X(t2RSBrs) X(t2ANDrr)         \
+  X(t2ANDri) X(t2ANDrs) X(t2ORRrr) X(t2ORRri) X(t2ORRrs) X(t2EORrr) X(t2EORri) X(t2EORrs)         \
+  X(t2BICrr) X(t2BICri) X(t2BICrs) X(t2ADDri12) X(t2SUBri12)                                      \
+  X(tMOVr) X(t2MOVr) X(t2MOVi) X(t2MVNi) X(t2MVNr) X(t2MVNs) X(t2MOVi16) X(t2MOVTi16)             \
+  X(t2LSLri) X(t2LSRri) X(t2ASRri) X(t2RORri) X(t2LSLrr) X(t2LSRrr) X(t2ASRrr) X(t2RORrr)         \
+  X(t2CMPrr) X(t2CMPri) X(t2CMPrs) X(t2CMNri) X(t2CMNzrr) X(t2CMNzrs) X(t2TSTrr) X(t2TSTri)       \
+  X(t2TSTrs) X(t2TEQrr) X(t2TEQri) X(t2TEQrs)                                                     \
+  X(t2MUL) X(t2MLA) X(t2MLS) X(t2UMULL) X(t2SMULL) X(t2UMLAL) X(t2SMLAL) X(t2SDIV) X(t2UDIV)      \
+  X(t2LDRi12) X(t2LDRi8) X(t2LDRHi12) X(t2LDRHi8) X(t2LDRSHi12) X(t2LDRSHi8) X(t2LDRBi12)         \
+  X(t2LDRBi8) X(t2LDRSBi12) X(t2LDRSBi8) X(t2STRi12) X(t2STRi8) X(t2STRHi12) X(t2STRHi8)          \
+  X(t2STRBi12) X(t2STRBi8) X(t2LDRs) X(t2LDRHs) X(t2LDRSHs) X(t2LDRBs) X(t2LDRSBs) X(t2STRs)      \
+  X(t2STRHs) X(t2STRBs) X(t2LDR_PRE) X(t2LDR_POST) X(t2LDRH_PRE) X(t2LDRH_POST) X(t2LDRSH_PRE)    \
+  X(t2LDRSH_POST) X(t2LDRB_PRE) X(t2LDRB_POST) X(t2LDRSB_PRE) X(t2LDRSB_POST) X(t2STR_PRE)        \
+  X(t2STR_POST) X(t2STRH_PRE) X(t2STRH_POST) X(t2STRB_PRE) X(t2STRB_POST)                         \
+  X(t2LDREX) X(t2STREX) X(t2LDREXD) X(t2STREXD) X(t2CLREX) X(t2DMB)                               \
+  X(t2REV) X(t2REV16) X(t2SXTB) X(t2SXTH) X(t2UXTB) X(t2UXTH) X(t2CLZ) X(t2RBIT) X(t2UBFX)        \
+  X(t2SBFX) X(t2BFI) X(tPUSH) X(tPOP) X(t2STMDB_UPD) X(t2LDMIA_UPD) X(t2B) X(t2Bcc) X(tBL)        \
+  X(tBLXr) X(tBX) X(t2IT)
+
+struct ThumbOpcodes {
+#define BPF2ARM_DECLARE_OPCODE(name) unsigned name = 0;
+  BPF2ARM_THUMB_OPCODES(BPF2ARM_DECLARE_OPCODE)
+#undef BPF2ARM_DECLARE_OPCODE
+};
+
 struct Opcodes {
 #define BPF2ARM_DECLARE_OPCODE(name) unsigned name = 0;
   BPF2ARM_ARM_OPCODES(BPF2ARM_DECLARE_OPCODE)
@@ -84,10 +113,12 @@ std::string listCpus();
 
 class ArmTarget {
  public:
-  static Expected<std::unique_ptr<ArmTarget>> create(const std::string &cpu);
+  // `thumb`: T32 code (Thumb-2) for a CPU that has it; the triple's arch becomes thumb*.
+  static Expected<std::unique_ptr<ArmTarget>> create(const std::string &cpu, bool thumb = false);
 
   const llvm::Target &target() const { return *target_; }
   const llvm::Triple &triple() const { return triple_; }
+  bool isThumb() const { return triple_.isThumb(); }
   const llvm::MCRegisterInfo &registerInfo() const { return *mri_; }
   const llvm::MCAsmInfo &asmInfo() const { return *mai_; }
   const llvm::MCInstrInfo &instrInfo() const { return *mii_; }
@@ -96,6 +127,7 @@ class ArmTarget {
   const CpuInfo &cpuInfo() const { return *info_; }
 
   const Opcodes &op() const { return op_; }
+  const ThumbOpcodes &t2op() const { return t2op_; }
   unsigned gpr(unsigned n) const { return gpr_[n]; }  // r0..r15 (13 = sp, 14 = lr, 15 = pc)
   unsigned gprPair(unsigned even) const { return pairs_[even / 2]; }  // r0_r1 .. r10_r11
   unsigned cpsr() const { return cpsr_; }
@@ -118,6 +150,7 @@ class ArmTarget {
   std::unique_ptr<llvm::MCInstrInfo> mii_;
   std::unique_ptr<llvm::MCSubtargetInfo> sti_;
   Opcodes op_;
+  ThumbOpcodes t2op_;
   unsigned gpr_[16] = {};
   unsigned pairs_[6] = {};
   unsigned cpsr_ = 0;

@@ -7,7 +7,7 @@
 
 #include <cstdint>
 
-#include "arm_assembler.h"
+#include "assembler.h"
 
 namespace bpf2arm::arm {
 

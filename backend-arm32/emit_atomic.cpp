@@ -54,7 +54,7 @@ AtomicRmwRegisters atomicRmwRegisters(int32_t op, unsigned bytes) {
   return r;
 }
 
-void expandAtomic(const mir::Inst &inst, ArmAssembler &as, llvm::MCContext &) {
+void expandAtomic(const mir::Inst &inst, Assembler &as, llvm::MCContext &) {
   assert(inst.op == mir::Opcode::AtomicRmw);
   const int32_t op = inst.imm;
   const unsigned bytes = inst.bytes;

@@ -1,8 +1,9 @@
 // Emission of allocated MIR: the frame (emit_mir.h), the prologue and one epilogue per
 // return, block labels and branches laid out with fall-through, and one assembler
 // operation per MIR instruction (MovConst, FrameAddress and AddressOf may take a few).
-// Only the assembler's operation-level methods are used here, so that a Thumb-2
-// assembler with the same methods can take the ARM one's place.
+// Only the assembler's operation-level methods are used here (assembler.h), so that the
+// A32 and the T32 assembler serve alike. Whether an immediate or an offset fits is the
+// assembler's to check: each instruction set expands or asserts on its own forms.
 #include "emit_mir.h"
 
 #include <algorithm>
@@ -84,7 +85,7 @@ CompareOp compareOp(Opcode op) {
 // without a label after it (merged into it by if-conversion).
 class BpfComments {
  public:
-  BpfComments(const mir::Function &mfn, const BpfSource &source, ArmAssembler &as,
+  BpfComments(const mir::Function &mfn, const BpfSource &source, Assembler &as,
               const std::vector<llvm::MCSymbol *> &labels)
       : mfn_(mfn), source_(source), as_(as), labels_(labels) {}
 
@@ -136,7 +137,7 @@ class BpfComments {
 
   const mir::Function &mfn_;
   const BpfSource &source_;
-  ArmAssembler &as_;
+  Assembler &as_;
   const std::vector<llvm::MCSymbol *> &labels_;
   uint32_t first_ = 0, end_ = 0;  // the BPF instructions of the current block
   uint32_t next_ = 0;             // the first not shown yet
@@ -145,7 +146,7 @@ class BpfComments {
 
 class MirEmitter {
  public:
-  MirEmitter(const mir::Function &fn, ArmAssembler &as, llvm::MCContext &ctx)
+  MirEmitter(const mir::Function &fn, Assembler &as, llvm::MCContext &ctx)
       : fn_(fn), as_(as), ctx_(ctx), frame_(layOut(fn)) {}
 
   void run(const BpfSource *source) {
@@ -254,7 +255,6 @@ class MirEmitter {
     DataOp op = dataOp(inst.op);
     Reg d = reg(inst.dst), n = reg(inst.a);
     if (inst.b == kNoReg) {
-      assert(as_.canEncodeImmediate(uint32_t(inst.imm)) && "the selector gives encodable immediates");
       as_.opImm(op, d, n, uint32_t(inst.imm), flags(inst), inst.cond);
     } else if (inst.shiftByRegister) {
       as_.opShiftReg(op, d, n, reg(inst.b), inst.shift, reg(inst.c), flags(inst), inst.cond);
@@ -267,7 +267,6 @@ class MirEmitter {
     bool complement = inst.op == Opcode::Mvn;
     Reg d = reg(inst.dst);
     if (inst.b == kNoReg) {
-      assert(as_.canEncodeImmediate(uint32_t(inst.imm)) && "MovConst takes any constant, Mov an encodable one");
       if (complement) as_.mvnImm(d, uint32_t(inst.imm), inst.cond, flags(inst));
       else as_.movImm(d, uint32_t(inst.imm), inst.cond, flags(inst));
     } else if (inst.shiftByRegister) {
@@ -284,7 +283,6 @@ class MirEmitter {
     CompareOp op = compareOp(inst.op);
     Reg n = reg(inst.a);
     if (inst.b == kNoReg) {
-      assert(as_.canEncodeImmediate(uint32_t(inst.imm)));
       as_.compareImm(op, n, uint32_t(inst.imm), inst.cond);
     } else if (inst.shiftByRegister) {
       as_.compareShiftReg(op, n, reg(inst.b), inst.shift, reg(inst.c), inst.cond);
@@ -312,7 +310,7 @@ class MirEmitter {
     }
     Reg base = inst.frame == FrameObject::None ? reg(inst.a) : SP;
     int32_t offset = inst.frame == FrameObject::None ? inst.imm : frameOffset(inst.frame, inst.imm);
-    assert(ArmAssembler::fitsOffset(inst.bytes, signExtend, offset) && "the selector makes accesses reach");
+    assert(as_.offsetFits(inst.bytes, signExtend, offset) && "the selector makes accesses reach");
     if (isLoad) as_.load(inst.bytes, signExtend, t, base, offset, inst.cond);
     else as_.store(inst.bytes, t, base, offset, inst.cond);
   }
@@ -382,7 +380,7 @@ class MirEmitter {
   }
 
   const mir::Function &fn_;
-  ArmAssembler &as_;
+  Assembler &as_;
   llvm::MCContext &ctx_;
   const MirFrame frame_;
   std::vector<llvm::MCSymbol *> labels_;
@@ -390,7 +388,7 @@ class MirEmitter {
 
 }  // namespace
 
-void emitFunction(const mir::Function &fn, ArmAssembler &as, llvm::MCContext &ctx, const BpfSource *source) {
+void emitFunction(const mir::Function &fn, Assembler &as, llvm::MCContext &ctx, const BpfSource *source) {
   MirEmitter(fn, as, ctx).run(source);
 }
 

@@ -24,7 +24,7 @@
 
 #include <llvm/MC/MCContext.h>
 
-#include "arm_assembler.h"
+#include "assembler.h"
 #include "compiler/program.h"
 #include "mir.h"
 
@@ -51,11 +51,11 @@ struct BpfSource {
 // of a loop) gets a comment `moved from insn N` with no source line: that line is the
 // loop's, where the code no longer is; the code after it that is still its BPF
 // instruction's gets `insn N (continued)`.
-void emitFunction(const mir::Function &fn, ArmAssembler &as, llvm::MCContext &ctx,
+void emitFunction(const mir::Function &fn, Assembler &as, llvm::MCContext &ctx,
                   const BpfSource *source = nullptr);
 
 // Expands an AtomicRmw pseudo-instruction (mir.h) into its exclusive-access retry loop,
 // with labels of its own (emit_atomic.cpp).
-void expandAtomic(const mir::Inst &inst, ArmAssembler &as, llvm::MCContext &ctx);
+void expandAtomic(const mir::Inst &inst, Assembler &as, llvm::MCContext &ctx);
 
 }  // namespace bpf2arm::arm

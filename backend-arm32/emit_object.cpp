@@ -73,6 +73,7 @@ void beginFunction(llvm::MCStreamer &streamer, const ArmTarget &target, llvm::MC
   streamer.emitCodeAlignment(llvm::Align(4), &target.subtarget());
   streamer.emitSymbolAttribute(symbol, global ? llvm::MCSA_Global : llvm::MCSA_Local);
   streamer.emitSymbolAttribute(symbol, llvm::MCSA_ELF_TypeFunction);
+  if (target.isThumb()) streamer.emitThumbFunc(symbol);  // .thumb_func in -S; the object marks it anyway
   streamer.emitLabel(symbol);
 }
 
@@ -157,7 +158,7 @@ Expected<CompiledFunction> compileFunction(const Program &program, size_t index,
 
 // The C entry is a wrapper function of its own, or the body itself under both symbols.
 void emitCompiled(const Program &program, size_t index, const CompiledFunction &compiled, const ArmTarget &target,
-                  llvm::MCContext &ctx, llvm::MCStreamer &streamer, ArmAssembler &as, const ObjectSymbols &symbols,
+                  llvm::MCContext &ctx, llvm::MCStreamer &streamer, Assembler &as, const ObjectSymbols &symbols,
                   const EmitOptions &options) {
   const Function &fn = program.functions[index];
   llvm::MCSymbol *entry = symbols.cEntries[index], *bodySymbol = symbols.bodies[index];
@@ -245,6 +246,10 @@ Expected<std::string> emitProgram(const Program &program, const ArmTarget &targe
   }
   if (!streamer) return error("internal error: cannot create the LLVM ARM streamer");
   streamer->initSections(false, target.subtarget());
+  if (target.isThumb()) {  // T32 from the start, in the syntax both instruction sets share
+    streamer->emitAssemblerFlag(llvm::MCAF_SyntaxUnified);
+    streamer->emitAssemblerFlag(llvm::MCAF_Code16);
+  }
   emitBuildAttributes(*streamer, target);
   streamer->switchSection(fileInfo->getTextSection());
 
@@ -257,7 +262,8 @@ Expected<std::string> emitProgram(const Program &program, const ArmTarget &targe
   symbols.data = &data;
   SymbolNames names(program);
   makeSymbols(program, ctx, names, symbols);
-  ArmAssembler as(target, ctx, streamer.get());
+  std::unique_ptr<Assembler> assembler = makeAssembler(target, ctx, streamer.get());
+  Assembler &as = *assembler;
   Status failed;
   inOrderParallel<Expected<CompiledFunction>>(
       program.functions.size(), threadsFor(program.instructionCount(), program.functions.size(), emitOptions.threads),
