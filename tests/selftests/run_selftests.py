@@ -38,6 +38,7 @@ SELFTEST_HEADERS = ["gnu/stubs.h", "test_iptunnel_common.h", "progs/bpf_misc.h"]
 # named in the harness.
 PROGRAMS = {
     "test_pkt_access": ("test_pkt_access", "pkt_access.c", []),
+    "test_pkt_md_access": ("test_pkt_md_access", "pkt_md_access.c", []),
     "test_xdp": ("test_xdp", "xdp.c", []),
     "test_xdp_noinline": ("test_xdp_noinline", "xdp_noinline.c", []),
     "test_l4lb": ("test_l4lb", "l4lb.c", []),
