@@ -171,7 +171,7 @@ int main(void)
 	for (int round = 0; round < 2; round++) {
 		uint32_t default_verdict = round == 0 ? BPF2ARM_XDP_PASS : BPF2ARM_XDP_DROP;
 		default_action = default_verdict;
-		printf("== default action %s\n", action_name(default_verdict));
+		printf("-- default action %s\n", action_name(default_verdict));
 		for (unsigned i = 0; i < COUNT(frames); i++) {
 			const struct frame_spec *f = &frames[i];
 			struct bpf2arm_xdp x;
