@@ -46,3 +46,9 @@ int64_t bpf_xdp_adjust_meta(struct xdp_md *xdp_md, int32_t delta) {
   rt_packet_sync(p);
   return 0;
 }
+
+/* The whole frame's length: firmware frames are flat (no fragments), so it is the
+ * linear part's, data_end - data. */
+uint64_t bpf_xdp_get_buff_len(struct xdp_md *xdp_md) {
+  return bpf2arm_packet_len(rt_xdp_packet(xdp_md));
+}

@@ -11,6 +11,7 @@ packages=(
   gcc-arm-linux-gnueabihf g++-arm-linux-gnueabihf libc6-dev-armhf-cross
   gcc-arm-none-eabi libnewlib-arm-none-eabi
   libclang-rt-19-dev
+  linux-source-6.1   # the kernel's BPF selftest programs (tests/selftests)
 )
 
 missing=()

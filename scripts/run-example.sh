@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The main job: installs what is missing, builds bpf2arm, compiles the bundled examples
-# (examples/packet_filter, examples/sensor_stats) with clang and bpf2arm, links them into bare-metal firmware and
+# (examples/packet_filter, examples/sensor_stats, examples/xdp_firewall) with clang and bpf2arm, links them into bare-metal firmware and
 # runs them on qemu-system-arm. The firmware output is printed; a failing example fails the script.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,3 +36,4 @@ run_example() {
 
 run_example packet_filter filter
 run_example sensor_stats sensor
+run_example xdp_firewall firewall

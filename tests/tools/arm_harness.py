@@ -26,6 +26,18 @@ def static_link_command(cc, exe, sources):
     return [cc, '-static', '-O1', '-o', exe] + list(sources)
 
 
+def link_c_main(c, exe, sources, include_dirs=(), defines=(), workdir=None):
+    """Links a C test main (and C files or objects) for CPU c with the runtime stub, static,
+    for qemu-arm (toolchain.qemu_command). Raises toolchain.ToolError with the linker's messages."""
+    stub = toolchain.runtime_stub_objects(c, workdir or os.path.dirname(exe))
+    flags = ['-std=gnu11', '-Wall', *toolchain.gcc_arm_flags(c),
+             '-I', os.path.join(toolchain.RUNTIME_STUB, 'include')]
+    flags += [f for d in include_dirs for f in ('-I', d)] + ['-D' + d for d in defines]
+    cmd = static_link_command(toolchain.ARM_CC, exe, list(sources) + stub)
+    toolchain.run(cmd[:1] + flags + cmd[1:], 'link ' + os.path.basename(exe))
+    return exe
+
+
 def c_bytes(data):
     if not data:
         return '{0}'

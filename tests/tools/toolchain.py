@@ -179,3 +179,24 @@ def compare(expected, got, problem=None):
     if problem:
         return problem + " after printing all the expected output"
     return None
+
+
+# ---------------------------------------------------------------- the runtime stub
+
+RUNTIME_STUB = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "runtime-stub")
+
+
+def runtime_stub_objects(c, workdir):
+    """runtime-stub/*.c compiled by ARM_CC for CPU c (once per directory), as a firmware
+    build would; returns the object paths, to link with tests that call the stub."""
+    outdir = os.path.join(workdir, f"runtime-stub-{c.name}")
+    os.makedirs(outdir, exist_ok=True)
+    objs = []
+    for src in sorted(f for f in os.listdir(RUNTIME_STUB) if f.endswith(".c")):
+        obj = os.path.join(outdir, src[:-2] + ".o")
+        path = os.path.join(RUNTIME_STUB, src)
+        if not os.path.exists(obj) or os.path.getmtime(obj) < os.path.getmtime(path):
+            run([ARM_CC, "-std=c11", "-O2", "-Wall", *gcc_arm_flags(c), "-I", os.path.join(RUNTIME_STUB, "include"),
+                 "-c", path, "-o", obj], f"{ARM_CC} {src}")
+        objs.append(obj)
+    return objs

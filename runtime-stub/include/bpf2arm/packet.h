@@ -314,6 +314,7 @@ int bpf2arm_skb_vlan_to_frame(struct bpf2arm_skb *s);
 int64_t bpf_xdp_adjust_head(struct xdp_md *xdp_md, int32_t delta);
 int64_t bpf_xdp_adjust_tail(struct xdp_md *xdp_md, int32_t delta);
 int64_t bpf_xdp_adjust_meta(struct xdp_md *xdp_md, int32_t delta);
+uint64_t bpf_xdp_get_buff_len(struct xdp_md *xdp_md);
 int64_t bpf_redirect(uint32_t ifindex, uint64_t flags);
 int64_t bpf_redirect_map(void *map, uint64_t key, uint64_t flags);
 int64_t bpf_skb_set_tunnel_key(struct __sk_buff *skb, struct bpf_tunnel_key *key, uint32_t size, uint64_t flags);
