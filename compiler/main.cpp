@@ -141,6 +141,7 @@ int main(int argc, char **argv) {
   bool thumb = false;
   std::vector<std::string> machineOptions;
   app.add_option("-m", machineOptions, "-mthumb: Thumb-2 (T32) code, for a CPU that has it; -marm: ARM state (the default)")
+      ->allow_extra_args(false)  // one value each: "-mthumb IN.o" leaves IN.o alone
       ->check(CLI::IsMember({"thumb", "arm"}))
       ->each([&](const std::string &value) { thumb = value == "thumb"; });
   app.set_version_flag("--version", std::string("bpf2arm ") + BPF2ARM_VERSION);
