@@ -133,9 +133,10 @@ def select_cpus(bpf2arm, spec):
 
 
 def clang_arm_flags(c):
-    """clang flags for native ARM code (ARM state) for CPU c, linkable with ARM_CC's libc."""
+    """clang flags for native ARM code for CPU c (in its mode: ARM state, or Thumb-2 for
+    CPU+thumb), linkable with ARM_CC's libc."""
     arch = c.triple.split("-")[0]  # armv7a-none-eabi -> armv7a
-    return [f"--target={arch}-linux-gnueabihf", f"-mcpu={c.name}", "-marm"]
+    return [f"--target={arch}-linux-gnueabihf", f"-mcpu={c.name}", "-mthumb" if c.thumb else "-marm"]
 
 
 def gcc_arm_flags(c):
