@@ -86,6 +86,7 @@ Expected<std::unique_ptr<ArmTarget>> ArmTarget::create(const std::string &cpu, b
     if (triple.rfind("arm", 0) == 0) triple = "thumb" + triple.substr(3);
   }
   t->triple_ = llvm::Triple(triple);
+  t->fits_ = EncodingLimits(t->triple_.isThumb());
   std::string lookupError;
   t->target_ = llvm::TargetRegistry::lookupTarget(t->triple_.str(), lookupError);
   if (!t->target_) return error("LLVM has no ARM target: " + lookupError);

@@ -111,6 +111,32 @@ std::string featureNames(unsigned features);  // "arm,thumb2,movw-movt,..."
 // attributes `arch= profile= triple= qemu= features=` (values without spaces).
 std::string listCpus();
 
+// What one instruction of the target's instruction set (A32 or T32) can encode, for the
+// selector and the MIR passes: they make only forms that fit, and ask here rather than
+// an assembler, which needs an MCContext (selection runs on worker threads). The
+// assemblers (arm_assembler.h, thumb_assembler.h) define the limits; assembler.cpp
+// answers from them.
+class EncodingLimits {
+ public:
+  explicit EncodingLimits(bool thumb) : thumb_(thumb) {}
+  // An immediate operand of data processing, mov/mvn and compares (A32: 8 bits rotated
+  // by an even amount; T32: Thumb-2's modified immediates).
+  bool immediate(uint32_t value) const;
+  // [base + offset] of a load (signExtend) or store of `bytes`.
+  bool offset(unsigned bytes, bool signExtend, int32_t offset) const;
+  // [base], #step / [base, #step]!: the base written back.
+  bool writebackOffset(unsigned bytes, bool signExtend, int32_t step) const;
+  // [base + (index << shift)].
+  bool indexShift(unsigned bytes, bool signExtend, unsigned shift) const;
+  // d = n OP (m SHIFT s), s a register, and rsc: A32 only (T32 expands them in two
+  // instructions, and asserts where that would need a scratch register).
+  bool registerShiftedOperands() const { return !thumb_; }
+  bool reverseSubtractWithCarry() const { return !thumb_; }
+
+ private:
+  bool thumb_;
+};
+
 class ArmTarget {
  public:
   // `thumb`: T32 code (Thumb-2) for a CPU that has it; the triple's arch becomes thumb*.
@@ -119,6 +145,7 @@ class ArmTarget {
   const llvm::Target &target() const { return *target_; }
   const llvm::Triple &triple() const { return triple_; }
   bool isThumb() const { return triple_.isThumb(); }
+  const EncodingLimits &fits() const { return fits_; }
   const llvm::MCRegisterInfo &registerInfo() const { return *mri_; }
   const llvm::MCAsmInfo &asmInfo() const { return *mai_; }
   const llvm::MCInstrInfo &instrInfo() const { return *mii_; }
@@ -154,6 +181,7 @@ class ArmTarget {
   unsigned gpr_[16] = {};
   unsigned pairs_[6] = {};
   unsigned cpsr_ = 0;
+  EncodingLimits fits_{false};
 };
 
 }  // namespace bpf2arm::arm

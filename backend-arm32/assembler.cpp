@@ -100,6 +100,23 @@ void Assembler::comment(const std::string &text) {
   if (streaming()) streamer_->emitRawComment(text);
 }
 
+bool EncodingLimits::immediate(uint32_t value) const {
+  return thumb_ ? isThumbModifiedImmediate(value) : encodeModifiedImmediate(value).has_value();
+}
+
+bool EncodingLimits::offset(unsigned bytes, bool signExtend, int32_t offset) const {
+  return thumb_ ? ThumbAssembler::fitsOffset(bytes, signExtend, offset) : ArmAssembler::fitsOffset(bytes, signExtend, offset);
+}
+
+bool EncodingLimits::writebackOffset(unsigned bytes, bool signExtend, int32_t step) const {
+  return thumb_ ? ThumbAssembler::fitsWritebackOffset(step) : ArmAssembler::fitsOffset(bytes, signExtend, step);
+}
+
+bool EncodingLimits::indexShift(unsigned bytes, bool signExtend, unsigned shift) const {
+  return thumb_ ? ThumbAssembler::fitsIndexShift(bytes, signExtend, shift)
+                : ArmAssembler::fitsIndexShift(bytes, signExtend, shift);
+}
+
 std::unique_ptr<Assembler> makeAssembler(const ArmTarget &target, llvm::MCContext &ctx, llvm::MCStreamer *streamer) {
   if (target.isThumb()) return std::make_unique<ThumbAssembler>(target, ctx, streamer);
   return std::make_unique<ArmAssembler>(target, ctx, streamer);

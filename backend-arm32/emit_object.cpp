@@ -33,9 +33,12 @@
 namespace bpf2arm::arm {
 namespace {
 
-// backend-arm32/routines/div64.S, embedded at build time.
+// backend-arm32/routines/div64.S and div64_thumb.S, embedded at build time.
 const char kDivisionRoutines[] =
 #include "div64_routines.inc"
+    ;
+const char kThumbDivisionRoutines[] =
+#include "div64_thumb_routines.inc"
     ;
 
 // Attributes that let GNU ld and ld.lld link us next to soft-float and hard-float code:
@@ -58,7 +61,9 @@ void emitBuildAttributes(llvm::MCStreamer &streamer, const ArmTarget &target) {
 
 Status assembleRoutines(llvm::MCStreamer &streamer, llvm::MCContext &ctx, llvm::SourceMgr &sources,
                         const ArmTarget &target) {
-  sources.AddNewSourceBuffer(llvm::MemoryBuffer::getMemBuffer(kDivisionRoutines, "div64.S"), llvm::SMLoc());
+  sources.AddNewSourceBuffer(target.isThumb() ? llvm::MemoryBuffer::getMemBuffer(kThumbDivisionRoutines, "div64_thumb.S")
+                                              : llvm::MemoryBuffer::getMemBuffer(kDivisionRoutines, "div64.S"),
+                             llvm::SMLoc());
   std::unique_ptr<llvm::MCAsmParser> parser(llvm::createMCAsmParser(sources, ctx, streamer, target.asmInfo()));
   llvm::MCTargetOptions options;
   std::unique_ptr<llvm::MCTargetAsmParser> targetParser(
@@ -114,8 +119,8 @@ void optimize(mir::Function &f, const ArmTarget &target) {
   if (target.hasV6T2Instructions()) foldBitfields(f);
   foldMultiplyAdds(f);
   foldMultiplyAccumulates(f);
-  foldShifts(f);
-  foldAddressIndex(f);
+  foldShifts(f, target.fits());
+  foldAddressIndex(f, target.fits());
   hoistConstants(f);
   shareConstants(f);
   convertIfs(f, target);
@@ -150,7 +155,7 @@ Expected<CompiledFunction> compileFunction(const Program &program, size_t index,
     if (options.mirDump) compiled.mirDump += mir::print(*f);
     optimize(*f, target);
     allocateRegisters(*f, aapcsRegisters());
-    foldWriteback(*f);
+    foldWriteback(*f, target.fits());
     if (options.regallocDump) compiled.regallocDump += mir::print(*f);
   }
   return compiled;

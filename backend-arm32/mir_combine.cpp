@@ -34,13 +34,16 @@ bool isDataProcessing(Opcode op) {
 // The operand `b` of a data-processing op or a load/store index is free for a shift.
 // Commutative ops with the candidate in `a` swap first; sub/sbc with it in `a` become
 // rsb/rsc.
-bool moveCandidateToB(Inst &user, VReg t) {
+bool moveCandidateToB(Inst &user, VReg t, const EncodingLimits &fits) {
   if (user.b == t) return true;
   if (user.a != t || user.b == kNoReg || user.hasShift()) return false;
   switch (user.op) {
     case Opcode::Add: case Opcode::Adc: case Opcode::And: case Opcode::Orr: case Opcode::Eor: break;
     case Opcode::Sub: user.op = Opcode::Rsb; break;
-    case Opcode::Sbc: user.op = Opcode::Rsc; break;
+    case Opcode::Sbc:  // T32 has no rsc: it would come back as two instructions
+      if (!fits.reverseSubtractWithCarry()) return false;
+      user.op = Opcode::Rsc;
+      break;
     case Opcode::Rsb: user.op = Opcode::Sub; break;
     case Opcode::Rsc: user.op = Opcode::Sbc; break;
     default: return false;
@@ -120,7 +123,7 @@ void foldMultiplyAdds(mir::Function &fn) {
   });
 }
 
-void foldShifts(mir::Function &fn) {
+void foldShifts(mir::Function &fn, const EncodingLimits &fits) {
   UseCounts counts(fn);
   foldEachBlock(fn, [&](std::vector<Inst> &insts, size_t j, std::vector<bool> &removed) {
     Inst &user = insts[j];
@@ -134,12 +137,16 @@ void foldShifts(mir::Function &fn) {
       const Inst &shift = insts[i];
       if (writtenBetween(insts, i + 1, j, shift.b) || writtenBetween(insts, i + 1, j, shift.c)) continue;
       if (memory) {
-        // Only ldr/ldrb/str/strb scale their index, and only by lsl #n.
-        bool scalable = user.bytes == 4 || (user.bytes == 1 && !user.signExtend);
-        if (!scalable || shift.shiftByRegister || shift.shift != Shift::LSL || user.imm != 0) continue;
+        // An index scales by lsl #n only, and only as far as the form allows.
+        bool isLoad = user.op == Opcode::Load;
+        if (shift.shiftByRegister || shift.shift != Shift::LSL || user.imm != 0) continue;
+        if (!fits.indexShift(user.bytes, isLoad && user.signExtend, shift.shiftAmount)) continue;
       }
       if (!memory && user.shiftByRegister) continue;
-      if (!memory && !moveCandidateToB(user, t)) continue;
+      // T32 has no register-shifted operand: folded, the shift would come back as a
+      // move of its own.
+      if (shift.shiftByRegister && !fits.registerShiftedOperands()) continue;
+      if (!memory && !moveCandidateToB(user, t, fits)) continue;
       user.b = shift.b;
       user.shift = shift.shift;
       user.shiftAmount = shift.shiftAmount;
@@ -284,7 +291,7 @@ bool hoistOnce(mir::Function &fn) {
 
 }  // namespace
 
-void foldAddressIndex(mir::Function &fn) {
+void foldAddressIndex(mir::Function &fn, const EncodingLimits &fits) {
   UseCounts counts(fn);
   foldEachBlock(fn, [&](std::vector<Inst> &insts, size_t j, std::vector<bool> &removed) {
     Inst &access = insts[j];
@@ -296,7 +303,7 @@ void foldAddressIndex(mir::Function &fn) {
       return;
     if (add.hasShift() && add.shift != Shift::LSL) return;
     bool isLoad = access.op == Opcode::Load;
-    if (!ArmAssembler::fitsIndexShift(access.bytes, isLoad && access.signExtend, add.shiftAmount)) return;
+    if (!fits.indexShift(access.bytes, isLoad && access.signExtend, add.shiftAmount)) return;
     if (writtenBetween(insts, i + 1, j, add.a) || writtenBetween(insts, i + 1, j, add.b)) return;
     access.a = add.a;
     access.b = add.b;
@@ -370,7 +377,7 @@ std::optional<size_t> predicatedCost(const Inst &inst, const ArmTarget &target) 
       return 1;
     case Opcode::MovConst: {
       uint32_t value = uint32_t(inst.imm);
-      if (encodeModifiedImmediate(value) || encodeModifiedImmediate(~value)) return 1;
+      if (target.fits().immediate(value) || target.fits().immediate(~value)) return 1;
       if (target.hasMovwMovt() && value <= 0xffff) return 1;
       // movw+movt, or ARMv6's chunks: kernels skip such constants (saturation bounds)
       // far more often than they take them, and each run for nothing costs two or more.

@@ -31,12 +31,12 @@ void foldMultiplyAdds(mir::Function &fn);
 // A shift whose only use is the second operand of a data-processing instruction (or a
 // load/store index) becomes that operand's shift: `t = x lsl #2; y = z + t` is
 // `y = z + (x lsl #2)`. The shift itself is left for dead-code elimination.
-void foldShifts(mir::Function &fn);
+void foldShifts(mir::Function &fn, const EncodingLimits &fits);
 
 // An address `t = base + (index lsl #n)` whose only use is a load or store at offset 0
 // becomes that access's register offset: `ldr x, [base, index, lsl #n]` (ldrh/ldrsb/
 // ldrsh/strh take no shift). Run after foldShifts, which puts the shift into the add.
-void foldAddressIndex(mir::Function &fn);
+void foldAddressIndex(mir::Function &fn, const EncodingLimits &fits);
 
 // A constant, address or frame address computed inside a loop moves to the block
 // that leads into the loop, when one block is the only way in (the loop's range in the

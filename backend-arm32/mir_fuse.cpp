@@ -270,9 +270,9 @@ bool pointerStep(const Inst &inst, VReg r, int32_t &step) {
 }
 
 // Makes `access` a writeback access stepping its base by `step`, if a form fits.
-bool makeWriteback(Inst &access, int32_t step) {
+bool makeWriteback(Inst &access, int32_t step, const EncodingLimits &fits) {
   bool isLoad = access.op == Opcode::Load;
-  if (!ArmAssembler::fitsOffset(access.bytes, isLoad && access.signExtend, step)) return false;
+  if (!fits.writebackOffset(access.bytes, isLoad && access.signExtend, step)) return false;
   if (access.imm == 0) access.writeback = mir::Writeback::Post;
   else if (access.imm == step) access.writeback = mir::Writeback::Pre;
   else return false;
@@ -289,7 +289,7 @@ bool writebackCandidate(const Inst &inst) {
 
 }  // namespace
 
-void foldWriteback(mir::Function &fn) {
+void foldWriteback(mir::Function &fn, const EncodingLimits &fits) {
   fn.computeSuccessors();
   mir::Liveness live = mir::computeLiveness(fn, 0xffff);
   std::vector<std::vector<uint32_t>> preds = mir::predecessors(fn);
@@ -302,7 +302,7 @@ void foldWriteback(mir::Function &fn) {
       int32_t step = 0;
       size_t k = nextTouch(insts, j + 1, base);
       if (k < insts.size()) {
-        if (pointerStep(insts[k], base, step) && makeWriteback(access, step)) insts.erase(insts.begin() + long(k));
+        if (pointerStep(insts[k], base, step) && makeWriteback(access, step, fits)) insts.erase(insts.begin() + long(k));
         continue;
       }
       // Into the next block: this one must end with a conditional branch to a block
@@ -314,7 +314,7 @@ void foldWriteback(mir::Function &fn) {
       if (std::find(liveAtTaken.begin(), liveAtTaken.end(), base) != liveAtTaken.end()) continue;
       std::vector<Inst> &nextInsts = fn.blocks[next].insts;
       size_t m = nextTouch(nextInsts, 0, base);
-      if (m < nextInsts.size() && pointerStep(nextInsts[m], base, step) && makeWriteback(access, step))
+      if (m < nextInsts.size() && pointerStep(nextInsts[m], base, step) && makeWriteback(access, step, fits))
         nextInsts.erase(nextInsts.begin() + long(m));
     }
   }

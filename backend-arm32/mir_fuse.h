@@ -38,6 +38,6 @@ bool foldConstantCompares(mir::Function &fn, const mir::Liveness &liveness);
 // is k. The add may also stand in the block that the access's block falls into, when
 // that has no other predecessor and p is dead where the access's block branches to
 // (clang-BPF increments loop pointers in the latch, after the exit test).
-void foldWriteback(mir::Function &fn);
+void foldWriteback(mir::Function &fn, const EncodingLimits &fits);
 
 }  // namespace bpf2arm::arm

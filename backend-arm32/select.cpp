@@ -96,13 +96,13 @@ void Selector::move(VReg dst, VReg src, Cond cond) {
 }
 
 void Selector::moveConstant(VReg dst, uint32_t value, Cond cond) {
-  if (encodeModifiedImmediate(value) || cond != Cond::AL) {
+  if (target_.fits().immediate(value) || cond != Cond::AL) {
     // Conditional constants must be one instruction: mov, or mvn of the complement.
-    Inst inst{encodeModifiedImmediate(value) ? Opcode::Mov : Opcode::Mvn};
+    Inst inst{target_.fits().immediate(value) ? Opcode::Mov : Opcode::Mvn};
     inst.dst = dst;
     inst.cond = cond;
     inst.imm = int32_t(inst.op == Opcode::Mov ? value : ~value);
-    if (inst.op == Opcode::Mvn && !encodeModifiedImmediate(~value)) {
+    if (inst.op == Opcode::Mvn && !target_.fits().immediate(~value)) {
       // Neither form: build it unconditionally in a temporary, then move it.
       VReg t = constant(value);
       move(dst, t, cond);
@@ -142,16 +142,16 @@ Inst &Selector::opConstant(Opcode op, VReg dst, VReg a, uint32_t value, Cond con
     inst.setFlags = setFlags;
     return emit(inst);
   };
-  if (encodeModifiedImmediate(value)) return immediate(op, value);
+  if (target_.fits().immediate(value)) return immediate(op, value);
   // The same operation with the other immediate: x + v = x - (-v), x & v = x & ~(~v), and
   // adc/sbc differ by one's complement (x + v + C = x - ~v - !C).
   switch (op) {
-    case Opcode::Add: if (encodeModifiedImmediate(-value)) return immediate(Opcode::Sub, -value); break;
-    case Opcode::Sub: if (encodeModifiedImmediate(-value)) return immediate(Opcode::Add, -value); break;
-    case Opcode::And: if (encodeModifiedImmediate(~value)) return immediate(Opcode::Bic, ~value); break;
-    case Opcode::Bic: if (encodeModifiedImmediate(~value)) return immediate(Opcode::And, ~value); break;
-    case Opcode::Adc: if (encodeModifiedImmediate(~value)) return immediate(Opcode::Sbc, ~value); break;
-    case Opcode::Sbc: if (encodeModifiedImmediate(~value)) return immediate(Opcode::Adc, ~value); break;
+    case Opcode::Add: if (target_.fits().immediate(-value)) return immediate(Opcode::Sub, -value); break;
+    case Opcode::Sub: if (target_.fits().immediate(-value)) return immediate(Opcode::Add, -value); break;
+    case Opcode::And: if (target_.fits().immediate(~value)) return immediate(Opcode::Bic, ~value); break;
+    case Opcode::Bic: if (target_.fits().immediate(~value)) return immediate(Opcode::And, ~value); break;
+    case Opcode::Adc: if (target_.fits().immediate(~value)) return immediate(Opcode::Sbc, ~value); break;
+    case Opcode::Sbc: if (target_.fits().immediate(~value)) return immediate(Opcode::Adc, ~value); break;
     default: break;
   }
   return emit(op, dst, a, constant(value), cond, setFlags);
@@ -161,9 +161,9 @@ void Selector::compareConstant(VReg a, uint32_t value, Cond cond) {
   Inst inst{Opcode::Cmp};
   inst.a = a;
   inst.cond = cond;
-  if (encodeModifiedImmediate(value)) {
+  if (target_.fits().immediate(value)) {
     inst.imm = int32_t(value);
-  } else if (encodeModifiedImmediate(-value)) {
+  } else if (target_.fits().immediate(-value)) {
     inst.op = Opcode::Cmn;
     inst.imm = int32_t(-value);
   } else {

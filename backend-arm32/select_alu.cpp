@@ -111,6 +111,13 @@ Inst &Selector::emitShifted(Opcode op, VReg dst, VReg a, VReg b, Shift shift, un
 
 Inst &Selector::emitShiftedByRegister(Opcode op, VReg dst, VReg a, VReg b, Shift shift, VReg c, Cond cond,
                                       bool setFlags) {
+  if (op != Opcode::Mov && !target_.fits().registerShiftedOperands()) {
+    // T32: the shift into a register of its own first (no flags: an adc/sbc after it
+    // still sees the carry it wants).
+    VReg shifted = temp();
+    emitShiftedByRegister(Opcode::Mov, shifted, kNoReg, b, shift, c, cond);
+    return emit(op, dst, a, shifted, cond, setFlags);
+  }
   Inst &inst = emit(op, dst, a, b, cond, setFlags);
   inst.c = c;
   inst.shift = shift;
@@ -203,7 +210,7 @@ void Selector::selectLoHalf(const bpf::Insn &insn) {
   if ((imm == 0 && op != bpf::AND) || (imm == ~0u && op == bpf::AND)) return;
   if (op == bpf::XOR && imm == ~0u) {
     emit(Opcode::Mvn, d, kNoReg, d);
-  } else if (op == bpf::AND && imm == 0xffff && !encodeModifiedImmediate(~imm)) {
+  } else if (op == bpf::AND && imm == 0xffff && !target_.fits().immediate(~imm)) {
     emit(Opcode::Uxth, d, kNoReg, d);
   } else {
     opConstant(dataOp, d, d, imm);

@@ -57,15 +57,15 @@ Cond unsignedFor(Cond c) {
   }
 }
 
-bool encodesInCompare(uint32_t value) {
-  return encodeModifiedImmediate(value).has_value() || encodeModifiedImmediate(-value).has_value();
+bool encodesInCompare(const EncodingLimits &fits, uint32_t value) {
+  return fits.immediate(value) || fits.immediate(-value);
 }
 
 // x > k is x >= k + 1, x >= k is x > k - 1 (and their negations) for 32-bit compares:
 // where k needs a register and its neighbour encodes (`x > 2047` is `cmp x, #2048`),
 // the neighbour and the adjusted condition.
-void preferEncodableNeighbour(uint32_t &value, Cond &cond) {
-  if (encodesInCompare(value)) return;
+void preferEncodableNeighbour(const EncodingLimits &fits, uint32_t &value, Cond &cond) {
+  if (encodesInCompare(fits, value)) return;
   uint32_t up = value + 1, down = value - 1;
   bool canUp = false, canDown = false;
   Cond upCond = cond, downCond = cond;
@@ -80,10 +80,10 @@ void preferEncodableNeighbour(uint32_t &value, Cond &cond) {
     case Cond::LT: canDown = value != 0x80000000u; downCond = Cond::LE; break;
     default: return;
   }
-  if (canUp && encodesInCompare(up)) {
+  if (canUp && encodesInCompare(fits, up)) {
     value = up;
     cond = upCond;
-  } else if (canDown && encodesInCompare(down)) {
+  } else if (canDown && encodesInCompare(fits, down)) {
     value = down;
     cond = downCond;
   }
@@ -121,7 +121,7 @@ Status Selector::selectJump(const Instruction &ins, const BasicBlock &block) {
     tst.a = a;
     tst.cond = when;
     if (b != kNoReg) tst.b = b;
-    else if (encodeModifiedImmediate(imm)) tst.imm = int32_t(imm);
+    else if (target_.fits().immediate(imm)) tst.imm = int32_t(imm);
     else tst.b = constant(imm);
     emit(tst);
   };
@@ -139,7 +139,7 @@ Status Selector::selectJump(const Instruction &ins, const BasicBlock &block) {
     if (op == bpf::JSET) test(dl, useImm ? kNoReg : readLo(s), uint32_t(insn.imm), Cond::AL);
     else if (useImm) {
       uint32_t bound = uint32_t(insn.imm);
-      preferEncodableNeighbour(bound, cond);
+      preferEncodableNeighbour(target_.fits(), bound, cond);
       compareConstant(dl, bound);
     } else {
       compare(dl, readLo(s), Cond::AL);

@@ -39,8 +39,9 @@ mir::VReg Selector::addressOf(unsigned baseReg, int32_t offset) {
 
 Selector::MemoryOperand Selector::memoryOperand(unsigned baseReg, int32_t offset, unsigned bytes, bool signExtend) {
   auto reaches = [&](int32_t at) {
-    if (bytes == 8) return ArmAssembler::fitsOffset(4, false, at) && ArmAssembler::fitsOffset(4, false, at + 4);
-    return ArmAssembler::fitsOffset(bytes, signExtend, at);
+    const EncodingLimits &fits = target_.fits();
+    if (bytes == 8) return fits.offset(4, false, at) && fits.offset(4, false, at + 4);
+    return fits.offset(bytes, signExtend, at);
   };
   // A frame access's offset is the sp-relative one, known now (emit_mir.h).
   if (reaches(baseReg == R10 ? bpfStackOffsetFromSp(out_, offset) : offset))

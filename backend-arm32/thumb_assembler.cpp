@@ -310,14 +310,14 @@ void ThumbAssembler::storeIndexed(unsigned bytes, Reg t, Reg base, Reg index, un
 
 // Operands: the loaded register, the written-back base, the base, the signed offset.
 void ThumbAssembler::loadWriteback(bool post, unsigned bytes, bool signExtend, Reg t, Reg base, int32_t offset, Cond c) {
-  assert(offset >= -255 && offset <= 255 && t != base && "T32 writeback offsets reach +-255");
+  assert(fitsWritebackOffset(offset) && t != base && "T32 writeback offsets reach +-255");
   const AccessOpcodes o = loadOpcodes(t_.t2op(), bytes, signExtend);
   build(post ? o.post : o.pre, {reg(t), reg(base), reg(base), imm(offset)}, c);
 }
 
 // Operands: the written-back base, the stored register, the base, the signed offset.
 void ThumbAssembler::storeWriteback(bool post, unsigned bytes, Reg t, Reg base, int32_t offset, Cond c) {
-  assert(offset >= -255 && offset <= 255 && t != base && "T32 writeback offsets reach +-255");
+  assert(fitsWritebackOffset(offset) && t != base && "T32 writeback offsets reach +-255");
   const AccessOpcodes o = storeOpcodes(t_.t2op(), bytes);
   build(post ? o.post : o.pre, {reg(base), reg(t), reg(base), imm(offset)}, c);
 }

@@ -33,6 +33,7 @@ class ThumbAssembler final : public Assembler {
 
   static bool fitsOffset(unsigned bytes, bool signExtend, int32_t offset);
   static bool fitsIndexShift(unsigned bytes, bool signExtend, unsigned shift);
+  static bool fitsWritebackOffset(int32_t step) { return step >= -255 && step <= 255; }
 
 #include "assembler_overrides.inc"
 

@@ -137,6 +137,13 @@ int main(int argc, char **argv) {
       ->check(CLI::IsMember({"error", "no-error"}))
       ->each([&](const std::string &value) { warningsAreErrors = value == "error"; });
   app.add_flag("--Werror", warningsAreErrors, "the same as -Werror");
+  // gcc's -mthumb/-marm, read the way -W is (CLI11 reads "-mthumb" as -m with "thumb").
+  bool thumb = false;
+  std::vector<std::string> machineOptions;
+  app.add_option("-m", machineOptions, "-mthumb: Thumb-2 (T32) code, for a CPU that has it; -marm: ARM state (the default)")
+      ->allow_extra_args(false)  // one value each: "-mthumb IN.o" leaves IN.o alone
+      ->check(CLI::IsMember({"thumb", "arm"}))
+      ->each([&](const std::string &value) { thumb = value == "thumb"; });
   app.set_version_flag("--version", std::string("bpf2arm ") + BPF2ARM_VERSION);
   try {
     app.parse(argc, argv);
@@ -145,6 +152,10 @@ int main(int argc, char **argv) {
     return code == 0 ? 0 : 2;
   }
   if (output.empty()) output = defaultOutput(input, assembly);
+  if (thumb && !arm::findCpu(cpu)->has(arm::kThumb2)) {
+    std::cerr << "bpf2arm: error: -mthumb: " << cpu << " has no Thumb-2 instructions (use -marm)\n";
+    return 2;
+  }
 
   abi::HelperTable helpers = abi::HelperTable::standard();
   for (const std::string &option : customHelpers)
@@ -175,7 +186,7 @@ int main(int argc, char **argv) {
   trackUpperZero(*program, workers);
   if (dump == "upper") std::cout << dumpProgram(*program);
 
-  auto target = arm::ArmTarget::create(cpu);
+  auto target = arm::ArmTarget::create(cpu, thumb);
   if (!target) return reportError(input, target.diag());
   arm::EmitOptions emitOptions;
   emitOptions.kind = assembly ? arm::OutputKind::Assembly : arm::OutputKind::Object;

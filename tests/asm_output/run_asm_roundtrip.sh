@@ -31,17 +31,26 @@ while read -r name attrs; do
   cpus+=("$name")
   triple[$name]=$(sed -n 's/.*triple=\([^ ]*\).*/\1/p' <<<"$attrs")
 done < <("$bpf2arm" --list-cpus)
+# And T32 code (-mthumb) for the CPUs the shared harness list names, as CPU+thumb.
+for name in $(python3 -c "import sys; sys.path.insert(0, '$here/../tools'); import toolchain; print(*toolchain.THUMB_CPUS)"); do
+  [ "$only" = all ] || [[ ",$only," == *",$name+thumb,"* ]] || continue
+  [ -n "${triple[$name]:-}" ] || continue
+  cpus+=("$name+thumb")
+  triple[$name+thumb]=thumb${triple[$name]#arm}
+done
 [ "${#cpus[@]}" -gt 0 ] || { echo "FAIL: $bpf2arm --list-cpus listed no CPU (of: $only)"; exit 1; }
 if [ "$only" != all ] && [ "${#cpus[@]}" -ne "$(tr ',' '\n' <<<"$only" | grep -c .)" ]; then
   echo "FAIL: --mcpu $only names CPUs that $bpf2arm --list-cpus lacks"; exit 1
 fi
 passed=0 failed=0
 for cpu in "${cpus[@]}"; do
+  mode=()
+  [[ $cpu == *+thumb ]] && mode=(-mthumb)
   for obj in "$work"/bpf/*.o; do
     name=$(basename "$obj" .o)
-    "$bpf2arm" --mcpu="$cpu" "$obj" -o "$work/direct.o"
-    "$bpf2arm" --mcpu="$cpu" -S "$obj" -o "$work/text.s"
-    if ! llvm-mc-19 -triple="${triple[$cpu]}" -mcpu="$cpu" -filetype=obj "$work/text.s" -o "$work/text.o" 2>"$work/err"; then
+    "$bpf2arm" --mcpu="${cpu%+thumb}" "${mode[@]}" "$obj" -o "$work/direct.o"
+    "$bpf2arm" --mcpu="${cpu%+thumb}" "${mode[@]}" -S "$obj" -o "$work/text.s"
+    if ! llvm-mc-19 -triple="${triple[$cpu]}" -mcpu="${cpu%+thumb}" -filetype=obj "$work/text.s" -o "$work/text.o" 2>"$work/err"; then
       echo "FAIL $name ($cpu): the -S output does not assemble for this CPU"; head -3 "$work/err"
       failed=$((failed + 1)); continue
     fi

@@ -210,7 +210,7 @@ def compile_one(t, args, workdir):
     if os.path.exists(t.arm_obj):
         os.unlink(t.arm_obj)
     bpf_asm.write_bpf_elf(t.bpf_obj, [(t.symbol, t.words)])
-    cmd = [args.bpf2arm, t.bpf_obj, '-o', t.arm_obj, '--mcpu=' + args.cpu.name] + args.bpf2arm_arg
+    cmd = [args.bpf2arm, t.bpf_obj, '-o', t.arm_obj, *args.cpu.bpf2arm_flags()] + args.bpf2arm_arg
     try:
         r = subprocess.run(cmd, capture_output=True, text=True, timeout=args.compile_timeout)
     except subprocess.TimeoutExpired:
@@ -326,10 +326,10 @@ def main():
     status = 0
     for cpu in cpus:
         if len(cpus) > 1:
-            print('== %s (qemu-arm -cpu %s)' % (cpu.name, toolchain.hosted_qemu_cpu(cpu)))
+            print('== %s (qemu-arm -cpu %s)' % (cpu.label, toolchain.hosted_qemu_cpu(cpu)))
             sys.stdout.flush()
         args.cpu = cpu
-        status |= run_for_cpu(args, allowed, regex, cpu.name if len(cpus) > 1 else '')
+        status |= run_for_cpu(args, allowed, regex, cpu.label if len(cpus) > 1 else '')
     return status
 
 

@@ -9,7 +9,8 @@ Each tests/lowering/*.lower file holds, in the section syntax of the conformance
     -- asm        the BPF program (tests/tools/bpf_asm.py syntax), one function named after the file
     -- mem        optional bytes passed as r1 (their length as r2)
     -- result     R0 worked out by hand from RFC 9669, in a comment above the value
-    -- expect CPU [CPU...]    the `bpf2arm -S --mcpu=CPU` text for those CPUs (always the last sections)
+    -- expect CPU [CPU...]    the `bpf2arm -S --mcpu=CPU` text for those CPUs (CPU+thumb: with -mthumb;
+                  always the last sections)
 
 The runner compiles every file for each CPU of CPUS, compares the normalised `-S` text with the
 expectation (a unified diff on mismatch), runs the objects under qemu-arm through one harness per CPU
@@ -42,8 +43,9 @@ import arm_harness  # noqa: E402
 import toolchain  # noqa: E402
 import bpf_asm  # noqa: E402
 
-# An ARMv7-A CPU with hardware divide and an ARMv6 one without MOVW/MOVT, divide, ubfx/bfi.
-CPUS = ('cortex-a7', 'arm1176jzf-s')
+# An ARMv7-A CPU with hardware divide, an ARMv6 one without MOVW/MOVT, divide, ubfx/bfi,
+# and the first one's T32 code (toolchain.THUMB_CPUS).
+CPUS = ('cortex-a7', 'arm1176jzf-s', 'cortex-a7' + toolchain.THUMB_SUFFIX)
 # C definitions of the helpers the programs call (they clobber the caller-saved registers).
 HELPERS_C = os.path.join(HERE, 'helpers.c')
 EXPECT_RE = re.compile(r'^--\s*expect\s+(.*?)\s*$')
@@ -181,9 +183,10 @@ def compile_test(t, args, workdir):
     bpf_asm.write_bpf_elf(bpf_obj, [(t.symbol, t.words)])
     for cpu in args.cpus:
         obj = os.path.join(workdir, cpu, t.symbol + '.arm.o')
+        flags = toolchain.cpu(args.bpf2arm, cpu).bpf2arm_flags()
         try:
-            t.got[cpu] = normalize(bpf2arm(args, [bpf_obj, '--mcpu=' + cpu, '-S', '-o', '-']))
-            bpf2arm(args, [bpf_obj, '--mcpu=' + cpu, '-o', obj])
+            t.got[cpu] = normalize(bpf2arm(args, [bpf_obj, *flags, '-S', '-o', '-']))
+            bpf2arm(args, [bpf_obj, *flags, '-o', obj])
             t.objects[cpu] = obj
         except (RuntimeError, subprocess.TimeoutExpired) as e:
             t.problems.append('%s: %s' % (cpu, e))

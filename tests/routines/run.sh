@@ -45,6 +45,19 @@ else
     if "$mc" $t -filetype=obj "$src/div64.S" -o "$out" 2>"$work/mc.err"; then ok; else fail "llvm-mc $t"; cat "$work/mc.err"; fi
   done
   if "$mc" -triple=armv7a-none-eabi "$src/div64.S" -o "$work/div64.s" 2>"$work/mc.err"; then ok; else fail "llvm-mc text output"; cat "$work/mc.err"; fi
+  # The Thumb-2 routines as bpf2arm feeds them to a streamer already in unified Thumb.
+  (printf '.syntax unified\n.thumb\n'; cat "$src/div64_thumb.S") >"$work/div64_thumb.S"
+  for t in "-triple=thumbv7a-none-eabi" "-triple=thumbv7m-none-eabi -mcpu=cortex-m3"; do
+    out="$work/mc${t//[^a-z0-9]/_}.o"
+    # shellcheck disable=SC2086
+    if "$mc" $t -filetype=obj "$work/div64_thumb.S" -o "$out" 2>"$work/mc.err"; then ok; else fail "llvm-mc $t (div64_thumb.S)"; cat "$work/mc.err"; fi
+  done
+  tobj="$work/mc_triple_thumbv7m_none_eabi__mcpu_cortex_m3.o"
+  if [ -f "$tobj" ]; then
+    n=$(llvm-readelf-19 -s "$tobj" | grep -cE 'FUNC +LOCAL .* __bpf2arm_(u|s)(div|mod)(32|64)$')
+    if [ "$n" = 8 ]; then ok; else fail "div64_thumb.S: expected the 8 routines as local functions, found $n"; fi
+    if llvm-readelf-19 -s "$tobj" | grep -qE ' (GLOBAL|WEAK) | \$[ad]'; then fail "div64_thumb.S has a global symbol, ARM code or data"; else ok; fi
+  fi
   obj="$work/mc_triple_armv6kz_none_eabi__mcpu_arm1176jzf_s.o"
   if [ -f "$obj" ]; then
     readelf=$(command -v llvm-readelf-19 || command -v llvm-readelf)
@@ -54,8 +67,8 @@ else
     if [ "$n" = 8 ]; then ok; else fail "expected the 8 routines as local functions, found $n"; fi
   fi
 fi
-# Lines the embedding forbids (comments stripped first).
-if sed 's/@.*//' "$src/div64.S" | grep -nE '^\s*(#|\.globl|\.global|\.text|\.section|\.data|\.thumb|\.code|\.ltorg|\.pool)|\b(sdiv|udiv|ldr\s+[^,]+,\s*=)|\b(v[a-z]+\.)' ; then
+# Lines the embedding forbids (comments stripped first); the Thumb file may say .thumb_func.
+if sed 's/@.*//; s/\.thumb_func//' "$src/div64.S" "$src/div64_thumb.S" | grep -nE '^\s*(#|\.globl|\.global|\.text|\.section|\.data|\.thumb|\.code|\.ltorg|\.pool)|\b(sdiv|udiv|ldr\s+[^,]+,\s*=)|\b(v[a-z]+\.)' ; then
   fail "div64.S has a line the embedding forbids (above)"
 else
   ok
@@ -71,6 +84,16 @@ if arm-linux-gnueabihf-gcc -static -O1 -marm -Wall -Wa,-I"$src" "$here/test_div6
   tally "$work/v7.out" "$rc" "armv7 run"
 else
   fail "armv7 build"; cat "$work/cc.err"
+fi
+if arm-linux-gnueabihf-gcc -static -O1 -marm -Wall -DTHUMB_ROUTINES -Wa,-I"$src" "$here/test_div64.c" \
+     -x assembler-with-cpp "$here/trampolines.S" -o "$work/test_t2" 2>"$work/cc.err"; then
+  qemu-arm -cpu cortex-a7 "$work/test_t2" "$pairs" >"$work/t2.out" 2>&1
+  rc=$?
+  grep FAIL "$work/t2.out" | sed 's/^/thumb-2: /'
+  tail -n 1 "$work/t2.out" | sed 's/^/thumb-2 (div64_thumb.S, qemu-arm -cpu cortex-a7): /'
+  tally "$work/t2.out" "$rc" "thumb-2 run"
+else
+  fail "thumb-2 build"; cat "$work/cc.err"
 fi
 # glibc for armhf is Thumb-2 (ARMv7), so the ARMv6 run uses newlib's ARMv5TE multilib
 # with semihosting, which qemu-arm serves.

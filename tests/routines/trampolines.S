@@ -3,10 +3,18 @@
 @ by its private ABI (which for these signatures is the AAPCS one:
 @ uint64_t f(uint64_t, uint64_t) and uint32_t f(uint32_t, uint32_t)), and counts
 @ a violation in div_clobbers if any canary or sp changed.
+@ Assembled with -DTHUMB_ROUTINES (gcc -x assembler-with-cpp), the routines are
+@ those of div64_thumb.S, in Thumb state; the ARM trampolines reach them by blx.
     .syntax unified
-    .arm
     .text
+#ifdef THUMB_ROUTINES
+    .thumb
+    .include "div64_thumb.S"
+#else
+    .arm
     .include "div64.S"
+#endif
+    .arm
 
     .data
     .p2align 2

@@ -5,6 +5,7 @@ commands, run ARM executables under qemu-arm with the CPU's model, and compare o
     sys.path.insert(0, os.path.join(HERE, '..', 'tools'))   # from tests/<runner>/
     import toolchain
 """
+import copy
 import os
 import shutil
 import subprocess
@@ -25,6 +26,12 @@ QEMU = "qemu-arm"
 BPF_FLAGS = ["-target", "bpf", "-mcpu=v4", "-O2", "-g", "-I/usr/include/x86_64-linux-gnu"]
 
 DEFAULT_CPU = "cortex-a7"  # only where no bpf2arm is at hand; otherwise cpus(bpf2arm)[0]
+
+# The CPUs whose T32 code (-mthumb) the tests run beside their ARM-state code, named
+# CPU+thumb in CPU lists ('all' includes them). T32 code for an A-profile CPU runs under
+# qemu-arm like A32 code; the C harnesses stay ARM and reach it by blx.
+THUMB_SUFFIX = "+thumb"
+THUMB_CPUS = ("cortex-a7",)
 
 
 class ToolError(Exception):
@@ -64,12 +71,24 @@ class Cpu:
         self.triple = self.attrs["triple"]
         self.qemu = self.attrs["qemu"]
         self.features = set(filter(None, self.attrs["features"].split(",")))
+        self.thumb = False
+        self.label = self.name  # CPU+thumb for T32 code
 
     def has(self, feature):
         return feature in self.features
 
+    def in_thumb(self):
+        """The same CPU with T32 code (-mthumb)."""
+        t = copy.copy(self)
+        t.thumb, t.label = True, self.name + THUMB_SUFFIX
+        return t
+
+    def bpf2arm_flags(self):
+        """bpf2arm's flags for code for this CPU (and mode)."""
+        return [f"--mcpu={self.name}"] + (["-mthumb"] if self.thumb else [])
+
     def __repr__(self):
-        return self.name
+        return self.label
 
 
 _cpu_cache = {}
@@ -87,10 +106,16 @@ def cpus(bpf2arm):
 
 
 def cpu(bpf2arm, name):
-    """The table row of CPU name (None: the default); ToolError when bpf2arm has no such CPU."""
+    """The table row of CPU name (None: the default), or CPU+thumb for its T32 code;
+    ToolError when bpf2arm has no such CPU."""
     table = cpus(bpf2arm)
     if name is None:
         return table[0]
+    if name.endswith(THUMB_SUFFIX):
+        row = cpu(bpf2arm, name[:-len(THUMB_SUFFIX)])
+        if not row.has("thumb2"):
+            raise ToolError(f"{row.name} has no Thumb-2: no {name}")
+        return row.in_thumb()
     for c in table:
         if c.name == name:
             return c
@@ -98,18 +123,20 @@ def cpu(bpf2arm, name):
 
 
 def select_cpus(bpf2arm, spec):
-    """'all', or a comma-separated list of names, or None (the default CPU)."""
+    """'all' (every CPU, then the THUMB_CPUS in T32), or a comma-separated list of names
+    (CPU or CPU+thumb), or None (the default CPU)."""
     if spec == "all":
-        return cpus(bpf2arm)
+        return cpus(bpf2arm) + [cpu(bpf2arm, n + THUMB_SUFFIX) for n in THUMB_CPUS]
     if not spec:
         return [cpu(bpf2arm, None)]
     return [cpu(bpf2arm, n.strip()) for n in spec.split(",") if n.strip()]
 
 
 def clang_arm_flags(c):
-    """clang flags for native ARM code (ARM state) for CPU c, linkable with ARM_CC's libc."""
+    """clang flags for native ARM code for CPU c (in its mode: ARM state, or Thumb-2 for
+    CPU+thumb), linkable with ARM_CC's libc."""
     arch = c.triple.split("-")[0]  # armv7a-none-eabi -> armv7a
-    return [f"--target={arch}-linux-gnueabihf", f"-mcpu={c.name}", "-marm"]
+    return [f"--target={arch}-linux-gnueabihf", f"-mcpu={c.name}", "-mthumb" if c.thumb else "-marm"]
 
 
 def gcc_arm_flags(c):

@@ -238,3 +238,39 @@ TEST_CASE("T32 calls, branches and addresses get Thumb relocations; functions th
     CHECK(symbols.at("fn") == (thumb ? 1u : 0u));
   }
 }
+
+// What the selector and the MIR passes ask (ArmTarget::fits) against what LLVM's assembler
+// accepts, for both instruction sets: tst has no complementary form the parser could
+// switch to, and .w keeps T32 from a 16-bit form (whose reach is a subset anyway).
+TEST_CASE("EncodingLimits answer as LLVM's assembler accepts, in A32 and T32") {
+  for (bool thumb : {false, true}) {
+    Encoder enc("cortex-a7", thumb);
+    const EncodingLimits &fits = enc.target->fits();
+    const std::string w = thumb ? ".w" : "";
+    CAPTURE(thumb);
+    for (uint32_t v : {0u, 0xffu, 0x101u, 0x3fcu, 0x1fe0u, 0xf000000fu, 0x00ab00abu, 0xab00ab00u, 0xababababu,
+                       0x80000001u, 0xff000000u, 0x1234u}) {
+      CAPTURE(v);
+      CHECK(fits.immediate(v) == !enc.assemble("tst" + w + " r0, #" + std::to_string(v)).empty());
+    }
+    for (int32_t offset : {-4096, -4095, -256, -255, -1, 0, 255, 256, 4095, 4096}) {
+      CAPTURE(offset);
+      const std::string at = "[r1, #" + std::to_string(offset) + "]";
+      // (LLVM 19's parser takes `ldr.w` only with the imm12 form: no .w; a 16-bit ldr
+      // reaches nothing a 32-bit one does not.)
+      CHECK(fits.offset(4, false, offset) == !enc.assemble("ldr r0, " + at).empty());
+      CHECK(fits.offset(2, false, offset) == !enc.assemble("ldrh" + w + " r0, " + at).empty());
+      CHECK(fits.offset(1, true, offset) == !enc.assemble("ldrsb" + w + " r0, " + at).empty());
+      CHECK(fits.writebackOffset(4, false, offset) == !enc.assemble("ldr r0, " + at + "!").empty());
+      CHECK(fits.writebackOffset(2, false, offset) == !enc.assemble("ldrh r0, " + at + "!").empty());
+    }
+    for (unsigned shift : {0u, 1u, 3u, 4u}) {
+      CAPTURE(shift);
+      const std::string at = shift ? "[r1, r2, lsl #" + std::to_string(shift) + "]" : "[r1, r2]";
+      CHECK(fits.indexShift(4, false, shift) == !enc.assemble("ldr" + w + " r0, " + at).empty());
+      CHECK(fits.indexShift(2, false, shift) == !enc.assemble("ldrh" + w + " r0, " + at).empty());
+    }
+    CHECK(fits.registerShiftedOperands() == !enc.assemble("add r0, r1, r2, lsl r3").empty());
+    CHECK(fits.reverseSubtractWithCarry() == !enc.assemble("rsc r0, r1, r2").empty());
+  }
+}

@@ -2,12 +2,12 @@
 """bpf2arm against native clang on the functions in tests/bench: code size and executed
 ARM instructions per call. Prints figures; it is not a test (only broken tooling fails it).
 
-    bench.py --bpf2arm PATH [--workdir DIR] [--mcpu CPU] [--calls N] [NAME...]
+    bench.py --bpf2arm PATH [--workdir DIR] [--mcpu CPU|CPU+thumb] [--calls N] [NAME...]
 
 Each tests/bench/NAME.c defines one function NAME. It is built two ways, for CPU (default:
 bpf2arm's default CPU, cortex-a7), and run under that CPU's qemu-arm model:
-  bpf2arm: clang-19 -target bpf -mcpu=v4 -O2 -g, then bpf2arm --mcpu=CPU;
-  native:  clang-19 --target=armv7a-linux-gnueabihf -mcpu=CPU -marm -O2.
+  bpf2arm: clang-19 -target bpf -mcpu=v4 -O2 -g, then bpf2arm --mcpu=CPU (-mthumb for CPU+thumb);
+  native:  clang-19 --target=armv7a-linux-gnueabihf -mcpu=CPU -marm -O2 (-mthumb for CPU+thumb).
 Helpers that are NOINLINE in the source are separate functions on both sides.
 
 Code size: the bytes of NAME plus every function of the same object it reaches through
@@ -303,7 +303,8 @@ def report(tgt, results, compile_s, n_objs, calls, calib):
     def fmt(row):
         return " | ".join(c.ljust(widths[0]) if i == 0 else c.rjust(widths[i]) for i, c in enumerate(row))
 
-    print(f"bpf2arm (--mcpu={tgt.cpu.name}) vs clang-19 -O2 native ARM for {tgt.cpu.name}, ARM mode, "
+    print(f"bpf2arm ({' '.join(tgt.cpu.bpf2arm_flags())}) vs clang-19 -O2 native ARM for {tgt.cpu.name}, "
+          f"{'Thumb-2' if tgt.cpu.thumb else 'ARM'} mode, "
           f"run on qemu-arm -cpu {toolchain.hosted_qemu_cpu(tgt.cpu)}")
     print(fmt(head))
     print("-+-".join("-" * w for w in widths))
@@ -366,7 +367,7 @@ def measure_compile(tgt, bpf2arm, work, n_insns, runs):
         raise ToolError(f"large_object.py said: {sizes['large']}")
     total, n_funcs = int(m.group(1)), int(m.group(2))
     cmd = lambda tag, *extra: [bpf2arm, objs[tag], "-o", os.path.join(work, f"{tag}.bpf2arm.o"),
-                               f"--mcpu={tgt.cpu.name}", *extra]
+                               *tgt.cpu.bpf2arm_flags(), *extra]
     # bpf2arm's default (a thread per CPU of this machine), then one thread: the first is what
     # a user waits, the second the work per instruction.
     result = {"insns": total, "funcs": n_funcs, "runs": runs, "cpus": os.cpu_count() or 1}
@@ -445,14 +446,14 @@ def measure_kernels(tgt, bpf2arm, work, names, args):
         run([CLANG, *BPF_FLAGS, "-c", os.path.join(BENCH_DIR, n + ".c"), "-o", bpf_objs[n]],
             f"clang -target bpf {n}.c")
     # Timed alone and one after another, so the figure is bpf2arm's own cost.
-    mcpu = f"--mcpu={tgt.cpu.name}"
+    mcpu = tgt.cpu.bpf2arm_flags()
     arm_objs = {n: os.path.join(work, f"{n}.bpf2arm.o") for n in names}
     t0 = time.perf_counter()
     for n in names:
-        run([bpf2arm, bpf_objs[n], "-o", arm_objs[n], mcpu], f"bpf2arm {n}")
+        run([bpf2arm, bpf_objs[n], "-o", arm_objs[n], *mcpu], f"bpf2arm {n}")
     compile_s = time.perf_counter() - t0
     for n in names:  # listings for whoever wants to see where the instructions go
-        run([bpf2arm, bpf_objs[n], "-S", "-o", os.path.join(work, f"{n}.bpf2arm.s"), mcpu], f"bpf2arm -S {n}")
+        run([bpf2arm, bpf_objs[n], "-S", "-o", os.path.join(work, f"{n}.bpf2arm.s"), *mcpu], f"bpf2arm -S {n}")
 
     calib = calibrate(tgt, work, plugin, main_o, args.calls)
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.j) as pool:
