@@ -46,17 +46,16 @@ std::vector<std::string> joinGccValues(int argc, char **argv) {
 // The gcc/clang spellings, each letter's values in command-line order; applyGccOptions
 // reads them once CLI11 has parsed the line, so that the messages are ours.
 struct GccOptions {
-  std::vector<std::string> m, f, M;
+  std::vector<std::string> m, f, M, O, W;
 };
 
 void addGccOptions(CLI::App &app, Options &options, GccOptions &gcc) {
   app.add_option("-m", gcc.m, "-mcpu=CPU: the same as --mcpu")->type_name("cpu=CPU");
   app.add_flag("-c", "accepted as compilers take it: the output is an object unless -S");
-  app.add_option("-O", "-O0/-Og: no machine-IR passes, each BPF instruction's code stays where it is; "
-                       "-O1/-O2/-O3/-Os/-Oz (and -O): all passes (the default)")
+  app.add_option("-O", gcc.O, "-O0/-Og: no machine-IR passes, each BPF instruction's code stays where it is; "
+                             "-O1/-O2/-O3/-Os/-Oz (and -O): all passes (the default); the last one counts")
       ->type_name("LEVEL")
-      ->check(CLI::IsMember({"0", "1", "2", "3", "s", "z", "g"}))
-      ->each([&options](const std::string &level) { options.optimize = level != "0" && level != "g"; });
+      ->check(CLI::IsMember({"0", "1", "2", "3", "s", "z", "g"}));
   app.add_flag("-g", options.debugInfo, "accepted and ignored for now: no DWARF is written yet");
   app.add_option("-f", gcc.f, "-fPIC/-fpic/-fPIE/-fpie: not supported yet (an error); "
                               "-fno-pic/-fno-PIC/-fno-pie/-fno-PIE: accepted, the code is position-dependent")
@@ -69,6 +68,8 @@ void addGccOptions(CLI::App &app, Options &options, GccOptions &gcc) {
 
 // Empty, or the usage error.
 std::string applyGccOptions(const GccOptions &gcc, Options &options, const std::vector<std::string> &cpuNames) {
+  if (!gcc.W.empty()) options.warningsAreErrors = gcc.W.back() == "error";
+  if (!gcc.O.empty()) options.optimize = gcc.O.back() != "0" && gcc.O.back() != "g";
   for (const std::string &value : gcc.m) {
     if (value.rfind("cpu=", 0) != 0) return "unknown option -m" + value;
     options.cpu = value.substr(4);
@@ -150,11 +151,10 @@ CommandLine parseCommandLine(int argc, char **argv) {
       ->check(CLI::Range(0u, 256u));
   app.add_option("--helper", options.customHelpers,
                  "declare helper id ID as a C function: 'ID=RESULT NAME(PARAMS)', e.g. '200=long my_helper(const void *p, __u32 n)'");
-  app.add_option("-W", "-Werror: treat warnings as errors (exit 1, no output); -Wno-error: do not")
-      ->check(CLI::IsMember({"error", "no-error"}))
-      ->each([&options](const std::string &value) { options.warningsAreErrors = value == "error"; });
-  app.add_flag("--Werror", options.warningsAreErrors, "the same as -Werror");
   GccOptions gcc;
+  app.add_option("-W", gcc.W, "-Werror: treat warnings as errors (exit 1, no output); -Wno-error: do not")
+      ->check(CLI::IsMember({"error", "no-error"}));
+  app.add_flag("--Werror", options.warningsAreErrors, "the same as -Werror");
   addGccOptions(app, options, gcc);
   app.set_version_flag("--version", std::string("bpf2arm ") + BPF2ARM_VERSION + " (LLVM " LLVM_VERSION_STRING ")");
   auto usageError = [&line](const std::string &message) {
