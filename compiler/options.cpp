@@ -84,6 +84,7 @@ std::string applyGccOptions(const GccOptions &gcc, Options &options, const std::
       return "unknown option -f" + value;
   }
   for (const std::string &value : gcc.M) {
+    if (value == "F" || value == "T" || value == "Q") return "-M" + value + " needs a value after it";
     if (value == "D" || value == "MD") {
       options.writeDependencies = true;
     } else if (value.size() > 1 && value[0] == 'F') {
@@ -123,7 +124,7 @@ std::string dependencyRule(const Options &options) {
 CommandLine parseCommandLine(int argc, char **argv) {
   CommandLine line;
   Options &options = line.options;
-  CLI::App app{"bpf2arm: compiles eBPF objects (clang -target bpf) to relocatable ARM32 ELF objects"};
+  CLI::App app{"bpf2arm: compiles eBPF objects (clang -target bpf) to relocatable ARM32 ELF objects", "bpf2arm"};
   options.cpu = arm::supportedCpus().front().name;
   app.add_option("input", options.input, "BPF ELF object to compile")->required();
   app.add_option("-o", options.output, "output file, - for standard output (default: INPUT with .o replaced by .arm.o)");
