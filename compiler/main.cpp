@@ -7,8 +7,9 @@
 // The backend, per function: select (BPF -> machine IR on virtual registers) -> optimize
 // -> allocate registers -> emit MCInsts (backend-arm32/emit_object.cpp, emitWithMir).
 //
-// `--dump=STAGE` prints the program after a stage. Errors about the input come back as
-// values; the driver prints one message and exits 1, leaving no output file.
+// The command line is read by compiler/options.cpp. `--dump=STAGE` prints the program
+// after a stage. Errors about the input come back as values; the driver prints one message
+// and exits 1, leaving no output file (nor header, nor dependency rule).
 #include <cctype>
 #include <cerrno>
 #include <cstdio>
