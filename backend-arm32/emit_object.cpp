@@ -106,8 +106,10 @@ std::vector<bool> resultHiReads(const Program &program, const ObjectSymbols &sym
   return read;
 }
 
-// The machine-IR passes between selection and allocation, in order.
-void optimize(mir::Function &f, const ArmTarget &target) {
+// The machine-IR passes between selection and allocation, in order; none at -O0, where
+// the selector's code for each BPF instruction is allocated as it stands.
+void optimize(mir::Function &f, const ArmTarget &target, const EmitOptions &options) {
+  if (!options.optimize) return;
   removeDeadCode(f);
   f.computeSuccessors();
   mir::Liveness liveness = mir::splitWebs(f, aapcsRegisters().allocatable);  // the folds want one def, one use
@@ -153,9 +155,9 @@ Expected<CompiledFunction> compileFunction(const Program &program, size_t index,
   for (mir::Function *f : {&compiled.body, compiled.cEntry ? &*compiled.cEntry : nullptr}) {
     if (!f) continue;
     if (options.mirDump) compiled.mirDump += mir::print(*f);
-    optimize(*f, target);
+    optimize(*f, target, options);
     allocateRegisters(*f, aapcsRegisters());
-    foldWriteback(*f, target.fits());
+    if (options.optimize) foldWriteback(*f, target.fits());
     if (options.regallocDump) compiled.regallocDump += mir::print(*f);
   }
   return compiled;

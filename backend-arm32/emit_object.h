@@ -17,6 +17,9 @@ struct EmitOptions {
   OutputKind kind = OutputKind::Object;
   unsigned numCpus = 1;  // value copies in per-CPU maps
   unsigned threads = 0;  // functions compiled at once; 0: one per CPU of the machine
+  // -O: the machine-IR passes between selection and allocation (optimize() in
+  // emit_object.cpp) and the write-back folding after it run only when set (not at -O0).
+  bool optimize = true;
   // When set, receive the MIR of every function after selection and after allocation.
   std::string *mirDump = nullptr, *regallocDump = nullptr;
 };

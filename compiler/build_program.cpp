@@ -102,20 +102,23 @@ std::string unnamedFunctionName(const std::string &section, unsigned slot) {
   return (prefix.empty() ? "" : prefix + "_") + "sub_" + std::to_string(slot);
 }
 
-// Each "file.c:LINE" text once, in Program::sourceLines.
-class SourceLines {
+// Each source position once, in Program::sourcePositions.
+class SourcePositions {
  public:
-  explicit SourceLines(std::vector<std::string> &table) : table_(table) {
-    for (size_t i = 0; i < table.size(); ++i) index_.emplace(table[i], uint32_t(i));
+  explicit SourcePositions(std::vector<SourcePosition> &table) : table_(table) {
+    for (size_t i = 0; i < table.size(); ++i) index_.emplace(keyOf(table[i]), uint32_t(i));
   }
-  uint32_t indexOf(std::string text) {
-    auto [it, added] = index_.emplace(std::move(text), uint32_t(table_.size()));
-    if (added) table_.push_back(it->first);
+  uint32_t indexOf(SourcePosition position) {
+    auto [it, added] = index_.emplace(keyOf(position), uint32_t(table_.size()));
+    if (added) table_.push_back(std::move(position));
     return it->second;
   }
 
  private:
-  std::vector<std::string> &table_;
+  static std::string keyOf(const SourcePosition &position) {
+    return position.fileLine + '\0' + std::to_string(position.column);
+  }
+  std::vector<SourcePosition> &table_;
   std::unordered_map<std::string, uint32_t> index_;
 };
 
@@ -156,7 +159,7 @@ class FunctionBuilder {
  public:
   FunctionBuilder(const BpfObject &obj, const CodeSection &sec,
                   const std::map<std::pair<unsigned, unsigned>, unsigned> &functionAt, const abi::HelperTable &helpers,
-                  const DataIndex &data, Program &program, SourceLines &lines)
+                  const DataIndex &data, Program &program, SourcePositions &lines)
       : obj_(obj), sec_(sec), functionAt_(functionAt), helpers_(helpers), data_(data), program_(program),
         lines_(lines) {
     for (const CodeRelocation &r : sec.relocations) relocs_[r.offset] = &r;
@@ -172,7 +175,7 @@ class FunctionBuilder {
       Instruction ins;
       ins.slot = s;
       ins.insn = bpf::decodeSlot(&sec_.bytes[(firstSlot + s) * 8]);
-      ins.line = lines_.indexOf(obj_.lineAt(sec_.name, uint64_t(firstSlot + s) * 8));
+      ins.line = lines_.indexOf(obj_.positionAt(sec_.name, uint64_t(firstSlot + s) * 8));
       if (std::string why = bpf::validateOpcode(ins.insn); !why.empty()) return fail(ins, why);
       if (ins.insn.isLdImm64()) {
         if (s + 1 >= n) return fail(ins, "ld_imm64 is truncated: its second slot is missing");
@@ -318,11 +321,9 @@ class FunctionBuilder {
     if (!helper->unusable.empty())
       return fail(ins, "call to helper " + helper->name + " (id " + std::to_string(id) + "): " + helper->unusable);
     if (helper->firmwareMustDefine && warnedHelpers_.insert(id).second) {
-      SourcePosition at = obj_.positionAt(sec_.name, uint64_t(first_ + ins.slot) * 8);
-      program_.warnings.push_back(warningAt(fn_->name, int(ins.slot), at.fileLine, at.column,
-                                            "helper " + helper->name + " (id " + std::to_string(id) +
-                                                ") is not in the runtime stub: the firmware must define " +
-                                                helper->name));
+      program_.warnings.push_back(program_.warningAtInstruction(
+          *fn_, ins, "helper " + helper->name + " (id " + std::to_string(id) +
+                         ") is not in the runtime stub: the firmware must define " + helper->name));
     }
     return refer(ins, CallTarget{CallTarget::Helper, 0, id, helper->name, helper->prototype, {}});
   }
@@ -362,7 +363,7 @@ class FunctionBuilder {
   const abi::HelperTable &helpers_;
   const DataIndex &data_;
   Program &program_;
-  SourceLines &lines_;
+  SourcePositions &lines_;
   std::map<uint64_t, const CodeRelocation *> relocs_;
   Function *fn_ = nullptr;
   unsigned first_ = 0;
@@ -416,7 +417,7 @@ Expected<Program> buildProgram(const BpfObject &obj, const abi::HelperTable &hel
     }
   }
   size_t index = 0;
-  SourceLines lines(program.sourceLines);
+  SourcePositions lines(program.sourcePositions);
   for (const CodeSection &sec : obj.code) {
     FunctionBuilder builder(obj, sec, functionAt, helpers, *data, program, lines);
     for (size_t k = 0; k < finder.startsOf(sec.index).size(); ++k, ++index) {

@@ -22,19 +22,13 @@ std::string printable(const std::string &text) {
 
 }  // namespace
 
-std::string Diagnostic::format() const {
-  std::string out;
-  if (!function.empty()) out += function + ": ";
-  if (insnIndex >= 0) out += "insn " + std::to_string(insnIndex) + ": ";
-  if (!sourceLine.empty()) out += sourceLine + ": ";
-  out += message;
-  return out;
-}
-
 std::string Diagnostic::render(const std::string &input, bool asError) const {
-  const char *kind = severity == Severity::Error || asError ? "error" : "warning";
-  if (severity == Severity::Error || sourceLine.empty())
-    return input + ": " + kind + ": " + printable(format());
+  const std::string kind = severity == Severity::Error || asError ? "error" : "warning";
+  if (sourceLine.empty()) {
+    std::string where = function.empty() ? "" : function + ": ";
+    if (insnIndex >= 0) where += "insn " + std::to_string(insnIndex) + ": ";
+    return input + ": " + kind + ": " + printable(where + message);
+  }
   std::string where = function.empty() ? "" : "in " + printable(function);
   if (insnIndex >= 0) where += (where.empty() ? "" : ", ") + std::string("insn ") + std::to_string(insnIndex);
   where += (where.empty() ? "" : " of ") + input;

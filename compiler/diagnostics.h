@@ -15,6 +15,13 @@ namespace bpf2arm {
 
 enum class Severity { Error, Warning };
 
+// Where an instruction comes from in the C source: "file.c:LINE", and the column (0 if
+// BTF gives none).
+struct SourcePosition {
+  std::string fileLine;
+  unsigned column = 0;
+};
+
 struct Diagnostic {
   std::string function;      // empty when the error is not inside a function
   int insnIndex = -1;        // index of the 8-byte slot within the function, -1 if none
@@ -23,13 +30,13 @@ struct Diagnostic {
   Severity severity = Severity::Error;
   unsigned column = 0;       // column of sourceLine from BTF line info, 0 if unknown
 
-  // "FUNCTION: insn N: file.c:LINE: message" (the driver prefixes "IN.o: error: ").
-  std::string format() const;
-  // The whole line for stderr. Warnings take the form editors parse (SPEC section 2):
-  // "file.c:LINE:COL: warning: message (in FUNCTION, insn N of IN.o)" where line info
-  // exists, "IN.o: warning: FUNCTION: insn N: message" where not. Errors keep
-  // "IN.o: error: " + format() until they move to the same form. `asError` prints a
-  // warning as an error (-Werror).
+  // The whole line for stderr, the one place diagnostics take their form (SPEC section 2),
+  // the form editors and build tools parse. Where BTF line info places it in the C source:
+  //   file.c:LINE:COL: error: message (in FUNCTION, insn N of IN.o)
+  // (":COL" only when BTF gives a column; the parenthesis drops what is unknown), and
+  // where not, the object names it:
+  //   IN.o: error: FUNCTION: insn N: message
+  // Warnings the same with "warning:". `asError` prints a warning as an error (-Werror).
   std::string render(const std::string &input, bool asError = false) const;
 };
 

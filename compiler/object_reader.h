@@ -55,12 +55,6 @@ struct BtfDeleter {
   void operator()(struct btf *btf) const;
 };
 
-// Where an instruction comes from in the C source: "file.c:LINE", and the column (0 if
-// BTF gives none), kept apart so that the texts stay shared by every column of a line.
-struct SourcePosition {
-  std::string fileLine;
-  unsigned column = 0;
-};
 // Source positions of instructions, keyed by section name then byte offset.
 using LineTable = std::map<std::string, std::map<uint64_t, SourcePosition>>;
 

@@ -55,7 +55,7 @@ struct Instruction {
   // Calls: index into Function::calls. ld_imm64 with a relocation: into
   // Function::addresses. kNoRef otherwise.
   uint32_t ref = kNoRef;
-  uint32_t line = 0;       // index into Program::sourceLines; 0 is "no line"
+  uint32_t line = 0;       // index into Program::sourcePositions; 0 is "no line"
 };
 static_assert(sizeof(Instruction) <= 40, "Instruction is in every function's hot loop: keep facts in side tables");
 
@@ -160,20 +160,28 @@ struct Program {
   std::vector<Function> functions;
   std::vector<DataSection> data;
   std::vector<MapDef> maps;
-  // "file.c:LINE" texts that Instruction::line indexes, each once; [0] is "".
-  std::vector<std::string> sourceLines{""};
+  // The source positions that Instruction::line indexes, each once; [0] is none.
+  std::vector<SourcePosition> sourcePositions{SourcePosition{}};
   Warnings warnings;  // what the passes found worth saying that does not stop them
 
-  const std::string &lineOf(const Instruction &ins) const { return sourceLines[ins.line]; }
+  // "file.c:LINE", or "" where BTF line info does not place the instruction.
+  const std::string &lineOf(const Instruction &ins) const { return sourcePositions[ins.line].fileLine; }
   size_t instructionCount() const {
     size_t count = 0;
     for (const Function &fn : functions) count += fn.insns.size();
     return count;
   }
-  // The one way a pass reports bad input at an instruction: function, insn and source line.
+  // The one way a pass reports bad input at an instruction: function, insn and source position.
   Diagnostic errorAtInstruction(const Function &fn, const Instruction &ins, std::string message) const {
     Diagnostic d = errorAt(fn.name, int(ins.slot), std::move(message));
     d.sourceLine = lineOf(ins);
+    d.column = sourcePositions[ins.line].column;
+    return d;
+  }
+  // The same for a warning (compilation goes on; the driver prints Program::warnings).
+  Diagnostic warningAtInstruction(const Function &fn, const Instruction &ins, std::string message) const {
+    Diagnostic d = errorAtInstruction(fn, ins, std::move(message));
+    d.severity = Severity::Warning;
     return d;
   }
 };

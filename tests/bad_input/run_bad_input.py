@@ -3,10 +3,12 @@
 
     run_bad_input.py --bpf2arm build/compiler/bpf2arm [--workdir DIR] [-v]
 
-For bad input the contract (SPEC section 2) is: exit status 1, exactly one message on stderr of
-the form `IN.o: error: FUNCTION: insn N: ...` (FUNCTION and insn N where the fault lies in a
+For bad input the contract (SPEC section 2) is: exit status 1, exactly one message on stderr,
+`file.c:LINE:COL: error: ... (in FUNCTION, insn N of IN.o)` where BTF line info places the fault
+(the line and column are checked against the C source: where the case's marker text begins),
+`IN.o: error: FUNCTION: insn N: ...` where not (FUNCTION and insn N where the fault lies in a
 function), and no output file, not even a temporary one, in the output directory.  Bad usage
-exits with status 2.  Each case runs with an empty output directory of its own; a control case
+exits with status 2 and says `bpf2arm: error: `.  Each case runs with an empty output directory of its own; a control case
 first checks that a valid object does compile, so that a broken set-up cannot pass as refusals.
 
 Prints PASS/FAIL per case and a final `N passed, N failed`; exit status 0 only when all passed.
@@ -25,6 +27,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.dont_write_bytecode = True  # keep the source tree free of __pycache__
 sys.path.insert(0, os.path.join(HERE, '..', 'tools'))
 import bpf_asm  # noqa: E402
+import toolchain  # noqa: E402
 
 CLANG = 'clang-19'
 HOST_CC = 'gcc'
@@ -56,8 +59,10 @@ def valid_object(path):
 
 
 class Case:
-    def __init__(self, name, build, status=1, function=None, insn=None, args=None, custom=None, message=None):
+    def __init__(self, name, build, status=1, function=None, insn=None, args=None, custom=None, message=None,
+                 at=None):
         self.name = name
+        self.at = at                # C text where the message must place the fault (line and column)
         self.message = message      # text the error message must contain
         self.custom = custom        # (bpf2arm, case_dir) -> problems: a case with its own checks
         self.build = build          # (input_dir) -> input path
@@ -259,13 +264,16 @@ def build_cases():
         Case('the header as the object', lambda d: (valid_object(at('twice.o')(d)), at('twice.o')(d))[1],
              args=['{IN}', '-o', '{OUT}', '--header', '{OUT}'], message='would overwrite the object'),
         Case('call to an unknown helper id', unknown_helper, function='f', insn={0},
-             message="unknown helper id 99999: declare it with --helper"),
+             message="unknown helper id 99999: declare it with --helper", at='h(x)'),
         Case('extern call with a struct passed by value', struct_by_value, function='f',
-             message='struct passed by value'),
-        Case('call to a variadic extern function', variadic, function='f', message='variadic'),
-        Case('bpf_loop callback with a 64-bit parameter', callback_u64, function='f', message='64 bits'),
-        Case('bpf_loop callback with a struct parameter', callback_struct, function='f', message='used as a callback'),
-        Case('extern call with a 128-bit integer argument', int128, function='f', message='128-bit integer'),
+             message='struct passed by value', at='g(v)'),
+        Case('call to a variadic extern function', variadic, function='f', message='variadic', at='v(x, 1, 2)'),
+        Case('bpf_loop callback with a 64-bit parameter', callback_u64, function='f', message='64 bits',
+             at='bpf_loop('),
+        Case('bpf_loop callback with a struct parameter', callback_struct, function='f', message='used as a callback',
+             at='bpf_loop('),
+        Case('extern call with a 128-bit integer argument', int128, function='f', message='128-bit integer',
+             at='wide(x)'),
         Case('unsupported map type (SOCKMAP)', map_type, message="map 'socks': map type 15 is not supported"),
         Case('unsupported map flag (BPF_F_MMAPABLE)', map_flag, message="map 'mm': map_flags 0x400 not supported"),
         Case('legacy maps section not a multiple of the definition size', legacy_size,
@@ -332,6 +340,24 @@ def opcode_sweep(bpf2arm, casedir):
     return problems
 
 
+def source_form_problems(case, inp, diagnostic):
+    """The message must begin with the C file, the line and column where case.at begins, and
+    name the function and instruction in its parenthesis."""
+    src = inp[:-2] + '.c'
+    with open(src) as f:
+        source_lines = f.read().splitlines()
+    found = [(n + 1, text.index(case.at) + 1) for n, text in enumerate(source_lines) if case.at in text]
+    assert len(found) == 1, 'the marker %r must be on exactly one line of %s' % (case.at, src)
+    problems = []
+    if diagnostic['source'] != (src, found[0][0], found[0][1]):
+        problems.append('message places the fault at %s, expected %s:%d:%d' % (diagnostic['source'], src, *found[0]))
+    if case.function and diagnostic['function'] != case.function:
+        problems.append('message says function %s, expected %s' % (diagnostic['function'], case.function))
+    if case.insn is not None and diagnostic['insn'] not in case.insn:
+        problems.append('message says insn %s, expected %s' % (diagnostic['insn'], case.insn))
+    return problems
+
+
 def check(case, bpf2arm, root, verbose):
     slug = re.sub(r'\W+', '_', case.name).strip('_')[:48]
     if case.custom is not None:
@@ -366,12 +392,19 @@ def check(case, bpf2arm, root, verbose):
     else:
         if left:
             problems.append('output directory not empty: %s' % ', '.join(left))
+    if case.status == 2 and (len(lines) != 1 or not lines[0].startswith('bpf2arm: error: ')):
+        problems.append('expected one line "bpf2arm: error: ..." on stderr')
     if case.status == 1:
         if len(lines) != 1:
             problems.append('%d lines on stderr, expected exactly one message' % len(lines))
-        if not lines or not lines[0].startswith(inp + ': error: '):
-            problems.append('message does not start with "%s: error: "' % inp)
         msg = lines[0] if lines else ''
+        diagnostic = toolchain.parse_diagnostic(msg, inp)
+        if diagnostic is None:
+            problems.append('message is in neither form of SPEC section 2 for %s' % inp)
+        elif case.at is None and diagnostic['source'] is not None:
+            problems.append('message places the fault in C source, which this input does not have')
+        elif case.at is not None:
+            problems += source_form_problems(case, inp, diagnostic)
         if case.function and not re.search(r'(^|\W)%s(\W|$)' % re.escape(case.function), msg):
             problems.append('message does not name the function %s' % case.function)
         if case.insn is not None:

@@ -4,7 +4,8 @@
 Takes valid BPF objects (compiled from tests/maps/*.bpf.c, tests/programs/*.c and the
 examples), flips, truncates and overwrites bytes with a fixed seed, and runs bpf2arm on
 each result. Any exit status other than 0 or 1, a signal, a sanitizer report, or a
-message that is not one line of `FILE: error: ...` fails the test; so does an output file
+message that is not one error line in a form of SPEC section 2 (`FILE: error: ...` or
+`file.c:LINE:COL: error: ... (in FUNCTION, insn N of FILE)`) fails the test; so does an output file
 left behind after an error.
 
 usage: mutate_inputs.py --bpf2arm PATH [--count N] [--seed S]
@@ -18,6 +19,9 @@ import sys
 import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.dont_write_bytecode = True  # keep the source tree free of __pycache__
+sys.path.insert(0, os.path.join(ROOT, "tests", "tools"))
+import toolchain  # noqa: E402
 
 
 def sources():
@@ -69,7 +73,7 @@ def main():
             problem = None
             if r.returncode not in (0, 1):
                 problem = f"exit status {r.returncode}"
-            elif r.returncode == 1 and (len(lines) != 1 or not lines[0].startswith(bad + ": error: ")
+            elif r.returncode == 1 and (len(lines) != 1 or toolchain.parse_diagnostic(lines[0], bad) is None
                                         or not lines[0].isprintable()):
                 problem = "not one error line: " + r.stderr[:300]
             elif r.returncode == 1 and (os.path.exists(out) or os.path.exists(out + ".h")):

@@ -7,6 +7,7 @@ commands, run ARM executables under qemu-arm with the CPU's model, and compare o
 """
 import copy
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -158,6 +159,27 @@ def qemu_command(c, exe, *args, hosted=True, extra=()):
     """qemu-arm for exe under CPU c's model; hosted: exe is linked against glibc (ARM_CC)."""
     model = hosted_qemu_cpu(c) if hosted else c.qemu
     return [QEMU, "-cpu", model, *extra, exe, *map(str, args)]
+
+
+# ---------------------------------------------------------------- bpf2arm's diagnostics
+
+def parse_diagnostic(line, input_path, kind="error"):
+    """One line of bpf2arm's diagnostics about input_path, in one of the two forms of SPEC
+    section 2: `file.c:LINE[:COL]: KIND: MESSAGE (in FUNCTION, insn N of IN.o)` where BTF line
+    info places the problem (the parenthesis names what is known), `IN.o: KIND: [FUNCTION: ]
+    [insn N: ]MESSAGE` where it does not. Returns a dict: source, (file, line, column or None)
+    or None; function and insn (the source form's, None where absent or in the object form);
+    message (in the object form all after `KIND: `). None when the line has neither form."""
+    prefix = f"{input_path}: {kind}: "
+    if line.startswith(prefix):
+        return {"source": None, "function": None, "insn": None, "message": line[len(prefix):]}
+    m = re.fullmatch(r"(.+?):(\d+)(?::(\d+))?: " + kind + r": (.*) \("
+                     r"(?:in (\S+?)(?:, insn (\d+))? of |insn (\d+) of )?" + re.escape(input_path) + r"\)", line)
+    if not m:
+        return None
+    insn = m.group(6) or m.group(7)
+    return {"source": (m.group(1), int(m.group(2)), int(m.group(3)) if m.group(3) else None),
+            "function": m.group(5), "insn": int(insn) if insn else None, "message": m.group(4)}
 
 
 # ---------------------------------------------------------------- running and comparing

@@ -160,10 +160,14 @@ TEST_CASE("stack size follows the deepest r10 access, or 512 when r10 escapes") 
   CHECK(q->functions[0].stackSize == 512);
 }
 
-TEST_CASE("diagnostics read function: insn N: message") {
+TEST_CASE("diagnostics put the source position first, the object's name where there is none") {
   Diagnostic d = errorAt("filter", 7, "jump out of range");
+  CHECK(d.render("in.o") == "in.o: error: filter: insn 7: jump out of range");
   d.sourceLine = "prog.c:12";
-  CHECK(d.format() == "filter: insn 7: prog.c:12: jump out of range");
+  CHECK(d.render("in.o") == "prog.c:12: error: jump out of range (in filter, insn 7 of in.o)");
+  d.column = 5;
+  CHECK(d.render("in.o") == "prog.c:12:5: error: jump out of range (in filter, insn 7 of in.o)");
+  CHECK(error("no such map").render("in.o") == "in.o: error: no such map");
 }
 
 TEST_CASE("disassembly of a few instructions") {

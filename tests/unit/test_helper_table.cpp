@@ -95,7 +95,7 @@ TEST_CASE("which helpers the firmware must define: those the runtime stub lacks,
   CHECK_FALSE(table.find(46)->firmwareMustDefine);  // the user's own now
 }
 
-TEST_CASE("warnings render as editors parse them, errors as before") {
+TEST_CASE("warnings render as editors parse them, as errors do") {
   using bpf2arm::Diagnostic;
   Diagnostic withLine = bpf2arm::warningAt("f", 3, "prog.c:12", 9, "what");
   CHECK(withLine.render("in.o") == "prog.c:12:9: warning: what (in f, insn 3 of in.o)");
@@ -104,4 +104,8 @@ TEST_CASE("warnings render as editors parse them, errors as before") {
         "prog.c:12: warning: what (in f, insn 3 of in.o)");
   CHECK(bpf2arm::warningAt("f", 3, "", 0, "what").render("in.o") == "in.o: warning: f: insn 3: what");
   CHECK(bpf2arm::errorAt("f", 3, "what").render("in.o") == "in.o: error: f: insn 3: what");
+  Diagnostic errorWithLine = bpf2arm::errorAt("f", 3, "what");
+  errorWithLine.sourceLine = "prog.c:12";
+  errorWithLine.column = 9;
+  CHECK(errorWithLine.render("in.o") == "prog.c:12:9: error: what (in f, insn 3 of in.o)");
 }

@@ -8,8 +8,8 @@
   program may call without a warning; every other one gets one warning naming bpf_NAME.
 - The README's table of the stub's helpers names exactly the helpers the stub defines.
 - From C: a helper the stub lacks, called twice in one function, gives exactly one line
-  `file.c:LINE:COL: warning: ... (in FUNCTION, insn N of IN.o)` at the first call, exit 0 and
-  an object; with -Werror (and --Werror) the same line says `error:`, exit 1, no output file;
+  `file.c:LINE:COL: warning: ... (in FUNCTION, insn N of IN.o)` at the first call (its line and
+  column in the C source), exit 0 and an object; with -Werror (and --Werror) the same line says `error:`, exit 1, no output file;
   -Wno-error after -Werror undoes it; the id declared with --helper gives no warning.
 
 Prints PASS/FAIL per case and a final `N passed, N failed`; exit status 0 only when all passed.
@@ -133,8 +133,10 @@ def run_c_cases(bpf2arm, work, record):
     with open(src, 'w') as f:
         f.write(C_PROGRAM)
     toolchain.run([toolchain.CLANG, *toolchain.BPF_FLAGS, '-c', src, '-o', obj], 'clang')
-    line = 1 + C_PROGRAM.splitlines().index('\t__u64 first = bpf_get_socket_cookie(ctx);')
-    pattern = (re.escape(src) + f':{line}:' + r'(\d+): (warning|error): helper ' + MISSING + f' \\(id {MISSING_ID}\\) '
+    first_call = '\t__u64 first = bpf_get_socket_cookie(ctx);'
+    line = 1 + C_PROGRAM.splitlines().index(first_call)
+    column = 1 + first_call.index(MISSING)  # where clang's line info places the call
+    pattern = (re.escape(src) + f':{line}:{column}' + r': (?P<kind>warning|error): helper ' + MISSING + f' \\(id {MISSING_ID}\\) '
                r'is not in the runtime stub: the firmware must define ' + MISSING +
                r' \(in cookie_twice, insn \d+ of ' + re.escape(obj) + r'\)')
 
@@ -151,7 +153,7 @@ def run_c_cases(bpf2arm, work, record):
                 problems.append('expected no message, got: ' + r.stderr.strip())
         else:
             m = re.fullmatch(pattern, lines[0]) if len(lines) == 1 else None
-            if not m or m.group(2) != kind:
+            if not m or m.group('kind') != kind:
                 problems.append(f'expected exactly one {kind} line matching {pattern}, got:\n{r.stderr}')
         left = sorted(os.listdir(out_dir))
         if (status == 0) != (left == ['cookie.arm.o']):

@@ -1,0 +1,194 @@
+#include "options.h"
+
+#include <CLI/CLI.hpp>
+#include <llvm/Config/llvm-config.h>
+
+#include <algorithm>
+#include <iostream>
+
+#include "backend-arm32/arm_target.h"
+
+#ifndef BPF2ARM_VERSION
+#define BPF2ARM_VERSION "unknown"
+#endif
+
+namespace bpf2arm {
+namespace {
+
+// A file name as make reads it in a rule: spaces, '#' and '$' escaped.
+std::string quoteForMake(const std::string &name) {
+  std::string out;
+  for (char c : name) {
+    if (c == ' ' || c == '\t' || c == '#') out += '\\';
+    if (c == '$') out += '$';
+    out += c;
+  }
+  return out;
+}
+
+// CLI11 knows one-letter short options only: it reads "-Werror" as -W with the value
+// "error", "-mcpu=X" as -m with "cpu=X", "-O2" as -O with "2", "-MD" as -M with "D".
+// gcc's options whose value is the next argument (-MF FILE, -MT T, -MQ T) are joined to
+// it here so that CLI11 sees one argument, and a bare -O (gcc's -O1) gets its level.
+// CLI11 takes the arguments last first. Each of these options takes its one joined value
+// (allow_extra_args(false)): otherwise "-Werror IN.o" would give IN.o to -W as well.
+std::vector<std::string> joinGccValues(int argc, char **argv) {
+  std::vector<std::string> args;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if ((arg == "-MF" || arg == "-MT" || arg == "-MQ") && i + 1 < argc) arg += argv[++i];
+    if (arg == "-O") arg = "-O1";
+    args.push_back(arg);
+  }
+  std::reverse(args.begin(), args.end());
+  return args;
+}
+
+// The gcc/clang spellings, each letter's values in command-line order; applyGccOptions
+// reads them once CLI11 has parsed the line, so that the messages are ours.
+struct GccOptions {
+  std::vector<std::string> m, f, M, O, W;
+};
+
+void addGccOptions(CLI::App &app, Options &options, GccOptions &gcc) {
+  app.add_option("-m", gcc.m, "-mcpu=CPU: the same as --mcpu; -mthumb: Thumb-2 (T32) code, for a CPU that has it; "
+                             "-marm: ARM state (the default); the last of -mthumb/-marm counts")
+      ->type_name("cpu=CPU|thumb|arm")
+      ->allow_extra_args(false);
+  app.add_flag("-c", "accepted as compilers take it: the output is an object unless -S");
+  app.add_option("-O", gcc.O, "-O0/-Og: no machine-IR passes, each BPF instruction's code stays where it is; "
+                             "-O1/-O2/-O3/-Os/-Oz (and -O): all passes (the default); the last one counts")
+      ->type_name("LEVEL")
+      ->allow_extra_args(false)
+      ->check(CLI::IsMember({"0", "1", "2", "3", "s", "z", "g"}));
+  app.add_flag("-g", options.debugInfo, "accepted and ignored for now: no DWARF is written yet");
+  app.add_option("-f", gcc.f, "-fPIC/-fpic/-fPIE/-fpie: not supported yet (an error); "
+                              "-fno-pic/-fno-PIC/-fno-pie/-fno-PIE: accepted, the code is position-dependent")
+      ->type_name("PIC")
+      ->allow_extra_args(false);
+  app.add_option("-M", gcc.M, "-MD/-MMD: also write a make rule, OUTPUT: INPUT, to -MF FILE (default: OUTPUT with "
+                              "its extension replaced by .d); -MT TARGET/-MQ TARGET: the rule's target instead (-MQ "
+                              "quotes it for make); -MP: accepted (the input is the only dependency: no phony rules)")
+      ->type_name("D")
+      ->allow_extra_args(false);
+}
+
+// Empty, or the usage error.
+std::string applyGccOptions(const GccOptions &gcc, Options &options, const std::vector<std::string> &cpuNames) {
+  if (!gcc.W.empty()) options.warningsAreErrors = gcc.W.back() == "error";
+  if (!gcc.O.empty()) options.optimize = gcc.O.back() != "0" && gcc.O.back() != "g";
+  for (const std::string &value : gcc.m) {
+    if (value == "thumb" || value == "arm") {
+      options.thumb = value == "thumb";
+      continue;
+    }
+    if (value.rfind("cpu=", 0) != 0) return "unknown option -m" + value;
+    options.cpu = value.substr(4);
+    if (std::find(cpuNames.begin(), cpuNames.end(), options.cpu) == cpuNames.end())
+      return "unknown CPU " + options.cpu + " in -mcpu (--list-cpus names them)";
+  }
+  for (const std::string &value : gcc.f) {
+    for (const char *position : {"PIC", "pic", "PIE", "pie"})
+      if (value == position) return "-f" + value + " is not supported yet";
+    const std::vector<std::string> positionDependent{"no-pic", "no-PIC", "no-pie", "no-PIE"};
+    if (std::find(positionDependent.begin(), positionDependent.end(), value) == positionDependent.end())
+      return "unknown option -f" + value;
+  }
+  for (const std::string &value : gcc.M) {
+    if (value == "F" || value == "T" || value == "Q") return "-M" + value + " needs a value after it";
+    if (value == "D" || value == "MD") {
+      options.writeDependencies = true;
+    } else if (value.size() > 1 && value[0] == 'F') {
+      options.dependencyFile = value.substr(1);
+    } else if (value.size() > 1 && value[0] == 'T') {
+      options.dependencyTargets.push_back(value.substr(1));
+    } else if (value.size() > 1 && value[0] == 'Q') {
+      options.dependencyTargets.push_back(quoteForMake(value.substr(1)));
+    } else if (value != "P") {
+      return "-M" + value + " is not supported (-MD, -MMD, -MF FILE, -MT TARGET, -MQ TARGET, -MP are)";
+    }
+  }
+  if (options.thumb && !arm::findCpu(options.cpu)->has(arm::kThumb2))
+    return "-mthumb: " + options.cpu + " has no Thumb-2 instructions (use -marm)";
+  if (options.writeDependencies && options.dependencyFile.empty()) {
+    if (options.output == "-") return "-MD with the output on standard output needs -MF FILE";
+    const size_t slash = options.output.find_last_of('/'), dot = options.output.find_last_of('.');
+    const bool hasExtension = dot != std::string::npos && (slash == std::string::npos || dot > slash);
+    options.dependencyFile = (hasExtension ? options.output.substr(0, dot) : options.output) + ".d";
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string defaultOutput(const std::string &input, bool assembly) {
+  std::string stem = input;
+  if (stem.size() > 2 && stem.compare(stem.size() - 2, 2, ".o") == 0) stem.resize(stem.size() - 2);
+  return stem + (assembly ? ".arm.s" : ".arm.o");
+}
+
+std::string dependencyRule(const Options &options) {
+  std::string targets;
+  for (const std::string &target : options.dependencyTargets) targets += (targets.empty() ? "" : " ") + target;
+  if (targets.empty()) targets = quoteForMake(options.output);
+  return targets + ": " + quoteForMake(options.input) + "\n";
+}
+
+CommandLine parseCommandLine(int argc, char **argv) {
+  CommandLine line;
+  Options &options = line.options;
+  CLI::App app{"bpf2arm: compiles eBPF objects (clang -target bpf) to relocatable ARM32 ELF objects", "bpf2arm"};
+  options.cpu = arm::supportedCpus().front().name;
+  app.add_option("input", options.input, "BPF ELF object to compile")->required();
+  app.add_option("-o", options.output, "output file, - for standard output (default: INPUT with .o replaced by .arm.o)");
+  std::vector<std::string> cpuNames;
+  for (const auto &c : arm::supportedCpus()) cpuNames.push_back(c.name);
+  app.add_option("--mcpu", options.cpu,
+                 "target CPU (default " + options.cpu + "); --list-cpus gives each one's architecture and features")
+      ->check(CLI::IsMember(cpuNames));
+  app.add_flag_callback("--list-cpus", [] {
+    std::cout << arm::listCpus();
+    throw CLI::Success();
+  }, "print the CPU table and exit: one CPU per line, its name, then arch= profile= triple= qemu= features=");
+  app.add_option("--header", options.header, "also write a C header for the firmware: programs, maps with typed accessors, globals");
+  app.add_flag("-S", options.assembly, "write assembly text instead of an object");
+  app.add_option("--dump", options.dump,
+                 "print the program after a stage to stdout: object (as read), model (after building), "
+                 "frame (after frame analysis), upper (after tracking live and zero hi words), "
+                 "mir (machine IR after instruction selection), regalloc (machine IR after register allocation)")
+      ->check(CLI::IsMember({"object", "model", "frame", "upper", "mir", "regalloc"}));
+  app.add_option("--cpus", options.numCpus, "CPUs that per-CPU maps keep a value copy for (default 1)")
+      ->check(CLI::Range(1u, 64u));
+  app.add_option("--threads", options.threads,
+                 "functions compiled at once on large programs (default 0: one per CPU of this machine); "
+                 "the output is the same for any number")
+      ->check(CLI::Range(0u, 256u));
+  app.add_option("--helper", options.customHelpers,
+                 "declare helper id ID as a C function: 'ID=RESULT NAME(PARAMS)', e.g. '200=long my_helper(const void *p, __u32 n)'");
+  GccOptions gcc;
+  app.add_option("-W", gcc.W, "-Werror: treat warnings as errors (exit 1, no output); -Wno-error: do not")
+      ->check(CLI::IsMember({"error", "no-error"}))
+      ->allow_extra_args(false);
+  app.add_flag("--Werror", options.warningsAreErrors, "the same as -Werror");
+  addGccOptions(app, options, gcc);
+  app.set_version_flag("--version", std::string("bpf2arm ") + BPF2ARM_VERSION + " (LLVM " LLVM_VERSION_STRING ")");
+  auto usageError = [&line](const std::string &message) {
+    std::cerr << "bpf2arm: error: " << message << "\n";
+    line.exitStatus = 2;
+    return line;
+  };
+  try {
+    app.parse(joinGccValues(argc, argv));
+  } catch (const CLI::Success &e) {  // --help, --version, --list-cpus
+    app.exit(e);
+    return line;
+  } catch (const CLI::ParseError &e) {
+    return usageError(e.what());
+  }
+  if (options.output.empty()) options.output = defaultOutput(options.input, options.assembly);
+  if (std::string why = applyGccOptions(gcc, options, cpuNames); !why.empty()) return usageError(why);
+  line.run = true;
+  return line;
+}
+
+}  // namespace bpf2arm
