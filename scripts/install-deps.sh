@@ -4,7 +4,8 @@
 set -euo pipefail
 
 packages=(
-  meson ninja-build pkg-config cmake python3
+  meson ninja-build pkg-config cmake python3 make gcc
+  groff-base   # the install test renders the man page
   llvm-19-dev clang-19 lld-19 llvm-19-tools bpftool
   libbpf-dev libelf-dev zlib1g-dev libzstd-dev libcli11-dev doctest-dev
   qemu-user qemu-system-arm
