@@ -19,6 +19,7 @@
 
 
 #include "compiler/in_order_parallel.h"
+#include "debug_info.h"
 #include "emit_mir.h"
 #include "mir_combine.h"
 #include "mir_fuse.h"
@@ -166,7 +167,7 @@ Expected<CompiledFunction> compileFunction(const Program &program, size_t index,
 // The C entry is a wrapper function of its own, or the body itself under both symbols.
 void emitCompiled(const Program &program, size_t index, const CompiledFunction &compiled, const ArmTarget &target,
                   llvm::MCContext &ctx, llvm::MCStreamer &streamer, Assembler &as, const ObjectSymbols &symbols,
-                  const EmitOptions &options) {
+                  const EmitOptions &options, DebugInfo *debug) {
   const Function &fn = program.functions[index];
   llvm::MCSymbol *entry = symbols.cEntries[index], *bodySymbol = symbols.bodies[index];
   // -S: BPF comments in the body (emit_mir.h), a line on what a C entry wrapper does.
@@ -176,7 +177,9 @@ void emitCompiled(const Program &program, size_t index, const CompiledFunction &
     beginFunction(streamer, target, entry, fn.isGlobal);
     if (comments)
       as.comment(" AAPCS entry of " + fn.name + ": C's arguments into the body convention, R0 to the C result");
-    emitFunction(*compiled.cEntry, as, ctx);
+    if (debug) debug->beginFunction(fn, /*describe=*/false);
+    emitFunction(*compiled.cEntry, as, ctx, nullptr, debug);
+    if (debug) debug->endFunction();
     endFunction(streamer, ctx, entry);
   }
   if (entry && !compiled.cEntry) {
@@ -185,13 +188,17 @@ void emitCompiled(const Program &program, size_t index, const CompiledFunction &
     streamer.emitSymbolAttribute(bodySymbol, llvm::MCSA_Local);
     streamer.emitSymbolAttribute(bodySymbol, llvm::MCSA_ELF_TypeFunction);
     streamer.emitLabel(bodySymbol);
-    emitFunction(compiled.body, as, ctx, comments);
+    if (debug) debug->beginFunction(fn, /*describe=*/true);
+    emitFunction(compiled.body, as, ctx, comments, debug);
+    if (debug) debug->endFunction();
     endFunction(streamer, ctx, bodySymbol);
     endFunction(streamer, ctx, entry);
     return;
   }
   beginFunction(streamer, target, bodySymbol, false);
-  emitFunction(compiled.body, as, ctx, comments);
+  if (debug) debug->beginFunction(fn, /*describe=*/true);
+  emitFunction(compiled.body, as, ctx, comments, debug);
+  if (debug) debug->endFunction();
   endFunction(streamer, ctx, bodySymbol);
 }
 
@@ -259,6 +266,8 @@ Expected<std::string> emitProgram(const Program &program, const ArmTarget &targe
   }
   emitBuildAttributes(*streamer, target);
   streamer->switchSection(fileInfo->getTextSection());
+  std::optional<DebugInfo> debug;
+  if (emitOptions.debugInfo) debug.emplace(program, ctx, *streamer, emitOptions.input, emitOptions.producer);
 
   // Each function's body is reached by local calls under its internal symbol; a global
   // function also gets an AAPCS entry under its own name that C code calls, and so does
@@ -282,12 +291,15 @@ Expected<std::string> emitProgram(const Program &program, const ArmTarget &targe
         }
         if (emitOptions.mirDump) *emitOptions.mirDump += compiled->mirDump;
         if (emitOptions.regallocDump) *emitOptions.regallocDump += compiled->regallocDump;
-        emitCompiled(program, i, *compiled, target, ctx, *streamer, as, symbols, emitOptions);
+        emitCompiled(program, i, *compiled, target, ctx, *streamer, as, symbols, emitOptions, debug ? &*debug : nullptr);
         return true;
       });
   if (failed) return *failed;
-  if (symbols.usesRoutines)
+  if (symbols.usesRoutines) {
+    if (debug) debug->leaveFunctions();
     if (Status st = assembleRoutines(*streamer, ctx, sources, target)) return *st;
+  }
+  if (debug) debug->finish();
 
   auto programEntry = [&](const std::string &name) -> llvm::MCSymbol * {
     for (const Function &fn : program.functions)

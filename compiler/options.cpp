@@ -61,7 +61,8 @@ void addGccOptions(CLI::App &app, Options &options, GccOptions &gcc) {
       ->type_name("LEVEL")
       ->allow_extra_args(false)
       ->check(CLI::IsMember({"0", "1", "2", "3", "s", "z", "g"}));
-  app.add_flag("-g", options.debugInfo, "accepted and ignored for now: no DWARF is written yet");
+  app.add_flag("-g", options.debugInfo, "DWARF 4 debug information: line table from the BTF line info, compile unit, "
+                                         "subprograms, call frame information (gdb breaks on lines of the BPF C source)");
   app.add_option("-f", gcc.f, "-fPIC/-fpic/-fPIE/-fpie: not supported yet (an error); "
                               "-fno-pic/-fno-PIC/-fno-pie/-fno-PIE: accepted, the code is position-dependent")
       ->type_name("PIC")

@@ -18,7 +18,7 @@ struct Options {
   // -O: false at -O0/-Og (no machine-IR passes between selection and register
   // allocation), true at every other level (all of them).
   bool optimize = true;
-  bool debugInfo = false;  // -g: accepted; no DWARF yet
+  bool debugInfo = false;  // -g: DWARF (backend-arm32/debug_info.h)
   // -MD/-MMD: also write a make rule "TARGETS: IN.o" to dependencyFile (-MF; default OUT
   // with its extension replaced by .d). Targets from -MT/-MQ, else the output file.
   bool writeDependencies = false;
