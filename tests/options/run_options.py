@@ -4,7 +4,8 @@
     run_options.py --bpf2arm build/compiler/bpf2arm [-v]
 
 - `-mcpu=CPU`, `--mcpu CPU` and `--mcpu=CPU` give the same object, another than the default CPU's.
-- `-c` and `-g` are accepted and change nothing (no DWARF yet); `-O`, `-O1`, `-O2`, `-O3`, `-Os`,
+- `-c` is accepted and changes nothing; `-g` adds DWARF (one object with `-g` and `-c -g`, another
+  than the default; the debuginfo test checks what is in it); `-O`, `-O1`, `-O2`, `-O3`, `-Os`,
   `-Oz` give the default object (all passes); `-O0` and `-Og` give one object, another than the
   default's (no machine-IR passes; the program has a loop the passes change). The default and
   the -O0 object run under qemu-arm and print what the same C compiled by the host's gcc prints.
@@ -151,18 +152,25 @@ def check_levels(ck, obj, outdir, expected):
         return
     ck.record('the default object runs as the host\'s gcc build does',
               [p for p in [run_on_qemu(ck, os.path.join(outdir, 'default.o'), expected, c, 'default')] if p])
-    same_as_default = ['-c', '-g', '-c -g', '-O', '-O1', '-O2', '-O3', '-Os', '-Oz', '-O0 -O2']
+    same_as_default = ['-c', '-O', '-O1', '-O2', '-O3', '-Os', '-Oz', '-O0 -O2']
     for flags in same_as_default:
         data, problem = ck.compile(obj, os.path.join(outdir, 'level.o'), *flags.split())
         ck.record(f'{flags}: accepted, the default object',
                   [problem] if problem else ([] if data == default else ['the object differs from the default one']))
+    with_g, problem = ck.compile(obj, os.path.join(outdir, 'g.o'), '-g')
+    problems = [problem] if problem else (['the -g object is the default one'] if with_g == default else [])
+    for flags in ['-c -g', '-O2 -g']:
+        data, problem = ck.compile(obj, os.path.join(outdir, 'level.o'), *flags.split())
+        if problem or data != with_g:
+            problems.append(problem or f'{flags} gives another object than -g')
+    ck.record('-g (and -c -g, -O2 -g): an object of its own, with debug information', problems)
     o0_path = os.path.join(outdir, 'O0.o')
     o0, problem = ck.compile(obj, o0_path, '-O0')
     if problem:
         ck.record('-O0 compiles', [problem])
         return
     problems = ['-O0 gives the default object: no pass was left out'] if o0 == default else []
-    for flags in ['-Og', '-O2 -O0', '-O0 -g -c']:
+    for flags in ['-Og', '-O2 -O0', '-O0 -c']:
         data, problem = ck.compile(obj, os.path.join(outdir, 'level.o'), *flags.split())
         if problem or data != o0:
             problems.append(problem or f'{flags} gives another object than -O0')
