@@ -216,7 +216,13 @@ void DebugInfo::endFunction() {
   llvm::MCSymbol *end = ctx_.createTempSymbol();
   streamer_.emitLabel(end);
   streamer_.emitCFIEndProc();
-  if (describeCurrent_) subprograms_.push_back(Range{current_, currentBegin_, end});
+  if (!describeCurrent_) {
+    wrapper_ = Range{current_, currentBegin_, end};
+  } else if (wrapper_.fn == current_) {
+    subprograms_.push_back(Range{current_, currentBegin_, end, wrapper_.begin, wrapper_.end});
+  } else {
+    subprograms_.push_back(Range{current_, currentBegin_, end});
+  }
   current_ = nullptr;
 }
 
@@ -298,13 +304,23 @@ void DebugInfo::finish() {
   };
 
   std::vector<size_t> children;
+  std::vector<std::pair<llvm::MCSymbol *, std::vector<std::pair<llvm::MCSymbol *, llvm::MCSymbol *>>>> ranges;
   for (const Range &range : subprograms_) {
     const Function &fn = *range.fn;
     size_t sp = unit.add(dw::DW_TAG_subprogram);
+    unit[sp].add(dw::DW_AT_name, dw::DW_FORM_string, fn.name);
+    if (range.entryBegin) {
+      // The body first: gdb puts a breakpoint on the function at the entry of its first
+      // range, where bpf-to-bpf calls arrive too.
+      llvm::MCSymbol *list = ctx_.createTempSymbol();
+      ranges.push_back({list, {{range.begin, range.end}, {range.entryBegin, range.entryEnd}}});
+      unit[sp].add(dw::DW_AT_ranges, dw::DW_FORM_sec_offset, list);
+    } else {
+      unit[sp]
+          .add(dw::DW_AT_low_pc, dw::DW_FORM_addr, range.begin)
+          .add(dw::DW_AT_high_pc, dw::DW_FORM_data4, Die::Diff{range.end, range.begin});
+    }
     unit[sp]
-        .add(dw::DW_AT_name, dw::DW_FORM_string, fn.name)
-        .add(dw::DW_AT_low_pc, dw::DW_FORM_addr, range.begin)
-        .add(dw::DW_AT_high_pc, dw::DW_FORM_data4, Die::Diff{range.end, range.begin})
         // The CFA is what gdb's frame base should be: no frame pointer here.
         .add(dw::DW_AT_frame_base, dw::DW_FORM_exprloc, std::string(1, char(dw::DW_OP_call_frame_cfa)));
     const Position &decl = positions_[fn.insns.empty() ? 0 : fn.insns[0].line];
@@ -332,6 +348,19 @@ void DebugInfo::finish() {
   for (const auto &[key, die] : types) children.push_back(die);
   unit[cu].children = std::move(children);
   unit.write(cu);
+
+  // .debug_ranges: pairs of offsets from the unit's low_pc, then the end of the list.
+  if (ranges.empty()) return;
+  streamer_.switchSection(ctx_.getObjectFileInfo()->getDwarfRangesSection());
+  for (const auto &[list, pairs] : ranges) {
+    streamer_.emitLabel(list);
+    for (auto [begin, end] : pairs) {
+      streamer_.emitAbsoluteSymbolDiff(begin, textBegin_, 4);
+      streamer_.emitAbsoluteSymbolDiff(end, textBegin_, 4);
+    }
+    streamer_.emitIntValue(0, 4);
+    streamer_.emitIntValue(0, 4);
+  }
 }
 
 }  // namespace bpf2arm::arm

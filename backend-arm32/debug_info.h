@@ -71,6 +71,7 @@ class DebugInfo {
   struct Range {
     const Function *fn;
     llvm::MCSymbol *begin, *end;
+    llvm::MCSymbol *entryBegin = nullptr, *entryEnd = nullptr;  // the C entry wrapper's code, if any
   };
 
   void emitLoc(const Position &position, unsigned flags);
@@ -82,6 +83,7 @@ class DebugInfo {
   std::string producer_, compDir_, unitName_;
   llvm::MCSymbol *textBegin_ = nullptr;
   std::vector<Range> subprograms_;
+  Range wrapper_{nullptr, nullptr, nullptr};  // the last C entry wrapper, until its body comes
   const Function *current_ = nullptr;
   bool describeCurrent_ = false;
   bool prologueDone_ = false;
