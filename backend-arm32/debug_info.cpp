@@ -15,8 +15,6 @@ namespace {
 
 namespace dw = llvm::dwarf;
 
-constexpr unsigned kDwarfVersion = 4;
-
 // A debugging information entry before it is written: attributes in abbreviation order.
 struct Die {
   struct Diff {  // hi - lo, in bytes
@@ -45,7 +43,7 @@ struct Die {
 // The entries of one compile unit, written with their abbreviations, each shape once.
 class UnitWriter {
  public:
-  UnitWriter(llvm::MCContext &ctx, llvm::MCStreamer &out) : ctx_(ctx), out_(out) {}
+  UnitWriter(llvm::MCContext &ctx, llvm::MCStreamer &out, unsigned version) : ctx_(ctx), out_(out), version_(version) {}
 
   size_t add(dw::Tag tag) {
     dies_.push_back(Die{tag, {}, {}, nullptr});
@@ -67,9 +65,15 @@ class UnitWriter {
     out_.emitLabel(unitBegin);
     out_.emitAbsoluteSymbolDiff(unitEnd, afterLength, 4);  // unit_length
     out_.emitLabel(afterLength);
-    out_.emitIntValue(kDwarfVersion, 2);
-    out_.emitSymbolValue(abbrevBegin, 4);  // debug_abbrev_offset
-    out_.emitIntValue(4, 1);               // address_size
+    out_.emitIntValue(version_, 2);
+    if (version_ >= 5) {
+      out_.emitIntValue(dw::DW_UT_compile, 1);
+      out_.emitIntValue(4, 1);               // address_size
+      out_.emitSymbolValue(abbrevBegin, 4);  // debug_abbrev_offset
+    } else {
+      out_.emitSymbolValue(abbrevBegin, 4);
+      out_.emitIntValue(4, 1);
+    }
     writeDie(root);
     out_.emitLabel(unitEnd);
 
@@ -151,6 +155,7 @@ class UnitWriter {
   std::vector<Die> dies_;
   std::map<Shape, unsigned> shapes_;
   std::vector<const Shape *> shapeByCode_;
+  unsigned version_;
   llvm::MCSymbol *unitBegin_ = nullptr;
 };
 
@@ -173,9 +178,10 @@ constexpr unsigned kLr = 14;
 }  // namespace
 
 DebugInfo::DebugInfo(const Program &program, llvm::MCContext &ctx, llvm::MCStreamer &streamer, const std::string &input,
-                     const std::string &producer)
-    : ctx_(ctx), streamer_(streamer), producer_(producer) {
-  ctx_.setDwarfVersion(kDwarfVersion);
+                     const std::string &producer, unsigned version)
+    : ctx_(ctx), streamer_(streamer), version_(version), producer_(producer) {
+  assert((version == 4 || version == 5) && "DWARF 4 or 5");
+  ctx_.setDwarfVersion(uint16_t(version));
   std::map<std::string, unsigned> fileNumbers;
   positions_.resize(program.sourcePositions.size());
   for (size_t i = 1; i < program.sourcePositions.size(); ++i) {
@@ -185,9 +191,15 @@ DebugInfo::DebugInfo(const Program &program, llvm::MCContext &ctx, llvm::MCStrea
     if (inserted) files_.push_back(file);
     positions_[i] = Position{it->second, line, program.sourcePositions[i].column};
   }
-  for (size_t f = 0; f < files_.size(); ++f) {
-    auto [dir, name] = splitPath(files_[f]);
-    streamer_.emitDwarfFileDirective(unsigned(f + 1), dir, name);
+  // DWARF 5 names the unit's file as file 0 of the line table. MC numbers the files
+  // (number 0 asks it to): the unit's file is 0 in DWARF 5, the first is 1 in DWARF 4.
+  if (version_ >= 5 && !files_.empty()) {
+    auto [dir, name] = splitPath(files_[0]);
+    streamer_.emitDwarfFile0Directive(dir, name, std::nullopt, std::nullopt);
+  }
+  for (const std::string &file : files_) {
+    auto [dir, name] = splitPath(file);
+    lineTableFiles_.push_back(streamer_.emitDwarfFileDirective(0, dir, name));
   }
   compDir_ = files_.empty() ? "" : splitPath(files_[0]).first;
   unitName_ = files_.empty() ? input : files_[0];
@@ -197,7 +209,7 @@ DebugInfo::DebugInfo(const Program &program, llvm::MCContext &ctx, llvm::MCStrea
 }
 
 void DebugInfo::emitLoc(const Position &position, unsigned flags) {
-  streamer_.emitDwarfLocDirective(position.file, position.line, position.column, flags, 0, 0, "");
+  streamer_.emitDwarfLocDirective(lineTableFiles_[position.file - 1], position.line, position.column, flags, 0, 0, "");
 }
 
 void DebugInfo::beginFunction(const Function &fn, bool describe) {
@@ -264,7 +276,7 @@ void DebugInfo::finish() {
   llvm::MCSymbol *textEnd = ctx_.createTempSymbol();
   streamer_.emitLabel(textEnd);
 
-  UnitWriter unit(ctx_, streamer_);
+  UnitWriter unit(ctx_, streamer_, version_);
   size_t cu = unit.add(dw::DW_TAG_compile_unit);
   unit[cu]
       .add(dw::DW_AT_producer, dw::DW_FORM_string, producer_)
@@ -304,7 +316,7 @@ void DebugInfo::finish() {
   };
 
   std::vector<size_t> children;
-  std::vector<std::pair<llvm::MCSymbol *, std::vector<std::pair<llvm::MCSymbol *, llvm::MCSymbol *>>>> ranges;
+  RangeLists ranges;
   for (const Range &range : subprograms_) {
     const Function &fn = *range.fn;
     size_t sp = unit.add(dw::DW_TAG_subprogram);
@@ -325,7 +337,7 @@ void DebugInfo::finish() {
         .add(dw::DW_AT_frame_base, dw::DW_FORM_exprloc, std::string(1, char(dw::DW_OP_call_frame_cfa)));
     const Position &decl = positions_[fn.insns.empty() ? 0 : fn.insns[0].line];
     if (decl.file)
-      unit[sp].add(dw::DW_AT_decl_file, dw::DW_FORM_udata, uint64_t(decl.file))
+      unit[sp].add(dw::DW_AT_decl_file, dw::DW_FORM_udata, uint64_t(lineTableFiles_[decl.file - 1]))
           .add(dw::DW_AT_decl_line, dw::DW_FORM_udata, uint64_t(decl.line));
     if (fn.hasBtfPrototype) {
       unit[sp].add(dw::DW_AT_prototyped, dw::DW_FORM_flag_present);
@@ -349,18 +361,45 @@ void DebugInfo::finish() {
   unit[cu].children = std::move(children);
   unit.write(cu);
 
-  // .debug_ranges: pairs of offsets from the unit's low_pc, then the end of the list.
-  if (ranges.empty()) return;
-  streamer_.switchSection(ctx_.getObjectFileInfo()->getDwarfRangesSection());
-  for (const auto &[list, pairs] : ranges) {
-    streamer_.emitLabel(list);
-    for (auto [begin, end] : pairs) {
-      streamer_.emitAbsoluteSymbolDiff(begin, textBegin_, 4);
-      streamer_.emitAbsoluteSymbolDiff(end, textBegin_, 4);
+  if (!ranges.empty()) writeRanges(ranges);
+}
+
+// DWARF 4: .debug_ranges, pairs of offsets from the unit's low_pc, then a pair of zeros.
+// DWARF 5: .debug_rnglists, a header, then DW_RLE_offset_pair entries (offsets from the
+// unit's low_pc, ULEB128) and DW_RLE_end_of_list.
+void DebugInfo::writeRanges(const RangeLists &lists) {
+  const llvm::MCObjectFileInfo &info = *ctx_.getObjectFileInfo();
+  if (version_ < 5) {
+    streamer_.switchSection(info.getDwarfRangesSection());
+    for (const auto &[list, pairs] : lists) {
+      streamer_.emitLabel(list);
+      for (auto [begin, end] : pairs) {
+        streamer_.emitAbsoluteSymbolDiff(begin, textBegin_, 4);
+        streamer_.emitAbsoluteSymbolDiff(end, textBegin_, 4);
+      }
+      streamer_.emitIntValue(0, 4);
+      streamer_.emitIntValue(0, 4);
     }
-    streamer_.emitIntValue(0, 4);
-    streamer_.emitIntValue(0, 4);
+    return;
   }
+  streamer_.switchSection(info.getDwarfRnglistsSection());
+  llvm::MCSymbol *afterLength = ctx_.createTempSymbol(), *end = ctx_.createTempSymbol();
+  streamer_.emitAbsoluteSymbolDiff(end, afterLength, 4);  // unit_length
+  streamer_.emitLabel(afterLength);
+  streamer_.emitIntValue(5, 2);  // version
+  streamer_.emitIntValue(4, 1);  // address_size
+  streamer_.emitIntValue(0, 1);  // segment_selector_size
+  streamer_.emitIntValue(0, 4);  // offset_entry_count: lists are reached by DW_FORM_sec_offset
+  for (const auto &[list, pairs] : lists) {
+    streamer_.emitLabel(list);
+    for (auto [begin, stop] : pairs) {
+      streamer_.emitIntValue(dw::DW_RLE_offset_pair, 1);
+      streamer_.emitAbsoluteSymbolDiffAsULEB128(begin, textBegin_);
+      streamer_.emitAbsoluteSymbolDiffAsULEB128(stop, textBegin_);
+    }
+    streamer_.emitIntValue(dw::DW_RLE_end_of_list, 1);
+  }
+  streamer_.emitLabel(end);
 }
 
 }  // namespace bpf2arm::arm

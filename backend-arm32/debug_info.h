@@ -17,9 +17,11 @@
 //   .debug_frame  CFI from the prologue and epilogues (emit_mir.cpp): the CFA is sp plus
 //                 what the function pushed and allocated, lr and r4-r11 where the push put
 //                 them.
-// DWARF version 4: every debugger a firmware engineer may point at the code reads it
-// (older gdb and vendor debuggers mis-read version 5 line tables), and the `-S` text then
-// needs no `.file 0`, which older GNU as rejects.
+// DWARF version 4 by default: every debugger a firmware engineer may point at the code
+// reads it (older gdb and vendor debuggers mis-read version 5 line tables), and the `-S`
+// text then needs no `.file 0`, which GNU as before 2.35 rejects. `-gdwarf-5` gives
+// version 5 (the unit's file as line-table file 0, .debug_rnglists), as GCC 11 and
+// clang 14 on write by default.
 // Addresses in .debug_info refer to local labels, never to the function symbols: in
 // Thumb code, R_ARM_ABS32 against a function symbol would set bit 0 (the Thumb bit) in
 // low_pc.
@@ -40,9 +42,10 @@ class DebugInfo {
  public:
   // Declares the source files to the line table and asks for .debug_frame; call with the
   // text section current, before any code.
-  // `input` names the unit when BTF names no file; `producer` is DW_AT_producer.
+  // `input` names the unit when BTF names no file; `producer` is DW_AT_producer;
+  // `version` the DWARF version, 4 or 5.
   DebugInfo(const Program &program, llvm::MCContext &ctx, llvm::MCStreamer &streamer, const std::string &input,
-            const std::string &producer);
+            const std::string &producer, unsigned version);
 
   // Around the code of one function: `fn`'s body (`describe` true: it gets a subprogram)
   // or its C entry wrapper (code and CFI only: gdb names it by its ELF symbol, and a
@@ -66,7 +69,7 @@ class DebugInfo {
 
  private:
   struct Position {
-    unsigned file = 0, line = 0, column = 0;  // file 0: none
+    unsigned file = 0, line = 0, column = 0;  // file i: files_[i - 1]; 0: none
   };
   struct Range {
     const Function *fn;
@@ -74,11 +77,18 @@ class DebugInfo {
     llvm::MCSymbol *entryBegin = nullptr, *entryEnd = nullptr;  // the C entry wrapper's code, if any
   };
 
+  // Each list: its label, then its [begin, end) ranges.
+  using RangeLists =
+      std::vector<std::pair<llvm::MCSymbol *, std::vector<std::pair<llvm::MCSymbol *, llvm::MCSymbol *>>>>;
+
   void emitLoc(const Position &position, unsigned flags);
+  void writeRanges(const RangeLists &lists);
 
   llvm::MCContext &ctx_;
   llvm::MCStreamer &streamer_;
-  std::vector<std::string> files_;       // line-table file i + 1
+  const unsigned version_;
+  std::vector<std::string> files_;
+  std::vector<unsigned> lineTableFiles_;  // each file's number in the line table       // line-table file i + 1
   std::vector<Position> positions_;      // by Program::sourcePositions index
   std::string producer_, compDir_, unitName_;
   llvm::MCSymbol *textBegin_ = nullptr;

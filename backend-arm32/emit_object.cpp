@@ -229,7 +229,14 @@ Expected<std::string> emitProgram(const Program &program, const ArmTarget &targe
   OutputKind kind = emitOptions.kind;
   llvm::SourceMgr sources;
   std::string mcErrors;
-  llvm::MCContext ctx(target.triple(), &target.asmInfo(), &target.registerInfo(), &target.subtarget(), &sources);
+  llvm::MCTargetOptions options;
+  // -S -gdwarf-5: `.file 0 "dir" "name"`, so that an assembler's line table names the
+  // directory as ours does (given the path in one string, it would name its own working
+  // directory for file 0). DWARF 4 keeps the one string that GNU as 2.40 takes there.
+  options.MCUseDwarfDirectory = emitOptions.dwarfVersion >= 5 ? llvm::MCTargetOptions::EnableDwarfDirectory
+                                                              : llvm::MCTargetOptions::DisableDwarfDirectory;
+  llvm::MCContext ctx(target.triple(), &target.asmInfo(), &target.registerInfo(), &target.subtarget(), &sources,
+                      &options);
   // Fixups out of range and the like are reported, never truncated: collect them.
   ctx.setDiagnosticHandler([&mcErrors](const llvm::SMDiagnostic &diag, bool, const llvm::SourceMgr &,
                                        std::vector<const llvm::MDNode *> &) {
@@ -241,7 +248,6 @@ Expected<std::string> emitProgram(const Program &program, const ArmTarget &targe
 
   llvm::SmallString<0> bytes;
   llvm::raw_svector_ostream os(bytes);
-  llvm::MCTargetOptions options;
   std::unique_ptr<llvm::MCAsmBackend> backend(
       target.target().createMCAsmBackend(target.subtarget(), target.registerInfo(), options));
   std::unique_ptr<llvm::MCCodeEmitter> encoder(target.target().createMCCodeEmitter(target.instrInfo(), ctx));
@@ -267,7 +273,8 @@ Expected<std::string> emitProgram(const Program &program, const ArmTarget &targe
   emitBuildAttributes(*streamer, target);
   streamer->switchSection(fileInfo->getTextSection());
   std::optional<DebugInfo> debug;
-  if (emitOptions.debugInfo) debug.emplace(program, ctx, *streamer, emitOptions.input, emitOptions.producer);
+  if (emitOptions.dwarfVersion)
+    debug.emplace(program, ctx, *streamer, emitOptions.input, emitOptions.producer, emitOptions.dwarfVersion);
 
   // Each function's body is reached by local calls under its internal symbol; a global
   // function also gets an AAPCS entry under its own name that C code calls, and so does

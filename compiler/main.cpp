@@ -134,7 +134,7 @@ int main(int argc, char **argv) {
   emitOptions.numCpus = options.numCpus;
   emitOptions.optimize = options.optimize;
   emitOptions.threads = workers;
-  emitOptions.debugInfo = options.debugInfo;
+  emitOptions.dwarfVersion = options.dwarfVersion;
   emitOptions.input = input;
   emitOptions.producer = "bpf2arm " BPF2ARM_VERSION;
   std::string mirDump, regallocDump;

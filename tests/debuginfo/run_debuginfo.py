@@ -4,8 +4,9 @@
     run_debuginfo.py --bpf2arm build/compiler/bpf2arm [--mcpu CPU,CPU+thumb] [-v]
 
 prog.bpf.c (a global function calling a static one, bpf-to-bpf) is compiled by clang-19 for
-BPF and by bpf2arm with -g, for each CPU (default: the default CPU in A32 and in T32), then:
-- `llvm-dwarfdump --verify` finds no error; the unit has a subprogram for each function, at the
+BPF and by bpf2arm with -g, for each CPU (default: the default CPU in A32 and in T32), and
+with -gdwarf-5 for the first, then:
+- `llvm-dwarfdump --verify` finds no error, the unit has the DWARF version asked for; it has a subprogram for each function, at the
   line of its first instruction (BTF has no declaration lines), and after linking each one's low_pc is its symbol's address
   without the Thumb bit;
 - the code is the code of the object without -g (the same .text bytes), and that object has no
@@ -96,18 +97,24 @@ def section_bytes(obj, section, work):
         return f.read()
 
 
-def check_cpu(ck, c, bpf2arm, bpf_obj, work):
-    label = c.label
+def check_cpu(ck, c, g, bpf2arm, bpf_obj, work):
+    """Every check for CPU c (and mode) with the -g option g (-g: DWARF 4, -gdwarf-5)."""
+    label = c.label + ('' if g == '-g' else ' ' + g)
+    version = 5 if g == '-gdwarf-5' else 4
     prog_marks, main_marks = marks(PROG), marks(MAIN)
-    obj, plain, asm = (os.path.join(work, f'{label}.{kind}') for kind in ('g.o', 'o', 's'))
-    toolchain.run([bpf2arm, '-g', *c.bpf2arm_flags(), bpf_obj, '-o', obj], 'bpf2arm -g')
+    obj, plain, asm = (os.path.join(work, f'{c.label}{g}.{kind}') for kind in ('g.o', 'o', 's'))
+    toolchain.run([bpf2arm, g, *c.bpf2arm_flags(), bpf_obj, '-o', obj], f'bpf2arm {g}')
     toolchain.run([bpf2arm, *c.bpf2arm_flags(), bpf_obj, '-o', plain], 'bpf2arm')
 
     verify = toolchain.run([toolchain.DWARFDUMP, '--verify', obj], 'llvm-dwarfdump --verify')
-    ck.record(f'{label}: llvm-dwarfdump --verify', [] if 'No errors.' in verify else [verify])
+    problems = [] if 'No errors.' in verify else [verify]
+    units = toolchain.run([toolchain.DWARFDUMP, '--debug-info', obj], 'llvm-dwarfdump')
+    if f'version = 0x000{version}' not in units:
+        problems.append(f'the unit is not DWARF {version}')
+    ck.record(f'{label}: llvm-dwarfdump --verify, DWARF {version}', problems)
 
     problems = []
-    info = subprograms(toolchain.run([toolchain.DWARFDUMP, '--debug-info', obj], 'llvm-dwarfdump'))
+    info = subprograms(units)
     # BTF has no declaration lines: decl_line is the line of the function's first
     # instruction, between the line of its name and that of its first statement.
     decl = {'checksum': ('checksum-decl', 'call-scale'), 'scale': ('scale-decl', 'scale-body')}
@@ -131,21 +138,21 @@ def check_cpu(ck, c, bpf2arm, bpf_obj, work):
                if not re.search(rf'prog\.bpf\.c:{prog_marks[m]}\b', listing)]
     ck.record(f'{label}: objdump -dl shows the source lines', [f'no {m} in objdump -dl' for m in missing])
 
-    toolchain.run([bpf2arm, '-g', '-S', *c.bpf2arm_flags(), bpf_obj, '-o', asm], 'bpf2arm -g -S')
+    toolchain.run([bpf2arm, g, '-S', *c.bpf2arm_flags(), bpf_obj, '-o', asm], f'bpf2arm {g} -S')
     with open(asm) as f:
         text = f.read()
-    problems = [f'no {d} directive in -S -g' for d in ('.file', '.loc', '.cfi_startproc') if f'\t{d}' not in text]
-    reassembled = os.path.join(work, f'{label}.reassembled.o')
+    problems = [f'no {d} directive in -S {g}' for d in ('.file', '.loc', '.cfi_startproc') if f'\t{d}' not in text]
+    reassembled = os.path.join(work, f'{c.label}{g}.reassembled.o')
     toolchain.run([toolchain.LLVM_MC, f'-triple={c.triple}', f'-mcpu={c.name}', '-filetype=obj', asm,
                    '-o', reassembled], 'llvm-mc')
-    for what in ('--debug-line', '--debug-info', '--debug-frame'):
+    for what in ('--debug-line', '--debug-info', '--debug-frame', '--debug-ranges', '--debug-rnglists'):
         ours, theirs = (toolchain.run([toolchain.DWARFDUMP, what, o], 'llvm-dwarfdump').split('\n', 1)[1]
                         for o in (obj, reassembled))
         if ours != theirs:
             problems.append(f'llvm-dwarfdump {what}: the -S text assembles to another one than the object\'s')
-    ck.record(f'{label}: -S -g reassembles to the same line table, unit and frames', problems)
+    ck.record(f'{label}: -S {g} reassembles to the same line table, unit and frames', problems)
 
-    exe = os.path.join(work, f'{label}.exe')
+    exe = os.path.join(work, f'{c.label}{g}.exe')
     toolchain.run([toolchain.ARM_CC, '-g', '-O0', *toolchain.gcc_arm_flags(c), '-static', MAIN, obj, '-o', exe],
                   'link')
     problems = []
@@ -215,11 +222,12 @@ def main():
     with tempfile.TemporaryDirectory(prefix='bpf2arm-debuginfo.') as work:
         bpf_obj = os.path.join(work, 'prog.bpf.o')
         toolchain.run([toolchain.CLANG, *toolchain.BPF_FLAGS, '-c', PROG, '-o', bpf_obj], 'clang')
-        for c in selected:
+        # DWARF 4 (the default) in each mode, DWARF 5 in the first.
+        for c, g in [(c, '-g') for c in selected] + [(selected[0], '-gdwarf-5')]:
             try:
-                check_cpu(ck, c, bpf2arm, bpf_obj, work)
+                check_cpu(ck, c, g, bpf2arm, bpf_obj, work)
             except ToolError as e:
-                ck.record(f'{c.label}: the checks ran', [str(e)])
+                ck.record(f'{c.label} {g}: the checks ran', [str(e)])
     print(f'{ck.passed} passed, {ck.failed} failed')
     return 0 if ck.failed == 0 else 1
 
