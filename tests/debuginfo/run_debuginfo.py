@@ -20,11 +20,15 @@ with -gdwarf-5 for the first, then:
   on a function that C enters through an AAPCS wrapper (parity) has one location, its body,
   and `bt` there shows the function twice (body, then C entry) and main; the program runs to
   its end, and (outside gdb) prints the right values.
+And for every program of tests/programs and examples/ (also on arm1176jzf-s, ARMv6, whose
+division goes through our routines): -g gives DWARF that llvm-dwarfdump verifies, the code
+of the object without -g, and -S -g text that reassembles to the same DWARF.
 The source lines are found by the `MARK:` comments of prog.bpf.c and main.c.
 
 Prints PASS/FAIL per check and a final `N passed, N failed`; exit status 0 only when all passed.
 """
 import argparse
+import glob
 import os
 import re
 import sys
@@ -97,6 +101,52 @@ def section_bytes(obj, section, work):
         return f.read()
 
 
+def reassembly_problems(c, g, bpf2arm, bpf_obj, obj, asm, work):
+    """What differs between the DWARF of obj (bpf2arm g) and that of the -S g text asm
+    reassembled by llvm-mc."""
+    toolchain.run([bpf2arm, g, '-S', *c.bpf2arm_flags(), bpf_obj, '-o', asm], f'bpf2arm {g} -S')
+    with open(asm) as f:
+        text = f.read()
+    problems = [f'no {d} directive in -S {g}' for d in ('.file', '.loc', '.cfi_startproc') if f'\t{d}' not in text]
+    reassembled = asm + '.o'
+    toolchain.run([toolchain.LLVM_MC, f'-triple={c.triple}', f'-mcpu={c.name}', '-filetype=obj', asm,
+                   '-o', reassembled], 'llvm-mc')
+    for what in ('--debug-line', '--debug-info', '--debug-frame', '--debug-ranges', '--debug-rnglists'):
+        ours, theirs = (toolchain.run([toolchain.DWARFDUMP, what, o], 'llvm-dwarfdump').split('\n', 1)[1]
+                        for o in (obj, reassembled))
+        if ours != theirs:
+            problems.append(f'llvm-dwarfdump {what}: the -S text assembles to another one than the object\'s')
+    return problems
+
+
+def check_programs(ck, cpus, bpf2arm, work):
+    """-g on every program of tests/programs and examples/, for each CPU: DWARF that
+    llvm-dwarfdump verifies, the code of the object without -g, and -S -g text that
+    reassembles to the same DWARF."""
+    root = os.path.join(HERE, '..', '..')
+    sources = sorted(glob.glob(os.path.join(root, 'tests', 'programs', '*.c')) +
+                     glob.glob(os.path.join(root, 'examples', '*', '*.bpf.c')))
+    includes = ['-I', os.path.join(root, 'tests', 'programs'), '-I', os.path.join(root, 'runtime-stub', 'include')]
+    for c in cpus:
+        problems = []
+        for src in sources:
+            name = os.path.basename(src).split('.')[0]
+            bpf_obj = os.path.join(work, f'program-{name}.bpf.o')
+            if not os.path.exists(bpf_obj):
+                toolchain.run([toolchain.CLANG, *toolchain.BPF_FLAGS, *includes, '-c', src, '-o', bpf_obj], 'clang')
+            obj, plain, asm = (os.path.join(work, f'program-{name}-{c.label}.{kind}') for kind in ('g.o', 'o', 's'))
+            toolchain.run([bpf2arm, '-g', *c.bpf2arm_flags(), bpf_obj, '-o', obj], 'bpf2arm -g')
+            toolchain.run([bpf2arm, *c.bpf2arm_flags(), bpf_obj, '-o', plain], 'bpf2arm')
+            verify = toolchain.run([toolchain.DWARFDUMP, '--verify', obj], 'llvm-dwarfdump --verify')
+            if 'No errors.' not in verify:
+                problems.append(f'{name}: llvm-dwarfdump --verify:\n{verify}')
+            if section_bytes(obj, '.text', work) != section_bytes(plain, '.text', work):
+                problems.append(f'{name}: -g changed the code (.text)')
+            problems += [f'{name}: {p}' for p in reassembly_problems(c, '-g', bpf2arm, bpf_obj, obj, asm, work)]
+        ck.record(f'{c.label}: -g on the {len(sources)} programs of tests/programs and examples: verified, the same '
+                  'code, -S -g reassembles to the same DWARF', problems)
+
+
 def check_cpu(ck, c, g, bpf2arm, bpf_obj, work):
     """Every check for CPU c (and mode) with the -g option g (-g: DWARF 4, -gdwarf-5)."""
     label = c.label + ('' if g == '-g' else ' ' + g)
@@ -138,18 +188,7 @@ def check_cpu(ck, c, g, bpf2arm, bpf_obj, work):
                if not re.search(rf'prog\.bpf\.c:{prog_marks[m]}\b', listing)]
     ck.record(f'{label}: objdump -dl shows the source lines', [f'no {m} in objdump -dl' for m in missing])
 
-    toolchain.run([bpf2arm, g, '-S', *c.bpf2arm_flags(), bpf_obj, '-o', asm], f'bpf2arm {g} -S')
-    with open(asm) as f:
-        text = f.read()
-    problems = [f'no {d} directive in -S {g}' for d in ('.file', '.loc', '.cfi_startproc') if f'\t{d}' not in text]
-    reassembled = os.path.join(work, f'{c.label}{g}.reassembled.o')
-    toolchain.run([toolchain.LLVM_MC, f'-triple={c.triple}', f'-mcpu={c.name}', '-filetype=obj', asm,
-                   '-o', reassembled], 'llvm-mc')
-    for what in ('--debug-line', '--debug-info', '--debug-frame', '--debug-ranges', '--debug-rnglists'):
-        ours, theirs = (toolchain.run([toolchain.DWARFDUMP, what, o], 'llvm-dwarfdump').split('\n', 1)[1]
-                        for o in (obj, reassembled))
-        if ours != theirs:
-            problems.append(f'llvm-dwarfdump {what}: the -S text assembles to another one than the object\'s')
+    problems = reassembly_problems(c, g, bpf2arm, bpf_obj, obj, asm, work)
     ck.record(f'{label}: -S {g} reassembles to the same line table, unit and frames', problems)
 
     exe = os.path.join(work, f'{c.label}{g}.exe')
@@ -228,6 +267,11 @@ def main():
                 check_cpu(ck, c, g, bpf2arm, bpf_obj, work)
             except ToolError as e:
                 ck.record(f'{c.label} {g}: the checks ran', [str(e)])
+        try:
+            check_programs(ck, selected + ([toolchain.cpu(bpf2arm, 'arm1176jzf-s')] if not args.mcpu else []),
+                           bpf2arm, work)
+        except ToolError as e:
+            ck.record('-g on the programs: the checks ran', [str(e)])
     print(f'{ck.passed} passed, {ck.failed} failed')
     return 0 if ck.failed == 0 else 1
 
