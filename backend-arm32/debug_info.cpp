@@ -220,7 +220,11 @@ void DebugInfo::beginFunction(const Function &fn, bool describe) {
   streamer_.emitLabel(currentBegin_);
   streamer_.emitCFIStartProc(/*IsSimple=*/false);
   lastLine_ = fn.insns.empty() ? 0 : fn.insns[0].line;
-  if (positions_[lastLine_].file) emitLoc(positions_[lastLine_], DWARF2_FLAG_IS_STMT);
+  if (positions_[lastLine_].file) {
+    emitLoc(positions_[lastLine_], DWARF2_FLAG_IS_STMT);
+  } else if (!files_.empty()) {
+    leaveFunctions();  // no line of its own: not the last line of the function before
+  }
 }
 
 void DebugInfo::endFunction() {
@@ -267,7 +271,7 @@ void DebugInfo::beginEpilogue() { streamer_.emitCFIRememberState({}); }
 void DebugInfo::endEpilogue() { streamer_.emitCFIRestoreState({}); }
 
 void DebugInfo::leaveFunctions() {
-  if (!files_.empty()) emitLoc(Position{1, 0, 0}, 0);
+  if (!files_.empty()) emitLoc(Position{1, 0, 0}, 0);  // line 0: no source line
 }
 
 void DebugInfo::finish() {
