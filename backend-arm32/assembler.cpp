@@ -41,6 +41,12 @@ void Assembler::relocateNext(const char *type, llvm::MCSymbol *base) {
                                 llvm::MCSymbolRefExpr::create(base, ctx_), llvm::SMLoc(), t_.subtarget());
 }
 
+void Assembler::emitGotLiteral(llvm::MCSymbol *base, const llvm::MCExpr *addend) {
+  if (!streaming()) return;
+  const llvm::MCExpr *got = llvm::MCSymbolRefExpr::create(base, llvm::MCSymbolRefExpr::VK_ARM_GOT_PREL, ctx_);
+  streamer_->emitValue(addend ? llvm::MCBinaryExpr::createAdd(got, addend, ctx_) : got, 4);
+}
+
 // The operations whose operands are alike in both instruction sets; none has an S bit.
 void Assembler::mls(Reg d, Reg n, Reg m, Reg a, Cond c) { build(shared_.mls, {reg(d), reg(n), reg(m), reg(a)}, c); }
 
