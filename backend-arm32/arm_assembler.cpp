@@ -389,16 +389,13 @@ void ArmAssembler::loadAddress(Reg d, llvm::MCSymbol *base, int64_t offset, bool
   }
   const bool pcRelative = t_.isPositionIndependent();
   if (t_.hasMovwMovt()) {
-    // PC-relative: movw at P, movt at P+4, add at P+8 reads pc = P+16, so the addends
-    // are offset - 16 and offset - 12 (R_ARM_MOVW_PREL_NC is S + A - P at the movw).
-    int64_t inline16 = pcRelative ? prelAddend(offset, 16) : movwAddend(offset);
-    int64_t movwImm = pcRelative ? inline16 - 16 : inline16, movtImm = pcRelative ? inline16 - 12 : inline16;
-    relocateNext(pcRelative ? "R_ARM_MOVW_PREL_NC" : "R_ARM_MOVW_ABS_NC", base);
-    build(t_.op().MOVi16, {reg(d), imm(movwImm & 0xffff)}, Cond::AL);
-    relocateNext(pcRelative ? "R_ARM_MOVT_PREL" : "R_ARM_MOVT_ABS", base);
-    build(t_.op().MOVTi16, {reg(d), reg(d), imm(movtImm & 0xffff)}, Cond::AL);
+    // PC-relative: movw at P, movt at P+4, add at P+8, which reads pc = P+16.
+    static const char *const absolute[2] = {"R_ARM_MOVW_ABS_NC", "R_ARM_MOVT_ABS"};
+    static const char *const relative[2] = {"R_ARM_MOVW_PREL_NC", "R_ARM_MOVT_PREL"};
+    int64_t rest = movwMovtPair(d, base, offset, t_.op().MOVi16, t_.op().MOVTi16, pcRelative ? relative : absolute,
+                                pcRelative ? std::optional<int64_t>(16) : std::nullopt);
     if (pcRelative) op(DataOp::ADD, d, PC, d);
-    if (offset != inline16) addInSteps(d, d, int32_t(offset - inline16));  // no scratch register
+    if (rest) addInSteps(d, d, int32_t(rest));  // no scratch register
     return;
   }
   // ldr d, [pc, #k] reads the word after the branch (pc reads 8 ahead); the branch skips

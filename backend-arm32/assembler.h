@@ -185,6 +185,12 @@ class Assembler {
   static int64_t prelAddend(int64_t offset, int64_t movwBias) {
     return offset - movwBias >= -32768 && offset - movwBias + 4 < 32768 ? offset : 0;
   }
+  // movw/movt d = base + offset with the relocations `relocs` names (MOVW first), or with
+  // pcBias (position-independent code) base + offset - (P + pcBias), P the movw's address:
+  // the pc that an add of pc after the pair reads. Returns the part of offset that did not
+  // fit the 16-bit REL addends, for the caller to add after.
+  int64_t movwMovtPair(Reg d, llvm::MCSymbol *base, int64_t offset, unsigned movwOpcode, unsigned movtOpcode,
+                       const char *const relocs[2], std::optional<int64_t> pcBias);
   // The literal word of a GOT load: GOT(base) - P, where P, the word's own address, is
   // what pc reads at the load that adds it (R_ARM_GOT_PREL, addend 0), or the same with
   // a constant addend.

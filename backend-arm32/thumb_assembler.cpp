@@ -443,16 +443,13 @@ void ThumbAssembler::loadAddress(Reg d, llvm::MCSymbol *base, int64_t offset, bo
     return;
   }
   const bool pcRelative = t_.isPositionIndependent();
-  // PC-relative: movw at P, movt at P+4, add at P+8 reads pc = P+12: addends offset - 12
-  // and offset - 8.
-  int64_t inline16 = pcRelative ? prelAddend(offset, 12) : movwAddend(offset);
-  int64_t movwImm = pcRelative ? inline16 - 12 : inline16, movtImm = pcRelative ? inline16 - 8 : inline16;
-  relocateNext(pcRelative ? "R_ARM_THM_MOVW_PREL_NC" : "R_ARM_THM_MOVW_ABS_NC", base);
-  build(t_.t2op().t2MOVi16, {reg(d), imm(movwImm & 0xffff)}, Cond::AL);
-  relocateNext(pcRelative ? "R_ARM_THM_MOVT_PREL" : "R_ARM_THM_MOVT_ABS", base);
-  build(t_.t2op().t2MOVTi16, {reg(d), reg(d), imm(movtImm & 0xffff)}, Cond::AL);
+  // PC-relative: movw at P, movt at P+4, add at P+8, which reads pc = P+12.
+  static const char *const absolute[2] = {"R_ARM_THM_MOVW_ABS_NC", "R_ARM_THM_MOVT_ABS"};
+  static const char *const relative[2] = {"R_ARM_THM_MOVW_PREL_NC", "R_ARM_THM_MOVT_PREL"};
+  int64_t rest = movwMovtPair(d, base, offset, t_.t2op().t2MOVi16, t_.t2op().t2MOVTi16, pcRelative ? relative : absolute,
+                              pcRelative ? std::optional<int64_t>(12) : std::nullopt);
   if (pcRelative) addPc();
-  if (offset != inline16) addInSteps(d, d, int32_t(offset - inline16));  // no scratch register
+  if (rest) addInSteps(d, d, int32_t(rest));  // no scratch register
 }
 
 }  // namespace bpf2arm::arm
