@@ -4,7 +4,7 @@
     (Debian's default, as on Raspberry Pi OS) with the runtime stub,
   - with -fPIC into a shared object (with the runtime stub, -fPIC) that a PIE main program
     is linked against,
-each checked with readelf (ELF type DYN, the PIE flag, no TEXTREL: no relocation of code
+both with GNU ld and with ld.lld, each checked with readelf (ELF type DYN, the PIE flag, no TEXTREL: no relocation of code
 at load time; in the shared object, GLOB_DAT relocations for the global and extern symbols
 its code reaches through the GOT) and run under qemu-arm, where tests/pic/pic_main.c
 compares every result with its own C model of the program. For A32 (cortex-a7), T32
@@ -25,6 +25,8 @@ import toolchain  # noqa: E402
 from toolchain import ARM_CC, ARMHF_SYSROOT, READELF, run  # noqa: E402
 
 DEFAULT_CPUS = "cortex-a7,cortex-a7+thumb,arm1176jzf-s"
+# GNU ld, and LLVM's ld.lld (lld-19), which gcc finds as ld.lld in the directory -B names.
+LINKERS = [("bfd", []), ("lld", ["-fuse-ld=lld", "-B/usr/lib/llvm-19/bin"])]
 
 
 def readelf(*args):
@@ -104,31 +106,35 @@ def test_cpu(c, bpf2arm, bpf_obj, workdir):
     main_c = os.path.join(HERE, "pic_main.c")
     header = os.path.join(d, "counter.arm.h")
 
-    # A PIE executable: the program compiled with -fPIE, the stub and main as gcc makes them.
     pie_obj = os.path.join(d, "counter.pie.o")
     run([bpf2arm, *c.bpf2arm_flags(), "-fPIE", bpf_obj, "-o", pie_obj, "--header", header], "bpf2arm -fPIE")
-    pie_exe = os.path.join(d, "pie_main")
-    run([ARM_CC, *cflags, "-fPIE", "-pie", main_c, pie_obj, *toolchain.runtime_stub_objects(c, workdir), "-o", pie_exe],
-        "link the PIE")
-    problems += check_position_independent(pie_exe, "pie")
-    problems += run_arm(c, pie_exe, workdir)
-
-    # A shared object: the program with -fPIC and the stub, loaded by a PIE main program.
     pic_obj = os.path.join(d, "counter.pic.o")
     run([bpf2arm, *c.bpf2arm_flags(), "-fPIC", bpf_obj, "-o", pic_obj], "bpf2arm -fPIC")
-    lib = os.path.join(d, "libcounter.so")
-    run([ARM_CC, *toolchain.gcc_arm_flags(c), "-shared", pic_obj, *toolchain.runtime_stub_objects(c, workdir, pic=True),
-         "-o", lib], "link the shared object")
-    problems += check_position_independent(lib, "shared")
-    # Global and extern symbols go through the GOT: the loader fills their entries.
-    dynamic_relocs = {r[3] for r in relocations(lib) if r[2] == "R_ARM_GLOB_DAT"}
-    for symbol in ("fw_bias", "sums", "total", "last_id", "next", "visit"):
-        if symbol not in dynamic_relocs:
-            problems.append(f"{lib}: no R_ARM_GLOB_DAT for {symbol} (GOT entries: {sorted(dynamic_relocs)})")
-    so_exe = os.path.join(d, "so_main")
-    run([ARM_CC, *cflags, main_c, "-L", d, "-lcounter", "-o", so_exe], "link the main program against the shared object")
-    problems += check_position_independent(so_exe, "pie")
-    problems += run_arm(c, so_exe, workdir, env=[f"LD_LIBRARY_PATH={d}"])
+    for linker, use in LINKERS:
+        ld = os.path.join(d, linker)
+        os.makedirs(ld, exist_ok=True)
+        # A PIE executable: the program compiled with -fPIE, the stub and main as gcc makes them.
+        pie_exe = os.path.join(ld, "pie_main")
+        run([ARM_CC, *cflags, *use, "-fPIE", "-pie", main_c, pie_obj, *toolchain.runtime_stub_objects(c, workdir),
+             "-o", pie_exe], f"link the PIE ({linker})")
+        problems += check_position_independent(pie_exe, "pie")
+        problems += run_arm(c, pie_exe, workdir)
+
+        # A shared object: the program with -fPIC and the stub, loaded by a PIE main program.
+        lib = os.path.join(ld, "libcounter.so")
+        run([ARM_CC, *toolchain.gcc_arm_flags(c), *use, "-shared", pic_obj,
+             *toolchain.runtime_stub_objects(c, workdir, pic=True), "-o", lib], f"link the shared object ({linker})")
+        problems += check_position_independent(lib, "shared")
+        # Global and extern symbols go through the GOT: the loader fills their entries.
+        dynamic_relocs = {r[3] for r in relocations(lib) if r[2] == "R_ARM_GLOB_DAT"}
+        for symbol in ("fw_bias", "sums", "total", "last_id", "next", "visit"):
+            if symbol not in dynamic_relocs:
+                problems.append(f"{lib}: no R_ARM_GLOB_DAT for {symbol} (GOT entries: {sorted(dynamic_relocs)})")
+        so_exe = os.path.join(ld, "so_main")
+        run([ARM_CC, *cflags, *use, main_c, "-L", ld, "-lcounter", "-o", so_exe],
+            f"link the main program against the shared object ({linker})")
+        problems += check_position_independent(so_exe, "pie")
+        problems += run_arm(c, so_exe, workdir, env=[f"LD_LIBRARY_PATH={ld}"])
 
     # The position-dependent object (the default) is what a PIE link refuses.
     if c.has("movw-movt") and not c.thumb:
