@@ -7,6 +7,10 @@
 
 namespace bpf2arm {
 
+// -fPIC/-fpic (Library: code for shared objects), -fPIE/-fpie (Executable), neither or
+// -fno-pic (None: position-dependent code). The backend's RelocationModel.
+enum class PositionIndependence { None, Executable, Library };
+
 struct Options {
   std::string input, output, header, cpu, dump;
   bool assembly = false;          // -S
@@ -23,6 +27,7 @@ struct Options {
   // -g: the DWARF version to write (backend-arm32/debug_info.h): 4, or 5 with
   // -gdwarf-5; 0 without -g or after -g0.
   unsigned dwarfVersion = 0;
+  PositionIndependence positionIndependence = PositionIndependence::None;  // -f[no-]pic/PIC/pie/PIE
   // -MD/-MMD: also write a make rule "TARGETS: IN.o" to dependencyFile (-MF; default OUT
   // with its extension replaced by .d). Targets from -MT/-MQ, else the output file.
   bool writeDependencies = false;

@@ -27,6 +27,7 @@ QEMU = "qemu-arm"
 GDB = "gdb-multiarch"
 DWARFDUMP = "llvm-dwarfdump-19"
 ARM_OBJDUMP = "arm-linux-gnueabihf-objdump"  # GNU's: `objdump -dl` as a firmware engineer runs it
+ARMHF_SYSROOT = "/usr/arm-linux-gnueabihf"  # qemu-arm -L: the dynamic loader and libc of ARM_CC
 
 # BPF objects as the contract (SPEC section 7) builds them.
 BPF_FLAGS = ["-target", "bpf", "-mcpu=v4", "-O2", "-g", "-I/usr/include/x86_64-linux-gnu"]
@@ -301,17 +302,19 @@ def compare(expected, got, problem=None):
 RUNTIME_STUB = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "runtime-stub")
 
 
-def runtime_stub_objects(c, workdir):
+def runtime_stub_objects(c, workdir, pic=False):
     """runtime-stub/*.c compiled by ARM_CC for CPU c (once per directory), as a firmware
-    build would; returns the object paths, to link with tests that call the stub."""
-    outdir = os.path.join(workdir, f"runtime-stub-{c.name}")
+    build would; returns the object paths, to link with tests that call the stub. pic:
+    with -fPIC, for a shared object (ARM_CC's default is -fPIE)."""
+    outdir = os.path.join(workdir, f"runtime-stub-{c.name}" + ("-pic" if pic else ""))
     os.makedirs(outdir, exist_ok=True)
     objs = []
     for src in sorted(f for f in os.listdir(RUNTIME_STUB) if f.endswith(".c")):
         obj = os.path.join(outdir, src[:-2] + ".o")
         path = os.path.join(RUNTIME_STUB, src)
         if not os.path.exists(obj) or os.path.getmtime(obj) < os.path.getmtime(path):
-            run([ARM_CC, "-std=c11", "-O2", "-Wall", *gcc_arm_flags(c), "-I", os.path.join(RUNTIME_STUB, "include"),
+            run([ARM_CC, "-std=c11", "-O2", "-Wall", *gcc_arm_flags(c), *(["-fPIC"] if pic else []),
+                 "-I", os.path.join(RUNTIME_STUB, "include"),
                  "-c", path, "-o", obj], f"{ARM_CC} {src}")
         objs.append(obj)
     return objs
