@@ -5,7 +5,8 @@
 
 prog.bpf.c (a global function calling a static one, bpf-to-bpf) is compiled by clang-19 for
 BPF and by bpf2arm with -g, for each CPU (default: the default CPU in A32 and in T32), and
-with -gdwarf-5 for the first, then:
+with -gdwarf-5 and with -g -fPIE (linked into a dynamic PIE, run with qemu-arm -L) for the
+first, then:
 - `llvm-dwarfdump --verify` finds no error, the unit has the DWARF version asked for; it has a subprogram for each function, at the
   line of its first instruction (BTF has no declaration lines), and after linking each one's low_pc is its symbol's address
   without the Thumb bit;
@@ -101,10 +102,11 @@ def section_bytes(obj, section, work):
         return f.read()
 
 
-def reassembly_problems(c, g, bpf2arm, bpf_obj, obj, asm, work):
-    """What differs between the DWARF of obj (bpf2arm g) and that of the -S g text asm
-    reassembled by llvm-mc."""
-    toolchain.run([bpf2arm, g, '-S', *c.bpf2arm_flags(), bpf_obj, '-o', asm], f'bpf2arm {g} -S')
+def reassembly_problems(c, g, bpf2arm, bpf_obj, obj, asm, work, flags=None):
+    """What differs between the DWARF of obj (bpf2arm g, with flags: default CPU c's) and that
+    of the -S g text asm reassembled by llvm-mc."""
+    flags = c.bpf2arm_flags() if flags is None else flags
+    toolchain.run([bpf2arm, g, '-S', *flags, bpf_obj, '-o', asm], f'bpf2arm {g} -S')
     with open(asm) as f:
         text = f.read()
     problems = [f'no {d} directive in -S {g}' for d in ('.file', '.loc', '.cfi_startproc') if f'\t{d}' not in text]
@@ -147,14 +149,17 @@ def check_programs(ck, cpus, bpf2arm, work):
                   'code, -S -g reassembles to the same DWARF', problems)
 
 
-def check_cpu(ck, c, g, bpf2arm, bpf_obj, work):
-    """Every check for CPU c (and mode) with the -g option g (-g: DWARF 4, -gdwarf-5)."""
-    label = c.label + ('' if g == '-g' else ' ' + g)
+def check_cpu(ck, c, g, bpf2arm, bpf_obj, work, pie=False):
+    """Every check for CPU c (and mode) with the -g option g (-g: DWARF 4, -gdwarf-5); with
+    pie, for code compiled -fPIE and linked into a dynamic PIE (Debian's default)."""
+    label = c.label + ('' if g == '-g' else ' ' + g) + (' -fPIE' if pie else '')
     version = 5 if g == '-gdwarf-5' else 4
+    flags = [*c.bpf2arm_flags()] + (['-fPIE'] if pie else [])
+    tag = c.label + g + ('-pie' if pie else '')
     prog_marks, main_marks = marks(PROG), marks(MAIN)
-    obj, plain, asm = (os.path.join(work, f'{c.label}{g}.{kind}') for kind in ('g.o', 'o', 's'))
-    toolchain.run([bpf2arm, g, *c.bpf2arm_flags(), bpf_obj, '-o', obj], f'bpf2arm {g}')
-    toolchain.run([bpf2arm, *c.bpf2arm_flags(), bpf_obj, '-o', plain], 'bpf2arm')
+    obj, plain, asm = (os.path.join(work, f'{tag}.{kind}') for kind in ('g.o', 'o', 's'))
+    toolchain.run([bpf2arm, g, *flags, bpf_obj, '-o', obj], f'bpf2arm {g}')
+    toolchain.run([bpf2arm, *flags, bpf_obj, '-o', plain], 'bpf2arm')
 
     verify = toolchain.run([toolchain.DWARFDUMP, '--verify', obj], 'llvm-dwarfdump --verify')
     problems = [] if 'No errors.' in verify else [verify]
@@ -188,12 +193,13 @@ def check_cpu(ck, c, g, bpf2arm, bpf_obj, work):
                if not re.search(rf'prog\.bpf\.c:{prog_marks[m]}\b', listing)]
     ck.record(f'{label}: objdump -dl shows the source lines', [f'no {m} in objdump -dl' for m in missing])
 
-    problems = reassembly_problems(c, g, bpf2arm, bpf_obj, obj, asm, work)
+    problems = reassembly_problems(c, g, bpf2arm, bpf_obj, obj, asm, work, flags)
     ck.record(f'{label}: -S {g} reassembles to the same line table, unit and frames', problems)
 
-    exe = os.path.join(work, f'{c.label}{g}.exe')
-    toolchain.run([toolchain.ARM_CC, '-g', '-O0', *toolchain.gcc_arm_flags(c), '-static', MAIN, obj, '-o', exe],
-                  'link')
+    exe = os.path.join(work, f'{tag}.exe')
+    link = ['-pie'] if pie else ['-static']
+    toolchain.run([toolchain.ARM_CC, '-g', '-O0', *toolchain.gcc_arm_flags(c), *link, MAIN, obj, '-o', exe], 'link')
+    sysroot = toolchain.ARMHF_SYSROOT if pie else None
     problems = []
     symbols = {}
     for line in toolchain.run([toolchain.ARM_NM, exe], 'nm').splitlines():
@@ -211,7 +217,7 @@ def check_cpu(ck, c, g, bpf2arm, bpf_obj, work):
 
     body, call, caller = prog_marks['scale-body'], prog_marks['call-scale'], main_marks['call-checksum']
     out = toolchain.debug_under_qemu(c, exe, [f'break prog.bpf.c:{body}', 'break parity', 'continue', 'bt', 'finish',
-                                              'delete 1', 'continue', 'bt', 'delete', 'continue'])
+                                              'delete 1', 'continue', 'bt', 'delete', 'continue'], sysroot=sysroot)
     problems = []
     expectations = [
         (rf'Breakpoint 1 at 0x[0-9a-f]+: file \S*prog\.bpf\.c, line {body}\.', f'break prog.bpf.c:{body} is set'),
@@ -237,7 +243,7 @@ def check_cpu(ck, c, g, bpf2arm, bpf_obj, work):
         print(out)
     ck.record(f'{label}: gdb on qemu-arm: break on a BPF source line and on a function, bt through a '
               'bpf-to-bpf call and a C entry, finish', problems)
-    output = toolchain.run(toolchain.qemu_command(c, exe), 'qemu-arm').strip()
+    output = toolchain.run(toolchain.qemu_command(c, exe, extra=('-L', sysroot) if pie else ()), 'qemu-arm').strip()
     ck.record(f'{label}: the program prints what it should',
               [] if output == expected_output() else [f'printed {output!r}, expected {expected_output()!r}'])
 
@@ -261,10 +267,11 @@ def main():
     with tempfile.TemporaryDirectory(prefix='bpf2arm-debuginfo.') as work:
         bpf_obj = os.path.join(work, 'prog.bpf.o')
         toolchain.run([toolchain.CLANG, *toolchain.BPF_FLAGS, '-c', PROG, '-o', bpf_obj], 'clang')
-        # DWARF 4 (the default) in each mode, DWARF 5 in the first.
-        for c, g in [(c, '-g') for c in selected] + [(selected[0], '-gdwarf-5')]:
+        # DWARF 4 (the default) in each mode; DWARF 5, and -fPIE code in a dynamic PIE, in the first.
+        for c, g, pie in [(c, '-g', False) for c in selected] + [(selected[0], '-gdwarf-5', False),
+                                                                  (selected[0], '-g', True)]:
             try:
-                check_cpu(ck, c, g, bpf2arm, bpf_obj, work)
+                check_cpu(ck, c, g, bpf2arm, bpf_obj, work, pie)
             except ToolError as e:
                 ck.record(f'{c.label} {g}: the checks ran', [str(e)])
         try:

@@ -189,14 +189,16 @@ def _listening(port):
     return False
 
 
-def debug_under_qemu(c, exe, gdb_commands, timeout=60, hosted=True):
+def debug_under_qemu(c, exe, gdb_commands, timeout=60, hosted=True, sysroot=None):
     """Runs exe under qemu-arm's gdbstub (`qemu-arm -g PORT`, CPU c's model) and GDB in batch
     mode on it: `file exe`, `target remote :PORT`, then gdb_commands (a list of strings, each
-    one `-ex`). Returns GDB's output (stdout and stderr, in order); raises ToolError when GDB
-    fails to start or either program times out."""
+    one `-ex`). A dynamically linked exe needs sysroot (ARMHF_SYSROOT): qemu-arm -L and GDB's
+    `set sysroot`. Returns GDB's output (stdout and stderr, in order); raises ToolError when
+    GDB fails to start or either program times out."""
     for attempt in range(3):  # another process may take the port between choosing and binding
         port = _free_tcp_port()
-        qemu = subprocess.Popen(qemu_command(c, exe, hosted=hosted, extra=("-g", str(port))),
+        extra = ("-g", str(port)) + (("-L", sysroot) if sysroot else ())
+        qemu = subprocess.Popen(qemu_command(c, exe, hosted=hosted, extra=extra),
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 10
         while not _listening(port) and qemu.poll() is None and time.monotonic() < deadline:
@@ -207,8 +209,8 @@ def debug_under_qemu(c, exe, gdb_commands, timeout=60, hosted=True):
         qemu.wait()
     else:
         raise ToolError(f"{QEMU} -g: no gdbstub listening after 3 attempts")
-    cmd = [GDB, "-batch", "-nx", "-ex", "set pagination off", "-ex", f"file {exe}",
-           "-ex", f"target remote :{port}"]
+    cmd = [GDB, "-batch", "-nx", "-ex", "set pagination off"] + (["-ex", f"set sysroot {sysroot}"] if sysroot else [])
+    cmd += ["-ex", f"file {exe}", "-ex", f"target remote :{port}"]
     for command in gdb_commands:
         cmd += ["-ex", command]
     cmd += ["-ex", "kill"]
