@@ -52,7 +52,7 @@ struct GccOptions {
   std::vector<std::string> m, f, M, O, W, g;
 };
 
-void addGccOptions(CLI::App &app, Options &options, GccOptions &gcc) {
+void addGccOptions(CLI::App &app, GccOptions &gcc) {
   app.add_option("-m", gcc.m, "-mcpu=CPU: the same as --mcpu; -mthumb: Thumb-2 (T32) code, for a CPU that has it; "
                              "-marm: ARM state (the default); the last of -mthumb/-marm counts")
       ->type_name("cpu=CPU|thumb|arm")
@@ -221,7 +221,7 @@ CommandLine parseCommandLine(int argc, char **argv) {
       ->check(CLI::IsMember({"error", "no-error"}))
       ->allow_extra_args(false);
   app.add_flag("--Werror", options.warningsAreErrors, "the same as -Werror");
-  addGccOptions(app, options, gcc);
+  addGccOptions(app, gcc);
   app.set_version_flag("--version", std::string("bpf2arm ") + BPF2ARM_VERSION + " (LLVM " LLVM_VERSION_STRING ")");
   auto usageError = [&line](const std::string &message) {
     std::cerr << "bpf2arm: error: " << message << "\n";
