@@ -34,6 +34,11 @@ DEFAULT_CPU = "cortex-a7"  # only where no bpf2arm is at hand; otherwise cpus(bp
 THUMB_SUFFIX = "+thumb"
 THUMB_CPUS = ("cortex-a7",)
 
+# M-profile rows (Cortex-M; tests/meson.build's cortexm_cpus names the one every runner
+# runs) have no ARM state: bpf2arm gives them T32 code without -mthumb, and qemu-arm runs
+# it on the row's A-profile stand-in model (its own M-profile models do not start in user
+# mode), in a glibc harness built for that model (gcc_arm_flags, hosted_link_flags).
+
 
 class ToolError(Exception):
     """A command failed; the message names it, with its command line and stderr."""
@@ -72,7 +77,7 @@ class Cpu:
         self.triple = self.attrs["triple"]
         self.qemu = self.attrs["qemu"]
         self.features = set(filter(None, self.attrs["features"].split(",")))
-        self.thumb = False
+        self.thumb = not self.has("arm")  # M profile: T32 is all it runs
         self.label = self.name  # CPU+thumb for T32 code
 
     def has(self, feature):
@@ -86,7 +91,11 @@ class Cpu:
 
     def bpf2arm_flags(self):
         """bpf2arm's flags for code for this CPU (and mode)."""
-        return [f"--mcpu={self.name}"] + (["-mthumb"] if self.thumb else [])
+        return [f"--mcpu={self.name}"] + (["-mthumb"] if self.thumb and self.has("arm") else [])
+
+    @property
+    def m_profile(self):
+        return self.profile == "M"
 
     def __repr__(self):
         return self.label
@@ -142,8 +151,20 @@ def clang_arm_flags(c):
 
 def gcc_arm_flags(c):
     """ARM_CC flags for C code (test mains, drivers) that runs next to code for CPU c.
-    Debian's armhf libc needs ARMv7 with VFP, so pre-ARMv7 CPUs get the baseline."""
+    Debian's armhf libc needs ARMv7 with VFP, so pre-ARMv7 CPUs get the baseline, and
+    M-profile CPUs (no ARM state, no glibc) the A-profile model qemu-arm runs them on, in
+    Thumb, as their firmware would be."""
+    if c.m_profile:
+        return [f"-mcpu={c.qemu}", "-mthumb", *hosted_link_flags(c)]
     return [f"-mcpu={c.name}", "-marm"] if c.has("thumb2") else ["-marm"]
+
+
+def hosted_link_flags(c):
+    """ARM_CC link flags for a glibc executable holding code for c. GNU ld refuses to
+    link objects of the M profile into an A-profile executable ("conflicting architecture
+    profiles M/A"); --no-warn-mismatch lets the test harnesses do it, on the A-profile model
+    that runs them. Only they need it: tests/cortexm links M-profile firmware without it."""
+    return ["-Wl,--no-warn-mismatch"] if c.m_profile else []
 
 
 def hosted_qemu_cpu(c):
@@ -233,6 +254,15 @@ def compare(expected, got, problem=None):
 # ---------------------------------------------------------------- the runtime stub
 
 RUNTIME_STUB = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "runtime-stub")
+
+
+def atomic64_runtime_objects(c, workdir):
+    """What code for c calls besides helpers: on CPUs without ldrexd (Cortex-M), its 64-bit
+    atomics call runtime-stub/atomic64.c, which takes the irq hooks of platform.c; else
+    nothing. For harnesses that link no other part of the runtime stub."""
+    if c.has("ldrexd"):
+        return []
+    return [o for o in runtime_stub_objects(c, workdir) if os.path.basename(o) in ("atomic64.o", "platform.o")]
 
 
 def runtime_stub_objects(c, workdir):
