@@ -279,3 +279,27 @@ def runtime_stub_objects(c, workdir):
                  "-c", path, "-o", obj], f"{ARM_CC} {src}")
         objs.append(obj)
     return objs
+
+
+# ---------------------------------------------------------------- for shell runners
+
+def shell_assignments(bpf2arm, name):
+    """Bash assignments that give a shell runner CPU `name`'s flags as the Python runners
+    use them: cpu_flags (bpf2arm's), cc_flags (ARM_CC's, for C next to the code, compiling
+    and linking) and qemu (the qemu-arm command with the hosted model)."""
+    import shlex
+    c = cpu(bpf2arm, name)
+    words = lambda items: "(" + " ".join(shlex.quote(i) for i in items) + ")"
+    return "\n".join([f"cpu_flags={words(c.bpf2arm_flags())}",
+                      f"cc_flags={words(gcc_arm_flags(c))}",
+                      f"qemu={words([QEMU, '-cpu', hosted_qemu_cpu(c)])}"]) + "\n"
+
+
+if __name__ == "__main__":
+    # toolchain.py shell-env BPF2ARM CPU: for `eval` in the shell runners (tests/maps, ...).
+    if len(sys.argv) != 4 or sys.argv[1] != "shell-env":
+        sys.exit("usage: toolchain.py shell-env BPF2ARM CPU")
+    try:
+        sys.stdout.write(shell_assignments(sys.argv[2], sys.argv[3]))
+    except ToolError as e:
+        sys.exit(f"toolchain.py: {e}")
