@@ -40,18 +40,6 @@ FIRMWARE_CC = "arm-none-eabi-gcc"
 LLD = "ld.lld-19"
 
 
-class Checks:
-    def __init__(self):
-        self.passed = self.failed = 0
-
-    def check(self, ok, what):
-        if ok:
-            self.passed += 1
-        else:
-            self.failed += 1
-            print("FAIL " + what)
-        return ok
-
 
 def attribute_problems(c, path, firmware=False):
     """What the build attributes of an object (or, merged by the linker, of firmware) for c
@@ -155,7 +143,7 @@ def main():
     work = os.path.abspath(args.workdir or tmp.name)
     os.makedirs(work, exist_ok=True)
 
-    checks = Checks()
+    checks = toolchain.Checks()
     try:
         m_cpus = [c for c in toolchain.cpus(bpf2arm) if c.m_profile]
         checks.check(len(m_cpus) >= 4, f"bpf2arm lists {len(m_cpus)} M-profile CPUs, not the four of SPEC 2")

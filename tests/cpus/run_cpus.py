@@ -37,17 +37,6 @@ FEATURES = {"arm": "none", "thumb2": "thumb2", "movw-movt": "movw_movt", "hwdiv"
 NEWLIB_FLAGS = ["-O1", "-marm", "-mcpu=arm1176jzf-s", "-mfloat-abi=soft", "--specs=rdimon.specs"]
 
 
-class Checks:
-    def __init__(self):
-        self.passed = self.failed = 0
-
-    def check(self, ok, what):
-        if ok:
-            self.passed += 1
-        else:
-            self.failed += 1
-            print("FAIL " + what)
-
 
 def check_listing(bpf2arm, checks):
     listing = toolchain.run([bpf2arm, "--list-cpus"], "bpf2arm --list-cpus")
@@ -138,7 +127,7 @@ def main():
     work = os.path.abspath(args.workdir) if args.workdir else tmp.name
     os.makedirs(work, exist_ok=True)
 
-    checks = Checks()
+    checks = toolchain.Checks()
     try:
         table = check_listing(bpf2arm, checks)
         for name in filter(None, args.ci_cpus.split(",")):

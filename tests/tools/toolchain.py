@@ -63,6 +63,21 @@ def missing_tools(tools):
     return [t for t in tools if not shutil.which(t)]
 
 
+class Checks:
+    """Counts a runner's checks; check() prints a failure's message as it happens."""
+
+    def __init__(self):
+        self.passed = self.failed = 0
+
+    def check(self, ok, what):
+        if ok:
+            self.passed += 1
+        else:
+            self.failed += 1
+            print("FAIL " + what)
+        return ok
+
+
 # ---------------------------------------------------------------- the CPU table
 
 class Cpu:
