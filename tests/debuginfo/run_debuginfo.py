@@ -4,7 +4,8 @@
     run_debuginfo.py --bpf2arm build/compiler/bpf2arm [--mcpu CPU,CPU+thumb] [-v]
 
 prog.bpf.c (a global function calling a static one, bpf-to-bpf) is compiled by clang-19 for
-BPF and by bpf2arm with -g, for each CPU (default: the default CPU in A32 and in T32), and
+BPF and by bpf2arm with -g, for each CPU (default: the default CPU in A32 and in T32, and the
+first M-profile CPU of the table, on its qemu-arm stand-in), and
 with -gdwarf-5 and with -g -fPIE (linked into a dynamic PIE, run with qemu-arm -L) for the
 first, then:
 - `llvm-dwarfdump --verify` finds no error, the unit has the DWARF version asked for; it has a subprogram for each function, at the
@@ -263,6 +264,8 @@ def main():
         return 1
     default = toolchain.cpu(bpf2arm, None).name
     selected = toolchain.select_cpus(bpf2arm, args.mcpu or f'{default},{default}{toolchain.THUMB_SUFFIX}')
+    if not args.mcpu:  # and the first M-profile CPU (T32 only), where the table has one
+        selected += [c for c in toolchain.cpus(bpf2arm) if c.profile == 'M'][:1]
     ck = Checker(args.verbose)
     with tempfile.TemporaryDirectory(prefix='bpf2arm-debuginfo.') as work:
         bpf_obj = os.path.join(work, 'prog.bpf.o')
