@@ -1,0 +1,121 @@
+#!/usr/bin/env python3
+"""The bundled examples as Cortex-M firmware on the MPS2 boards (boards/mps2/boards.txt).
+
+Each portable example (examples/NAME/ with main.c and one *.bpf.c; one whose main.c includes
+mps2.h is written for a board and scripts/run-example.sh runs it) is compiled by clang-19 for
+BPF and by bpf2arm --mcpu=<the board's CPU> with --header, linked by arm-none-eabi-gcc with its
+main.c, the runtime stub, boards/mps2/startup.c and the board's linker script, and run on
+qemu-system-arm -M <board> with semihosting. Each example checks itself (its exit status is
+the number of mismatches against a C model, as on the virt board); the firmware output is
+printed. The last line is "N passed, N failed".
+
+    run_mps2_examples.py --bpf2arm PATH [--board BOARD,...|all] [--workdir DIR] [-j N] [EXAMPLE...]
+"""
+import argparse
+import concurrent.futures
+import glob
+import os
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "tools"))
+import toolchain  # noqa: E402
+from toolchain import BPF_FLAGS, CLANG, FIRMWARE_CC, QEMU_SYSTEM, ROOT, ToolError, run  # noqa: E402
+
+EXAMPLES = os.path.join(ROOT, "examples")
+RUN_TIMEOUT = 60
+
+
+def portable_examples():
+    """name -> its BPF source, for every example that is not written for one board."""
+    found = {}
+    for main in sorted(glob.glob(os.path.join(EXAMPLES, "*", "main.c"))):
+        d = os.path.dirname(main)
+        if '#include "mps2.h"' in open(main).read():
+            continue
+        progs = glob.glob(os.path.join(d, "*.bpf.c"))
+        if len(progs) == 1:
+            found[os.path.basename(d)] = progs[0]
+    return found
+
+
+def build_and_run(board, name, bpf_src, args):
+    """Returns (output lines, problem or None)."""
+    d = os.path.join(args.workdir, board.name, name)
+    os.makedirs(d, exist_ok=True)
+    prog = os.path.basename(bpf_src)[: -len(".bpf.c")]
+    p = lambda f: os.path.join(d, f)
+    try:
+        run([CLANG, *BPF_FLAGS, "-c", bpf_src, "-o", p(prog + ".bpf.o")], f"clang-19 -target bpf {name}")
+        run([args.bpf2arm, *toolchain.board_bpf2arm_flags(board), p(prog + ".bpf.o"), "-o", p(prog + ".arm.o"),
+             "--header", p(prog + ".arm.h")], f"bpf2arm {name}")
+        run([FIRMWARE_CC, "-std=c11", *board.cflags(), "-O2", "-Wall", "-Wextra", *board.link_flags(),
+             "-I", d, "-I", os.path.join(toolchain.RUNTIME_STUB, "include"),
+             os.path.join(os.path.dirname(bpf_src), "main.c"), p(prog + ".arm.o"),
+             toolchain.board_startup(board, args.workdir), toolchain.board_runtime_stub(board, args.workdir),
+             "-o", p("fw.elf")], f"firmware link {name}")
+    except ToolError as e:
+        return [], str(e)
+    return toolchain.run_on_board(board, p("fw.elf"), RUN_TIMEOUT)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--bpf2arm", required=True)
+    ap.add_argument("--board", default="all", help="comma-separated board names, or all (default)")
+    ap.add_argument("--workdir", help="build products (default: a temporary directory)")
+    ap.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("names", nargs="*", help="only these examples")
+    args = ap.parse_args()
+    args.bpf2arm = os.path.abspath(args.bpf2arm)
+
+    missing = toolchain.missing_tools([CLANG, FIRMWARE_CC, QEMU_SYSTEM])
+    if missing:
+        sys.exit(f"run_mps2_examples: missing tools: {' '.join(missing)} (scripts/install-deps.sh)")
+    try:
+        boards = toolchain.select_boards(args.board)
+    except ToolError as e:
+        sys.exit(f"run_mps2_examples: {e}")
+    examples = portable_examples()
+    if args.names:
+        unknown = set(args.names) - set(examples)
+        if unknown:
+            sys.exit(f"run_mps2_examples: no portable example {' '.join(sorted(unknown))}")
+        examples = {n: examples[n] for n in args.names}
+
+    tmp = None
+    if args.workdir:
+        args.workdir = os.path.abspath(args.workdir)
+        os.makedirs(args.workdir, exist_ok=True)
+    else:
+        tmp = tempfile.TemporaryDirectory(prefix="bpf2arm-mps2-")
+        args.workdir = tmp.name
+    try:
+        for board in boards:  # once, before the threads need them
+            toolchain.board_startup(board, args.workdir)
+            toolchain.board_runtime_stub(board, args.workdir)
+    except ToolError as e:
+        sys.exit(f"run_mps2_examples: {e}")
+
+    jobs = [(b, n, src) for b in boards for n, src in examples.items()]
+    passed = failed = 0
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        for (board, name, _), (lines, problem) in zip(jobs, pool.map(lambda j: build_and_run(*j, args), jobs)):
+            print(f"== examples/{name} on {board.name} ({board.cpu})")
+            for line in lines:
+                print("  " + line)
+            if problem:
+                failed += 1
+                print(f"FAIL {name} on {board.name}: {problem}")
+            else:
+                passed += 1
+            sys.stdout.flush()
+    if tmp:
+        tmp.cleanup()
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed or not passed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
