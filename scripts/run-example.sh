@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job: installs what is missing, builds bpf2arm, compiles the bundled examples
 # (examples/packet_filter, examples/sensor_stats, examples/xdp_firewall) with clang and bpf2arm, links them into bare-metal firmware and
-# runs them on qemu-system-arm. The firmware output is printed; a failing example fails the script.
+# runs them on qemu-system-arm; then the Cortex-M firmware examples/mps2_tick_monitor on the
+# MPS2 AN386 board. The firmware output is printed; a failing example fails the script.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -37,3 +38,31 @@ run_example() {
 run_example packet_filter filter
 run_example sensor_stats sensor
 run_example xdp_firewall firewall
+
+# A Cortex-M4 firmware (Thumb-2 only): bpf2arm --mcpu=cortex-m4, the board's start-up code and
+# linker script (boards/mps2), newlib without an OS (nosys: printf reaches the UART through the
+# firmware's _write). The firmware prints on UART 0, which qemu writes to a file (a pipe can
+# lose the last output when qemu exits), and stops qemu through semihosting with the number of
+# mismatches against its C model as the exit status.
+run_mps2_example() {
+  local dir=$1 prog=$2 board=mps2-an386 cpu=cortex-m4
+  clang-19 -target bpf -mcpu=v4 -O2 -g -I/usr/include/x86_64-linux-gnu \
+    -c "examples/$dir/$prog.bpf.c" -o "$out/$prog.bpf.o"
+  "$bpf2arm" --mcpu=$cpu "$out/$prog.bpf.o" -o "$out/$prog.arm.o" --header "$out/$prog.arm.h"
+  arm-none-eabi-gcc -std=c11 -mcpu=$cpu -mthumb -mfloat-abi=soft -O2 -Wall -Wextra \
+    --specs=nosys.specs -nostartfiles -Lboards/mps2 -T$board.ld -Wl,-z,noexecstack \
+    -I"$out" -Iboards/mps2 -Iruntime-stub/include \
+    "examples/$dir/main.c" boards/mps2/startup.c "$out/$prog.arm.o" runtime-stub/*.c -o "$out/$dir.elf"
+  echo "== examples/$dir on qemu-system-arm ($board, $cpu)"
+  local status=0
+  rm -f "$out/$dir.uart"
+  timeout 60 qemu-system-arm -M $board -nographic -monitor none -serial "file:$out/$dir.uart" \
+    -semihosting-config enable=on,target=native -kernel "$out/$dir.elf" || status=$?
+  cat "$out/$dir.uart"
+  if [ "$status" != 0 ] || [ "$(tail -n 1 "$out/$dir.uart")" != "tick monitor: all as expected" ]; then
+    echo "examples/$dir failed (qemu exit status $status)" >&2
+    return 1
+  fi
+}
+
+run_mps2_example mps2_tick_monitor tick

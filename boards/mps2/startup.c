@@ -15,7 +15,9 @@
 extern uint32_t __data_load[], __data_start[], __data_end[], __bss_start__[], __bss_end__[];
 extern uint32_t __stack_top[];
 
-int main(void);
+int main(int argc, char **argv);
+
+static int command_line(char ***argv);
 
 /* newlib's parts when the firmware links it (rdimon: stdio over semihosting); weak so a
  * firmware without newlib links too. */
@@ -39,7 +41,9 @@ void Reset_Handler(void)
 		initialise_monitor_handles();
 	if (__libc_init_array)
 		__libc_init_array();
-	int status = main();
+	char **argv;
+	int argc = command_line(&argv);
+	int status = main(argc, argv);
 	if (exit)
 		exit(status);  /* flushes stdio */
 	mps2_exit(status);
@@ -56,7 +60,34 @@ static uint32_t semihost(uint32_t op, const void *arg)
 	return r0;
 }
 
-enum { SYS_WRITE0 = 0x04, SYS_EXIT_EXTENDED = 0x20, ADP_STOPPED_APPLICATION_EXIT = 0x20026 };
+enum { SYS_WRITE0 = 0x04, SYS_GET_CMDLINE = 0x15, SYS_EXIT_EXTENDED = 0x20, ADP_STOPPED_APPLICATION_EXIT = 0x20026 };
+
+/* main's arguments: the command line qemu gives through semihosting (-semihosting-config
+ * arg=fw.elf,arg=...), split at spaces. A firmware whose main takes no arguments ignores them. */
+static int command_line(char ***argv)
+{
+	static char text[256];
+	static char *args[16];
+	struct {
+		char *buf;
+		uint32_t size;
+	} block = { text, sizeof text - 1 };
+	int argc = 0;
+	if (semihost(SYS_GET_CMDLINE, &block) == 0) {
+		text[block.size < sizeof text ? block.size : sizeof text - 1] = 0;
+		for (char *p = text; *p && argc < 15;) {
+			while (*p == ' ')
+				*p++ = 0;
+			if (*p)
+				args[argc++] = p;
+			while (*p && *p != ' ')
+				p++;
+		}
+	}
+	args[argc] = 0;
+	*argv = args;
+	return argc;
+}
 
 void mps2_exit(int status)
 {
