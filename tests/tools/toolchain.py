@@ -334,15 +334,31 @@ def board_startup(board, workdir):
     return obj
 
 
-def board_command(board, elf):
-    """qemu-system-arm running elf on the board with semihosting (the firmware's stdio and
-    exit status); the UART goes nowhere. qemu 7.2 writes what newlib prints to its own
-    stdout (rdimon opens ":tt", which that release maps to the host's stdout)."""
+def board_for_cpu(cpu_name):
+    """The first board of the table with that CPU, or None."""
+    return next((b for b in boards() if b.cpu == cpu_name), None)
+
+
+def board_command(board, elf, args=(), extra=()):
+    """qemu-system-arm running elf on the board with semihosting (the firmware's stdio, exit
+    status and command line: main gets argv = [elf, *args] from startup.c); the UART goes
+    nowhere; extra goes before -kernel (a plugin, say). qemu 7.2 writes what newlib prints to
+    its own stdout (rdimon opens ":tt", which that release maps to the host's stdout)."""
+    argv = "".join(f",arg={a}" for a in (os.path.basename(elf), *map(str, args)))
     return [QEMU_SYSTEM, "-M", board.name, "-nographic", "-monitor", "none", "-serial", "none",
-            "-semihosting-config", "enable=on,target=native", "-kernel", elf]
+            "-semihosting-config", "enable=on,target=native" + argv, *extra, "-kernel", elf]
 
 
-def run_on_board(board, elf, timeout=120):
+def clang_firmware_flags(c):
+    """clang flags for native bare-metal code for an M-profile CPU c (T32 only, soft float):
+    --target=thumbv7em-none-eabi -mcpu=cortex-m4 and the like."""
+    arch = c.triple.split("-")[0]
+    if arch.startswith("arm"):
+        arch = "thumb" + arch[len("arm"):]
+    return [f"--target={arch}-none-eabi", f"-mcpu={c.name}", "-mthumb", "-mfloat-abi=soft"]
+
+
+def run_on_board(board, elf, timeout=120, args=(), extra=()):
     """Runs firmware elf on the board; returns (its output lines, problem), as execute().
     The output goes to a file (elf.out), never a pipe, which can lose what the firmware
     wrote last when qemu exits."""
@@ -351,7 +367,7 @@ def run_on_board(board, elf, timeout=120):
     problem = None
     with open(out, "wb") as f:
         try:
-            p = subprocess.run(board_command(board, elf), stdin=subprocess.DEVNULL, stdout=f,
+            p = subprocess.run(board_command(board, elf, args, extra), stdin=subprocess.DEVNULL, stdout=f,
                                stderr=subprocess.PIPE, timeout=timeout)
             if p.returncode != 0:
                 err = p.stderr.decode(errors="replace").strip().splitlines()
