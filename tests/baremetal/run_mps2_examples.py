@@ -74,9 +74,13 @@ def main():
     if missing:
         sys.exit(f"run_mps2_examples: missing tools: {' '.join(missing)} (scripts/install-deps.sh)")
     try:
-        boards = toolchain.select_boards(args.board)
+        boards, lacking = toolchain.boards_bpf2arm_has(args.bpf2arm, toolchain.select_boards(args.board))
     except ToolError as e:
         sys.exit(f"run_mps2_examples: {e}")
+    if lacking:
+        print(f"SKIP {', '.join(lacking)}: bpf2arm has no row for the board's CPU")
+    if not boards:
+        return toolchain.SKIP_STATUS
     examples = portable_examples()
     if args.names:
         unknown = set(args.names) - set(examples)

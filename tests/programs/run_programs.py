@@ -163,6 +163,12 @@ def main():
             args.cpu = toolchain.cpu(args.bpf2arm, args.mcpu)
         except Failure as e:
             sys.exit(f"run_programs: {e}")
+        if args.boards:
+            args.boards, lacking = toolchain.boards_bpf2arm_has(args.bpf2arm, args.boards)
+            if lacking:
+                print(f"SKIP {', '.join(lacking)}: bpf2arm has no row for the board's CPU")
+            if not args.boards:
+                return toolchain.SKIP_STATUS
 
     sources = sorted(os.path.join(HERE, f) for f in os.listdir(HERE) if f.endswith(".c"))
     if args.names:

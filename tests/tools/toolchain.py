@@ -334,6 +334,16 @@ def board_startup(board, workdir):
     return obj
 
 
+SKIP_STATUS = 77  # meson's "skipped"
+
+
+def boards_bpf2arm_has(bpf2arm, chosen):
+    """The boards of chosen whose CPU bpf2arm's table has, and the names of the others (a
+    bpf2arm without M-profile rows cannot compile for them: the runners skip those)."""
+    names = {c.name for c in cpus(bpf2arm)}
+    return [b for b in chosen if b.cpu in names], [b.name for b in chosen if b.cpu not in names]
+
+
 def board_for_cpu(cpu_name):
     """The first board of the table with that CPU, or None."""
     return next((b for b in boards() if b.cpu == cpu_name), None)
