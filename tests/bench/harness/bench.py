@@ -321,6 +321,21 @@ def geomean(xs):
     return math.exp(sum(math.log(x) for x in xs) / len(xs)) if xs else float("nan")
 
 
+def print_table(head, rows, foot):
+    """Columns aligned (the first to the left, numbers to the right), rules around the rows."""
+    widths = [max(len(row[i]) for row in [head, foot, *rows]) for i in range(len(head))]
+
+    def fmt(row):
+        return " | ".join(c.ljust(widths[0]) if i == 0 else c.rjust(widths[i]) for i, c in enumerate(row))
+
+    print(fmt(head))
+    print("-+-".join("-" * w for w in widths))
+    for row in rows:
+        print(fmt(row))
+    print("-+-".join("-" * w for w in widths))
+    print(fmt(foot))
+
+
 def report(tgt, results, compile_s, n_objs, calls, calib):
     head = ("function", "bytes native", "bytes bpf2arm", "ratio",
             "insns/call native", "insns/call bpf2arm", "ratio")
@@ -332,20 +347,10 @@ def report(tgt, results, compile_s, n_objs, calls, calib):
     size_ratios = [r["bpf2arm"]["bytes"] / r["native"]["bytes"] for r in results]
     insn_ratios = [r["bpf2arm"]["insns"] / r["native"]["insns"] for r in results]
     foot = (f"geometric mean ({len(results)})", "", "", f"{geomean(size_ratios):.2f}", "", "", f"{geomean(insn_ratios):.2f}")
-    widths = [max(len(row[i]) for row in [head, foot, *rows]) for i in range(len(head))]
-
-    def fmt(row):
-        return " | ".join(c.ljust(widths[0]) if i == 0 else c.rjust(widths[i]) for i, c in enumerate(row))
-
     mode = "Thumb-2" if tgt.cpu.thumb or tgt.board else "ARM"
     print(f"bpf2arm ({' '.join(tgt.cpu.bpf2arm_flags())}) vs clang-19 {' '.join(tgt.native_flags)} "
           f"for {tgt.cpu.name}, {mode} mode, run on {tgt.runs_on()}")
-    print(fmt(head))
-    print("-+-".join("-" * w for w in widths))
-    for row in rows:
-        print(fmt(row))
-    print("-+-".join("-" * w for w in widths))
-    print(fmt(foot))
+    print_table(head, rows, foot)
     print()
     print("ratio = bpf2arm / native (lower is better for bpf2arm).")
     print(f"Instructions counted by a QEMU TCG plugin ({tgt.runs_on().split()[0]}), per call, from runs of {calls} and "
@@ -502,18 +507,8 @@ def report_side_by_side(measured):
     for results in by_name:
         foot += [f"{geomean([results[n]['bpf2arm']['bytes'] / results[n]['native']['bytes'] for n in names]):.2f}",
                  f"{geomean([results[n]['bpf2arm']['insns'] / results[n]['native']['insns'] for n in names]):.2f}"]
-    widths = [max(len(row[i]) for row in [head, foot, *rows]) for i in range(len(head))]
-
-    def fmt(row):
-        return " | ".join(c.ljust(widths[0]) if i == 0 else c.rjust(widths[i]) for i, c in enumerate(row))
-
     print("bpf2arm / native clang -O2, side by side (code size in bytes, executed instructions per call):")
-    print(fmt(head))
-    print("-+-".join("-" * w for w in widths))
-    for row in rows:
-        print(fmt(row))
-    print("-+-".join("-" * w for w in widths))
-    print(fmt(foot))
+    print_table(head, rows, foot)
 
 
 def measure_kernels(tgt, bpf2arm, work, names, args):
