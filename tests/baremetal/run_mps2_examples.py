@@ -7,7 +7,8 @@ BPF and by bpf2arm --mcpu=<the board's CPU> with --header, linked by arm-none-ea
 main.c, the runtime stub, boards/mps2/startup.c and the board's linker script, and run on
 qemu-system-arm -M <board> with semihosting. Each example checks itself (its exit status is
 the number of mismatches against a C model, as on the virt board); the firmware output is
-printed. The last line is "N passed, N failed".
+printed. First, on each board, mps2_fault.c checks the start-up code's fault report (a FATAL
+line naming the bus fault address, exit status 70). The last line is "N passed, N failed".
 
     run_mps2_examples.py --bpf2arm PATH [--board BOARD,...|all] [--workdir DIR] [-j N] [EXAMPLE...]
 """
@@ -25,6 +26,7 @@ from toolchain import BPF_FLAGS, CLANG, FIRMWARE_CC, QEMU_SYSTEM, ROOT, ToolErro
 
 EXAMPLES = os.path.join(ROOT, "examples")
 RUN_TIMEOUT = 60
+FAULT_STATUS = 70  # MPS2_FAULT_STATUS of boards/mps2/mps2.h
 
 
 def portable_examples():
@@ -58,6 +60,24 @@ def build_and_run(board, name, bpf_src, args):
     except ToolError as e:
         return [], str(e)
     return toolchain.run_on_board(board, p("fw.elf"), RUN_TIMEOUT)
+
+
+def check_fault_report(board, args):
+    """Returns (output lines, problem or None) of mps2_fault.c on the board."""
+    d = os.path.join(args.workdir, board.name)
+    os.makedirs(d, exist_ok=True)
+    elf = os.path.join(d, "fault.elf")
+    try:
+        run([FIRMWARE_CC, *board.cflags(), "-O2", "-Wall", "-Wextra", *board.link_flags(),
+             os.path.join(HERE, "mps2_fault.c"), toolchain.board_startup(board, args.workdir), "-o", elf],
+            "firmware link mps2_fault.c")
+    except ToolError as e:
+        return [], str(e)
+    lines, problem = toolchain.run_on_board(board, elf, RUN_TIMEOUT)
+    wanted = (f"exit status {FAULT_STATUS}", "FATAL: HardFault", "BFAR=0xdead0000")
+    if not problem or not all(w in problem for w in wanted):
+        return lines, f"expected {', '.join(wanted)}; got {problem or 'exit status 0'}"
+    return lines + [problem], None
 
 
 def main():
@@ -102,11 +122,16 @@ def main():
     except ToolError as e:
         sys.exit(f"run_mps2_examples: {e}")
 
-    jobs = [(b, n, src) for b in boards for n, src in examples.items()]
+    jobs = [(b, "fault report", None) for b in boards] + [(b, n, src) for b in boards for n, src in examples.items()]
+
+    def one(job):
+        board, name, src = job
+        return check_fault_report(board, args) if src is None else build_and_run(board, name, src, args)
+
     passed = failed = 0
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        for (board, name, _), (lines, problem) in zip(jobs, pool.map(lambda j: build_and_run(*j, args), jobs)):
-            print(f"== examples/{name} on {board.name} ({board.cpu})")
+        for (board, name, src), (lines, problem) in zip(jobs, pool.map(one, jobs)):
+            print(f"== {'examples/' + name if src else 'start-up code: ' + name} on {board.name} ({board.cpu})")
             for line in lines:
                 print("  " + line)
             if problem:

@@ -371,7 +371,8 @@ def clang_firmware_flags(c):
 def run_on_board(board, elf, timeout=120, args=(), extra=()):
     """Runs firmware elf on the board; returns (its output lines, problem), as execute().
     The output goes to a file (elf.out), never a pipe, which can lose what the firmware
-    wrote last when qemu exits."""
+    wrote last when qemu exits. A fault report of startup.c (written with SYS_WRITE0, which
+    qemu 7.2 sends to its stderr) is quoted in the problem."""
     out = elf + ".out"
     what = f"{board.name} firmware"
     problem = None
@@ -379,13 +380,11 @@ def run_on_board(board, elf, timeout=120, args=(), extra=()):
         try:
             p = subprocess.run(board_command(board, elf, args, extra), stdin=subprocess.DEVNULL, stdout=f,
                                stderr=subprocess.PIPE, timeout=timeout)
+            err = p.stderr.decode(errors="replace").strip().splitlines()
             if p.returncode != 0:
-                err = p.stderr.decode(errors="replace").strip().splitlines()
-                problem = f"{what} ended with exit status {p.returncode}" + (f": {err[-1]}" if err else "")
+                fault = [line for line in err if line.startswith("FATAL: ")]
+                problem = f"{what} ended with exit status {p.returncode}" + (f": {(fault or err)[-1]}" if err else "")
         except subprocess.TimeoutExpired:
             problem = f"{what} timed out after {timeout}s"
     lines = open(out, errors="replace").read().splitlines()
-    fault = next((line for line in lines if line.startswith("FATAL: ")), None)
-    if fault and problem:
-        problem += f" ({fault})"
     return lines, problem
