@@ -83,11 +83,14 @@ enum CpuFeature : unsigned {
   kMovwMovt = 1u << 2,        // 16-bit immediate moves (ARMv6T2 and later)
   kHardwareDivide = 1u << 3,  // SDIV/UDIV in the state the code runs in (not on ARMv6,
                               // cortex-a5/a8/a9: division goes through our routines)
-  kLdrexd = 1u << 4,          // LDREXD/STREXD, the 64-bit atomics (ARMv6K and later A/classic)
+  kLdrexd = 1u << 4,          // LDREXD/STREXD, the 64-bit atomics (ARMv6K and later A/classic;
+                              // M-profile has none: its 64-bit atomics call runtime-stub/atomic64.c)
   kDmb = 1u << 5,             // the DMB barrier instruction (ARMv7 and later)
 };
 
-enum class CpuArch { V6KZ, V7A, V8A };
+// V7M, V7EM, V8MMain: the M profile (Cortex-M), Thumb-2 only, which has no ARM state.
+enum class CpuArch { V6KZ, V7A, V8A, V7M, V7EM, V8MMain };
+bool isMProfile(CpuArch arch);
 
 // One row per CPU that `--mcpu` accepts; `--list-cpus` prints them, `--help` names them,
 // and the tests and the benchmark read `--list-cpus` instead of keeping their own lists.
@@ -105,7 +108,7 @@ struct CpuInfo {
 const std::vector<CpuInfo> &supportedCpus();
 const CpuInfo *findCpu(const std::string &name);
 const char *archName(CpuArch arch);     // "armv7-a"
-const char *profileName(CpuArch arch);  // "A", or "classic" before ARMv7's profiles
+const char *profileName(CpuArch arch);  // "A", "M", or "classic" before ARMv7's profiles
 std::string featureNames(unsigned features);  // "arm,thumb2,movw-movt,..."
 // The table in the form `--list-cpus` prints: one CPU per line, the name first, then
 // attributes `arch= profile= triple= qemu= features=` (values without spaces).
@@ -140,6 +143,7 @@ class EncodingLimits {
 class ArmTarget {
  public:
   // `thumb`: T32 code (Thumb-2) for a CPU that has it; the triple's arch becomes thumb*.
+  // A CPU without ARM state (M profile) always gets T32 code, whatever `thumb` says.
   static Expected<std::unique_ptr<ArmTarget>> create(const std::string &cpu, bool thumb = false);
 
   const llvm::Target &target() const { return *target_; }
@@ -162,6 +166,8 @@ class ArmTarget {
   bool hasHardwareDivide() const { return info_->has(kHardwareDivide); }
   bool hasMovwMovt() const { return info_->has(kMovwMovt); }
   bool hasDmb() const { return info_->has(kDmb); }
+  bool hasLdrexd() const { return info_->has(kLdrexd); }
+  bool isMProfile() const { return arm::isMProfile(info_->arch); }
   // ubfx, sbfx, bfi, mls came with ARMv6T2, the architecture that brought Thumb-2.
   bool hasV6T2Instructions() const { return info_->has(kThumb2); }
 

@@ -52,7 +52,8 @@ struct GccOptions {
 
 void addGccOptions(CLI::App &app, Options &options, GccOptions &gcc) {
   app.add_option("-m", gcc.m, "-mcpu=CPU: the same as --mcpu; -mthumb: Thumb-2 (T32) code, for a CPU that has it; "
-                             "-marm: ARM state (the default); the last of -mthumb/-marm counts")
+                             "-marm: ARM state (the default; an error for Cortex-M, which has only Thumb-2 and implies -mthumb); "
+                             "the last of -mthumb/-marm counts")
       ->type_name("cpu=CPU|thumb|arm")
       ->allow_extra_args(false);
   app.add_flag("-c", "accepted as compilers take it: the output is an object unless -S");
@@ -77,9 +78,11 @@ void addGccOptions(CLI::App &app, Options &options, GccOptions &gcc) {
 std::string applyGccOptions(const GccOptions &gcc, Options &options, const std::vector<std::string> &cpuNames) {
   if (!gcc.W.empty()) options.warningsAreErrors = gcc.W.back() == "error";
   if (!gcc.O.empty()) options.optimize = gcc.O.back() != "0" && gcc.O.back() != "g";
+  bool armAsked = false;  // -marm is the last of -mthumb/-marm
   for (const std::string &value : gcc.m) {
     if (value == "thumb" || value == "arm") {
       options.thumb = value == "thumb";
+      armAsked = value == "arm";
       continue;
     }
     if (value.rfind("cpu=", 0) != 0) return "unknown option -m" + value;
@@ -107,6 +110,10 @@ std::string applyGccOptions(const GccOptions &gcc, Options &options, const std::
     } else if (value != "P") {
       return "-M" + value + " is not supported (-MD, -MMD, -MF FILE, -MT TARGET, -MQ TARGET, -MP are)";
     }
+  }
+  if (!arm::findCpu(options.cpu)->has(arm::kArmState)) {  // M profile: T32 is all there is
+    if (armAsked) return "-marm: " + options.cpu + " has no ARM state, only Thumb-2 (drop -marm; -mthumb is implied)";
+    options.thumb = true;
   }
   if (options.thumb && !arm::findCpu(options.cpu)->has(arm::kThumb2))
     return "-mthumb: " + options.cpu + " has no Thumb-2 instructions (use -marm)";
