@@ -96,7 +96,8 @@ Status DataLayout::emit(llvm::MCStreamer &s, const std::function<llvm::MCSymbol 
       if (Status st = emitPointersBefore(sym.offset)) return st;
       if (sym.offset < pos) return error("symbol '" + sym.name + "' inside a pointer in " + sec.name);
       fillTo(sym.offset);
-      defineObject(s, ctx_.getOrCreateSymbol(sym.isGlobal ? sym.name : names.local(sym.name)), sym.isGlobal, sym.size);
+      defineObject(s, ctx_.getOrCreateSymbol(sym.isGlobal ? program_.exported.data(sym.name) : names.local(sym.name)),
+                   sym.isGlobal, sym.size);
     }
     if (Status st = emitPointersBefore(sec.size + 1)) return st;
     fillTo(sec.size);
@@ -134,7 +135,8 @@ Status DataLayout::emit(llvm::MCStreamer &s, const std::function<llvm::MCSymbol 
   for (size_t i = 0; i < program_.maps.size(); ++i) {
     const MapDef &m = program_.maps[i];
     if (!m.initialPrograms.empty()) initialized[i] = ctx_.createTempSymbol();
-    defineObject(s, ctx_.getOrCreateSymbol(m.isGlobal ? m.name : names.local(m.name)), m.isGlobal, kMapDescriptorBytes);
+    defineObject(s, ctx_.getOrCreateSymbol(m.isGlobal ? program_.exported.data(m.name) : names.local(m.name)), m.isGlobal,
+                 kMapDescriptorBytes);
     uint32_t cpus = bpf2arm_map_is_percpu(m.type) ? numCpus : 1;
     for (uint32_t field : {m.type, m.keySize, m.valueSize, m.maxEntries, m.flags, cpus}) s.emitIntValue(field, 4);
     llvm::MCSymbol *data = initialized[i] ? initialized[i] : storage[i];

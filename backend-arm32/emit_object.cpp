@@ -221,7 +221,7 @@ void emitCompiled(const Program &program, size_t index, const CompiledFunction &
 void makeSymbols(const Program &program, const ArmTarget &target, llvm::MCContext &ctx, SymbolNames &names,
                  ObjectSymbols &symbols) {
   for (const Function &fn : program.functions) {
-    llvm::MCSymbol *entry = fn.isGlobal ? ctx.getOrCreateSymbol(fn.name)
+    llvm::MCSymbol *entry = fn.isGlobal ? ctx.getOrCreateSymbol(program.exported.program(fn.name))
                             : fn.addressTaken ? ctx.getOrCreateSymbol(names.local(fn.name)) : nullptr;
     symbols.cEntries.push_back(entry);
     symbols.bodies.push_back(ctx.getOrCreateSymbol(names.local(entry ? fn.name + ".bpf" : fn.name)));
@@ -315,7 +315,7 @@ Expected<std::string> emitProgram(const Program &program, const ArmTarget &targe
 
   auto programEntry = [&](const std::string &name) -> llvm::MCSymbol * {
     for (const Function &fn : program.functions)
-      if (fn.name == name && fn.isGlobal) return ctx.getOrCreateSymbol(name);
+      if (fn.name == name && fn.isGlobal) return ctx.getOrCreateSymbol(program.exported.program(name));
     return nullptr;
   };
   if (Status st = data.emit(*streamer, programEntry, emitOptions.numCpus, names)) return *st;

@@ -1,5 +1,5 @@
-// Names of the symbols in the output object. Global names are the program's own and
-// must stay exact; local ones (static functions and variables, function bodies, map
+// Names of the symbols in the output object. Global names are the program's own (with
+// --name's prefix, Program::exported) and must stay exact; local ones (static functions and variables, function bodies, map
 // storage) only need to be unique, and objects linked from several files
 // (`bpftool gen object`) can hold two statics of the same name.
 #pragma once
@@ -15,12 +15,12 @@ class SymbolNames {
  public:
   explicit SymbolNames(const Program &program) {
     for (const Function &fn : program.functions)
-      if (fn.isGlobal) taken_.insert(fn.name);
+      if (fn.isGlobal) taken_.insert(program.exported.program(fn.name));
     for (const DataSection &sec : program.data)
       for (const DataSection::Symbol &sym : sec.symbols)
-        if (sym.isGlobal) taken_.insert(sym.name);
+        if (sym.isGlobal) taken_.insert(program.exported.data(sym.name));
     for (const MapDef &m : program.maps)
-      if (m.isGlobal) taken_.insert(m.name);
+      if (m.isGlobal) taken_.insert(program.exported.data(m.name));
   }
 
   // `wanted`, or `wanted.N` when that is taken.

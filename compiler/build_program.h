@@ -13,4 +13,8 @@ namespace bpf2arm {
 // `helpers` resolves `call ID` (src_reg 0) to a C function and its prototype.
 Expected<Program> buildProgram(const BpfObject &object, const abi::HelperTable &helpers);
 
+// Gives the program's exported symbols the names `exported` makes (--name); an error when
+// two of them would then be one symbol (a function a__x beside a map x with --name a).
+Status nameExports(Program &program, ExportedNames exported);
+
 }  // namespace bpf2arm

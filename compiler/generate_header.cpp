@@ -16,7 +16,7 @@ namespace {
 // The C type of a map's key or value where BTF gives none (raw sizes: key_size and
 // value_size, or a legacy map without BPF_ANNOTATE_KV_PAIR): the u32 the kernel requires
 // as the key of array and device maps and as a DEVMAP's 4-byte value (an ifindex), else
-// `void`, so the accessors take and return `void *` as bpf_map_lookup_elem does, and
+// `void`, so the accessors take and return `void *` as bpf2arm_map_lookup_elem does, and
 // NAME__key_size / NAME__value_size let the firmware check its own types.
 std::string untypedSpelling(const MapDef &m, bool isKey) {
   bool isDevmap = m.type == BPF_MAP_TYPE_DEVMAP || m.type == BPF_MAP_TYPE_DEVMAP_HASH;
@@ -38,19 +38,21 @@ Expected<std::string> generateHeader(const BpfObject &obj, const Program &progra
     return writer->spell(id, Use::Memory);
   };
 
+  const ExportedNames &exported = program.exported;
   decls << "/* Programs: call them like C functions. */\n";
   for (const Function &fn : program.functions) {
     if (!fn.isGlobal) continue;
+    const std::string name = exported.program(fn.name);
     int funcId = obj.btf ? btf__find_by_name_kind(obj.btf.get(), fn.name.c_str(), BTF_KIND_FUNC) : -1;
     if (funcId <= 0) {
-      decls << "uint64_t " << fn.name << "(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5);\n";
+      decls << "uint64_t " << name << "(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5);\n";
       continue;
     }
     const struct btf_type *proto = btf__type_by_id(obj.btf.get(), btf__type_by_id(obj.btf.get(), funcId)->type);
     if (!proto || !btf_is_func_proto(proto)) return Diagnostic{fn.name, -1, "", "header: its BTF is not a function"};
     auto result = writer->spell(int(proto->type), Use::Value);
     if (!result) return Diagnostic{fn.name, -1, "", "header: " + result.diag().message};
-    decls << result->prefix << " " << fn.name << "(";
+    decls << result->prefix << " " << name << "(";
     const struct btf_param *params = btf_params(proto);
     for (unsigned i = 0; i < btf_vlen(proto); ++i) {
       auto p = writer->spell(int(params[i].type), Use::Value);
@@ -73,7 +75,7 @@ Expected<std::string> generateHeader(const BpfObject &obj, const Program &progra
     if (!key) return Diagnostic{"", -1, "", "header: map '" + m.name + "' key: " + key.diag().message};
     if (!value) return Diagnostic{"", -1, "", "header: map '" + m.name + "' value: " + value.diag().message};
     std::string k = key->suffix.empty() ? key->prefix : "void", v = value->suffix.empty() ? value->prefix : "void";
-    std::string n = m.name;
+    std::string n = exported.data(m.name);
     decls << "extern struct bpf2arm_map " << n << ";  /* " << mapTypeName(m.type) << ", max_entries " << m.maxEntries
           << ", key " << m.keySize << " bytes, value " << m.valueSize << " bytes */\n"
           << "#define " << n << "__key_size " << m.keySize << "u\n#define " << n << "__value_size " << m.valueSize << "u\n";
@@ -94,9 +96,9 @@ Expected<std::string> generateHeader(const BpfObject &obj, const Program &progra
               << v << " *)bpf_map_lookup_percpu_elem(&" << n << ", key, cpu); }\n";
         [[fallthrough]];
       default:
-        decls << "static inline " << v << " *" << n << "__lookup(const " << k << " *key) { return (" << v << " *)bpf_map_lookup_elem(&" << n << ", key); }\n"
-              << "static inline int " << n << "__update(const " << k << " *key, const " << v << " *value, uint64_t flags) { return (int)bpf_map_update_elem(&" << n << ", key, value, flags); }\n"
-              << "static inline int " << n << "__delete(const " << k << " *key) { return (int)bpf_map_delete_elem(&" << n << ", key); }\n";
+        decls << "static inline " << v << " *" << n << "__lookup(const " << k << " *key) { return (" << v << " *)bpf2arm_map_lookup_elem(&" << n << ", key); }\n"
+              << "static inline int " << n << "__update(const " << k << " *key, const " << v << " *value, uint64_t flags) { return (int)bpf2arm_map_update_elem(&" << n << ", key, value, flags); }\n"
+              << "static inline int " << n << "__delete(const " << k << " *key) { return (int)bpf2arm_map_delete_elem(&" << n << ", key); }\n";
     }
   }
 
@@ -124,12 +126,12 @@ Expected<std::string> generateHeader(const BpfObject &obj, const Program &progra
       int varId = obj.btf ? btf__find_by_name_kind(obj.btf.get(), sym.name.c_str(), BTF_KIND_VAR) : -1;
       std::string constness = sec.writable ? "" : "const ";
       if (varId <= 0) {
-        decls << "extern " << constness << "uint8_t " << sym.name << "[" << sym.size << "];\n";
+        decls << "extern " << constness << "uint8_t " << exported.data(sym.name) << "[" << sym.size << "];\n";
         continue;
       }
       auto type = writer->spell(int(btf__type_by_id(obj.btf.get(), varId)->type), Use::Memory);
       if (!type) return Diagnostic{"", -1, "", "header: variable '" + sym.name + "': " + type.diag().message};
-      decls << "extern " << constness << type->prefix << " " << sym.name << type->suffix << ";\n";
+      decls << "extern " << constness << type->prefix << " " << exported.data(sym.name) << type->suffix << ";\n";
     }
 
   std::ostringstream out;

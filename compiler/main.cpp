@@ -117,6 +117,8 @@ int main(int argc, char **argv) {
   if (dump == "object") std::cout << dumpObject(*object);
   auto program = buildProgram(*object, helpers);
   if (!program) return reportError(input, program.diag());
+  if (Status st = nameExports(*program, {options.name.empty() ? "" : options.name + "__", options.namePrograms}))
+    return reportError(input, *st);
   if (dump == "model") std::cout << dumpProgram(*program);
   if (Status st = analyzeFrame(*program)) return reportError(input, *st);
   if (dump == "frame") std::cout << dumpProgram(*program);

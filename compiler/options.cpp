@@ -4,6 +4,7 @@
 #include <llvm/Config/llvm-config.h>
 
 #include <algorithm>
+#include <cctype>
 #include <iostream>
 
 #include "backend-arm32/arm_target.h"
@@ -126,6 +127,17 @@ std::string applyGccOptions(const GccOptions &gcc, Options &options, const std::
   return "";
 }
 
+// Empty, or why --name cannot prefix C identifiers.
+std::string checkName(const Options &options) {
+  if (options.namePrograms && options.name.empty()) return "--name-programs needs --name NAME";
+  if (options.name.empty()) return "";
+  const std::string &n = options.name;
+  bool identifier = !std::isdigit(static_cast<unsigned char>(n[0]));
+  for (char c : n) identifier &= std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+  if (!identifier) return "--name " + n + ": not a C identifier (letters, digits and _, not starting with a digit)";
+  return "";
+}
+
 }  // namespace
 
 std::string defaultOutput(const std::string &input, bool assembly) {
@@ -172,6 +184,11 @@ CommandLine parseCommandLine(int argc, char **argv) {
       ->check(CLI::Range(0u, 256u));
   app.add_option("--helper", options.customHelpers,
                  "declare helper id ID as a C function: 'ID=RESULT NAME(PARAMS)', e.g. '200=long my_helper(const void *p, __u32 n)'");
+  app.add_option("--name", options.name,
+                 "prefix NAME__ to the object's and the header's names of the program's maps and global variables "
+                 "(NAME__counts, NAME__counts__lookup), so that programs with the same names link into one firmware")
+      ->type_name("NAME");
+  app.add_flag("--name-programs", options.namePrograms, "with --name: the program's global functions carry the prefix too");
   GccOptions gcc;
   app.add_option("-W", gcc.W, "-Werror: treat warnings as errors (exit 1, no output); -Wno-error: do not")
       ->check(CLI::IsMember({"error", "no-error"}))
@@ -194,6 +211,7 @@ CommandLine parseCommandLine(int argc, char **argv) {
   }
   if (options.output.empty()) options.output = defaultOutput(options.input, options.assembly);
   if (std::string why = applyGccOptions(gcc, options, cpuNames); !why.empty()) return usageError(why);
+  if (std::string why = checkName(options); !why.empty()) return usageError(why);
   line.run = true;
   return line;
 }

@@ -15,6 +15,8 @@ struct Options {
   unsigned threads = 0;           // --threads
   std::vector<std::string> customHelpers;  // --helper, checked by the driver
   bool warningsAreErrors = false;          // -Werror
+  std::string name;                        // --name: the prefix NAME__ of exported symbols
+  bool namePrograms = false;               // --name-programs: functions carry it too
   // -O: false at -O0/-Og (no machine-IR passes between selection and register
   // allocation), true at every other level (all of them).
   bool optimize = true;

@@ -156,6 +156,18 @@ struct MapDef {
   std::vector<std::pair<uint32_t, std::string>> initialPrograms;  // PROG_ARRAY slot -> function
 };
 
+// What the output object and the header call the symbols a program exports. With --name NAME
+// (in the spirit of `bpftool gen skeleton`'s name) its maps and global variables, and with
+// --name-programs its global functions too, are NAME__symbol, so that two programs that both
+// define `counts` link into one firmware. Externs and helpers, which the firmware defines, keep
+// their names; so does everything inside the program (BTF, diagnostics, dumps).
+struct ExportedNames {
+  std::string prefix;     // "NAME__", or "" without --name
+  bool programs = false;  // --name-programs
+  std::string data(const std::string &name) const { return prefix + name; }
+  std::string program(const std::string &name) const { return programs ? prefix + name : name; }
+};
+
 struct Program {
   std::vector<Function> functions;
   std::vector<DataSection> data;
@@ -163,6 +175,7 @@ struct Program {
   // The source positions that Instruction::line indexes, each once; [0] is none.
   std::vector<SourcePosition> sourcePositions{SourcePosition{}};
   Warnings warnings;  // what the passes found worth saying that does not stop them
+  ExportedNames exported;
 
   // "file.c:LINE", or "" where BTF line info does not place the instruction.
   const std::string &lineOf(const Instruction &ins) const { return sourcePositions[ins.line].fileLine; }

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """The bundled examples as Cortex-M firmware on the MPS2 boards (boards/mps2/boards.txt).
 
-Each portable example (examples/NAME/ with main.c and one *.bpf.c; one whose main.c includes
-mps2.h is written for a board and scripts/run-example.sh runs it) is compiled by clang-19 for
+Each portable example (examples/NAME/ with main.c and one *.bpf.c; one with a linker script of
+its own, or whose main.c includes mps2.h, is written for one board and scripts/run-example.sh
+runs it there) is compiled by clang-19 for
 BPF and by bpf2arm --mcpu=<the board's CPU> with --header, linked by arm-none-eabi-gcc with its
 main.c, the runtime stub, boards/mps2/startup.c and the board's linker script, and run on
 qemu-system-arm -M <board> with semihosting. Each example checks itself (its exit status is
@@ -34,8 +35,8 @@ def portable_examples():
     found = {}
     for main in sorted(glob.glob(os.path.join(EXAMPLES, "*", "main.c"))):
         d = os.path.dirname(main)
-        if '#include "mps2.h"' in open(main).read():
-            continue
+        if '#include "mps2.h"' in open(main).read() or glob.glob(os.path.join(d, "*.ld")):
+            continue  # firmware for one board (start-up code, linker script of its own)
         progs = glob.glob(os.path.join(d, "*.bpf.c"))
         if len(progs) == 1:
             found[os.path.basename(d)] = progs[0]

@@ -217,7 +217,7 @@ static void tail_calls(void) {
 static void spin_locks(void) {
   struct bpf2arm_map *m = new_map(BPF2ARM_MAP_ARRAY, 4, 16, 2, 1);
   uint32_t k = 1;
-  uint32_t *value = bpf_map_lookup_elem(m, &k);
+  uint32_t *value = bpf2arm_map_lookup_elem(m, &k);
   uint32_t *lock = value + 1;
   CHECK_EQ(bpf_spin_lock(lock), 0);
   CHECK_EQ(*lock, BPF2ARM_SPIN_HELD | 0);

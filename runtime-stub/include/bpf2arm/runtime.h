@@ -63,13 +63,16 @@ struct bpf2arm_map {
 #define BPF2ARM_NOEXIST 1u
 #define BPF2ARM_EXIST 2u
 
-/* ---- helpers called by BPF code (bpf_helper_defs.h prototypes, ARM32 types) ---- */
-void *bpf_map_lookup_elem(void *map, const void *key);
+/* ---- helpers called by BPF code (bpf_helper_defs.h prototypes, ARM32 types) ----
+ * Each is the helper's own name, except the three whose names libbpf's user-space API
+ * (bpf/bpf.h) also uses with other prototypes: bpf_map_lookup_elem, bpf_map_update_elem
+ * and bpf_map_delete_elem are bpf2arm_map_lookup_elem, ... here (abi::helperSymbol). */
+void *bpf2arm_map_lookup_elem(void *map, const void *key);
 /* Helper 195: the copy of CPU `cpu` in a per-CPU map (NULL when cpu >= n_cpus); firmware
  * also uses it to read or write every CPU's copy. */
 void *bpf_map_lookup_percpu_elem(void *map, const void *key, uint32_t cpu);
-int64_t bpf_map_update_elem(void *map, const void *key, const void *value, uint64_t flags);
-int64_t bpf_map_delete_elem(void *map, const void *key);
+int64_t bpf2arm_map_update_elem(void *map, const void *key, const void *value, uint64_t flags);
+int64_t bpf2arm_map_delete_elem(void *map, const void *key);
 int64_t bpf_map_push_elem(void *map, const void *value, uint64_t flags);
 int64_t bpf_map_pop_elem(void *map, void *value);
 int64_t bpf_map_peek_elem(void *map, void *value);
