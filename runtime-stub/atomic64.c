@@ -23,45 +23,21 @@
  * in r2:r3 and the address on the stack. Each returns the value the memory held before. */
 #include "rt_internal.h"
 
-uint64_t bpf2arm_atomic64_fetch_add(volatile uint64_t *p, uint64_t v) {
-  uint32_t saved = rt_enter();
-  uint64_t old = *p;
-  *p = old + v;
-  rt_leave(saved);
-  return old;
-}
+/* One read-modify-write: the new value is `next`, an expression of `old` and `v`. */
+#define BPF2ARM_ATOMIC64(name, next)                                  \
+  uint64_t bpf2arm_atomic64_##name(volatile uint64_t *p, uint64_t v) { \
+    uint32_t saved = rt_enter();                                      \
+    uint64_t old = *p;                                                \
+    *p = (next);                                                      \
+    rt_leave(saved);                                                  \
+    return old;                                                       \
+  }
 
-uint64_t bpf2arm_atomic64_fetch_or(volatile uint64_t *p, uint64_t v) {
-  uint32_t saved = rt_enter();
-  uint64_t old = *p;
-  *p = old | v;
-  rt_leave(saved);
-  return old;
-}
-
-uint64_t bpf2arm_atomic64_fetch_and(volatile uint64_t *p, uint64_t v) {
-  uint32_t saved = rt_enter();
-  uint64_t old = *p;
-  *p = old & v;
-  rt_leave(saved);
-  return old;
-}
-
-uint64_t bpf2arm_atomic64_fetch_xor(volatile uint64_t *p, uint64_t v) {
-  uint32_t saved = rt_enter();
-  uint64_t old = *p;
-  *p = old ^ v;
-  rt_leave(saved);
-  return old;
-}
-
-uint64_t bpf2arm_atomic64_xchg(volatile uint64_t *p, uint64_t v) {
-  uint32_t saved = rt_enter();
-  uint64_t old = *p;
-  *p = v;
-  rt_leave(saved);
-  return old;
-}
+BPF2ARM_ATOMIC64(fetch_add, old + v)
+BPF2ARM_ATOMIC64(fetch_or, old | v)
+BPF2ARM_ATOMIC64(fetch_and, old & v)
+BPF2ARM_ATOMIC64(fetch_xor, old ^ v)
+BPF2ARM_ATOMIC64(xchg, v)
 
 uint64_t bpf2arm_atomic64_cmpxchg(uint64_t expected, uint64_t desired, volatile uint64_t *p) {
   uint32_t saved = rt_enter();

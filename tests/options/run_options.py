@@ -118,6 +118,25 @@ def check_cpu_spellings(ck, obj, outdir, expected):
     ck.record(f'-mcpu={other}, --mcpu {other} and --mcpu={other}: one object, not the default one', problems)
 
 
+def check_m_profile(ck, obj, outdir, expected):
+    """An M-profile CPU gives T32 code with or without -mthumb; -marm (the last of -marm and
+    -mthumb) is a usage error."""
+    m = next(c for c in toolchain.cpus(ck.bpf2arm) if c.m_profile).name
+    plain, problem = ck.compile(obj, os.path.join(outdir, 'm.o'), f'-mcpu={m}')
+    thumb, problem2 = ck.compile(obj, os.path.join(outdir, 'm.o'), f'-mcpu={m}', '-marm', '-mthumb')
+    problems = [p for p in (problem, problem2) if p]
+    if not problems and plain != thumb:
+        problems.append(f'-mcpu={m} and -mcpu={m} -marm -mthumb give different objects')
+    ck.record(f'-mcpu={m} implies -mthumb', problems)
+    empty = os.path.join(outdir, 'm-empty')
+    os.makedirs(empty, exist_ok=True)
+    for args in ([f'-mcpu={m}', '-marm'], ['-marm', f'--mcpu={m}'], [f'-mcpu={m}', '-mthumb', '-marm']):
+        ck.usage_error(f'usage error, {" ".join(args)}: {m} has no ARM state',
+                       [*args, obj, '-o', os.path.join(empty, 'x.o')],
+                       expected=f'bpf2arm: error: -marm: {m} has no ARM state, only Thumb-2 '
+                                '(drop -marm; -mthumb is implied)', outdir=empty)
+
+
 def run_on_qemu(ck, arm_obj, expected, c, what):
     exe = arm_obj + '.exe'
     main = os.path.join(ck.work, 'main.c')
@@ -284,7 +303,8 @@ def main():
         outdir = os.path.join(work, 'out')
         os.makedirs(outdir)
 
-        for check in (check_cpu_spellings, check_input_after_options, check_levels, check_dependencies):
+        for check in (check_cpu_spellings, check_m_profile, check_input_after_options, check_levels,
+                      check_dependencies):
             try:
                 check(ck, obj, outdir, expected)
             except toolchain.ToolError as e:
