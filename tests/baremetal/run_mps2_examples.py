@@ -1,9 +1,8 @@
 #!/usr/bin/env python3
 """The bundled examples as Cortex-M firmware on the MPS2 boards (boards/mps2/boards.txt).
 
-Each portable example (examples/NAME/ with main.c and one *.bpf.c; one with a linker script of
-its own, or whose main.c includes mps2.h, is written for one board and scripts/run-example.sh
-runs it there) is compiled by clang-19 for
+Each portable example (those scripts/run-example.sh builds as generic bare-metal firmware with
+its run_example function; the others are written for one board or for Linux) is compiled by clang-19 for
 BPF and by bpf2arm --mcpu=<the board's CPU> with --header, linked by arm-none-eabi-gcc with its
 main.c, the runtime stub, boards/mps2/startup.c and the board's linker script, and run on
 qemu-system-arm -M <board> with semihosting. Each example checks itself (its exit status is
@@ -15,8 +14,8 @@ line naming the bus fault address, exit status 70). The last line is "N passed, 
 """
 import argparse
 import concurrent.futures
-import glob
 import os
+import re
 import sys
 import tempfile
 
@@ -31,15 +30,14 @@ FAULT_STATUS = 70  # MPS2_FAULT_STATUS of boards/mps2/mps2.h
 
 
 def portable_examples():
-    """name -> its BPF source, for every example that is not written for one board."""
+    """name -> its BPF source, for the examples scripts/run-example.sh builds as generic
+    bare-metal firmware (its `run_example DIR PROG` lines: a main.c on newlib and one BPF
+    program); the others are written for one board or for Linux and run where they belong."""
     found = {}
-    for main in sorted(glob.glob(os.path.join(EXAMPLES, "*", "main.c"))):
-        d = os.path.dirname(main)
-        if '#include "mps2.h"' in open(main).read() or glob.glob(os.path.join(d, "*.ld")):
-            continue  # firmware for one board (start-up code, linker script of its own)
-        progs = glob.glob(os.path.join(d, "*.bpf.c"))
-        if len(progs) == 1:
-            found[os.path.basename(d)] = progs[0]
+    for line in open(os.path.join(ROOT, "scripts", "run-example.sh")):
+        m = re.match(r"run_example (\S+) (\S+)\s*$", line)
+        if m:
+            found[m.group(1)] = os.path.join(EXAMPLES, m.group(1), m.group(2) + ".bpf.c")
     return found
 
 
