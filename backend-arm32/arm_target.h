@@ -60,7 +60,7 @@ namespace bpf2arm::arm {
   X(t2LDREX) X(t2STREX) X(t2LDREXD) X(t2STREXD) X(t2CLREX) X(t2DMB)                               \
   X(t2REV) X(t2REV16) X(t2SXTB) X(t2SXTH) X(t2UXTB) X(t2UXTH) X(t2CLZ) X(t2RBIT) X(t2UBFX)        \
   X(t2SBFX) X(t2BFI) X(tPUSH) X(tPOP) X(t2STMDB_UPD) X(t2LDMIA_UPD) X(t2B) X(t2Bcc) X(tBL)        \
-  X(tBLXr) X(tBX) X(t2IT)
+  X(tBLXr) X(tBX) X(t2IT) X(tADDhirr) X(t2LDRpci)
 
 struct ThumbOpcodes {
 #define BPF2ARM_DECLARE_OPCODE(name) unsigned name = 0;
@@ -140,6 +140,13 @@ class EncodingLimits {
   bool thumb_;
 };
 
+// How code refers to addresses (-fPIC/-fPIE, README "Using it"). Static: absolute
+// (MOVW/MOVT_ABS, or an ABS32 literal). Pie: PC-relative (MOVW/MOVT_PREL + add pc, or a
+// REL32 literal) for what the object defines, the GOT for extern symbols. Pic: the same,
+// but symbols the object exports go through the GOT too, since a shared object's
+// global definitions can be preempted by the executable's.
+enum class RelocationModel { Static, Pie, Pic };
+
 class ArmTarget {
  public:
   // `thumb`: T32 code (Thumb-2) for a CPU that has it; the triple's arch becomes thumb*.
@@ -156,6 +163,9 @@ class ArmTarget {
   const llvm::MCSubtargetInfo &subtarget() const { return *sti_; }
   const std::string &cpu() const { return cpu_; }
   const CpuInfo &cpuInfo() const { return *info_; }
+  RelocationModel relocationModel() const { return relocation_; }
+  bool isPositionIndependent() const { return relocation_ != RelocationModel::Static; }
+  void setRelocationModel(RelocationModel model) { relocation_ = model; }
 
   const Opcodes &op() const { return op_; }
   const ThumbOpcodes &t2op() const { return t2op_; }
@@ -188,6 +198,7 @@ class ArmTarget {
   unsigned pairs_[6] = {};
   unsigned cpsr_ = 0;
   EncodingLimits fits_{false};
+  RelocationModel relocation_ = RelocationModel::Static;
 };
 
 }  // namespace bpf2arm::arm

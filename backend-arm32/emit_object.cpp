@@ -253,7 +253,7 @@ Expected<std::string> emitProgram(const Program &program, const ArmTarget &targe
     if (diag.getKind() != llvm::SourceMgr::DK_Error) return;
     mcErrors += (mcErrors.empty() ? "" : "; ") + diag.getMessage().str();
   });
-  std::unique_ptr<llvm::MCObjectFileInfo> fileInfo(target.target().createMCObjectFileInfo(ctx, /*PIC=*/false));
+  std::unique_ptr<llvm::MCObjectFileInfo> fileInfo(target.target().createMCObjectFileInfo(ctx, /*PIC=*/target.isPositionIndependent()));
   ctx.setObjectFileInfo(fileInfo.get());
 
   llvm::SmallString<0> bytes;
@@ -289,7 +289,7 @@ Expected<std::string> emitProgram(const Program &program, const ArmTarget &targe
   // a static one whose address is taken (a callback the runtime calls from C), as a
   // local symbol: the ld_imm64 that takes the address loads that entry's.
   ObjectSymbols symbols;
-  DataLayout data(program, ctx);
+  DataLayout data(program, ctx, target.relocationModel() == RelocationModel::Pic);
   symbols.data = &data;
   SymbolNames names(program);
   makeSymbols(program, target, ctx, names, symbols);

@@ -64,8 +64,10 @@ void addGccOptions(CLI::App &app, Options &options, GccOptions &gcc) {
       ->allow_extra_args(false)
       ->check(CLI::IsMember({"0", "1", "2", "3", "s", "z", "g"}));
   app.add_flag("-g", options.debugInfo, "accepted and ignored for now: no DWARF is written yet");
-  app.add_option("-f", gcc.f, "-fPIC/-fpic/-fPIE/-fpie: not supported yet (an error); "
-                              "-fno-pic/-fno-PIC/-fno-pie/-fno-PIE: accepted, the code is position-dependent")
+  app.add_option("-f", gcc.f, "-fPIC/-fpic: position-independent code for shared objects (PC-relative addresses, "
+                              "the GOT for global and extern symbols); -fPIE/-fpie: for position-independent "
+                              "executables (the GOT for extern symbols only); -fno-pic/-fno-PIC/-fno-pie/-fno-PIE: "
+                              "position-dependent code (the default); the last one counts")
       ->type_name("PIC")
       ->allow_extra_args(false);
   app.add_option("-M", gcc.M, "-MD/-MMD: also write a make rule, OUTPUT: INPUT, to -MF FILE (default: OUTPUT with "
@@ -91,12 +93,18 @@ std::string applyGccOptions(const GccOptions &gcc, Options &options, const std::
     if (std::find(cpuNames.begin(), cpuNames.end(), options.cpu) == cpuNames.end())
       return "unknown CPU " + options.cpu + " in -mcpu (--list-cpus names them)";
   }
+  // As gcc reads them: the last of -fPIC/-fpic/-fPIE/-fpie counts (on ARM the small and
+  // big models are one); -fno-pic turns off either, -fno-pie only -fpie.
+  using PI = PositionIndependence;
   for (const std::string &value : gcc.f) {
-    for (const char *position : {"PIC", "pic", "PIE", "pie"})
-      if (value == position) return "-f" + value + " is not supported yet";
-    const std::vector<std::string> positionDependent{"no-pic", "no-PIC", "no-pie", "no-PIE"};
-    if (std::find(positionDependent.begin(), positionDependent.end(), value) == positionDependent.end())
+    if (value == "PIC" || value == "pic") options.positionIndependence = PI::Library;
+    else if (value == "PIE" || value == "pie") options.positionIndependence = PI::Executable;
+    else if (value == "no-pic" || value == "no-PIC") options.positionIndependence = PI::None;
+    else if (value == "no-pie" || value == "no-PIE") {
+      if (options.positionIndependence == PI::Executable) options.positionIndependence = PI::None;
+    } else {
       return "unknown option -f" + value;
+    }
   }
   for (const std::string &value : gcc.M) {
     if (value == "F" || value == "T" || value == "Q") return "-M" + value + " needs a value after it";

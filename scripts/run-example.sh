@@ -3,7 +3,8 @@
 # (examples/packet_filter, examples/sensor_stats, examples/xdp_firewall on qemu's virt board,
 # examples/raspi2b_rate_limit on its Raspberry Pi 2, examples/mps2_tick_monitor on its MPS2
 # AN386 board, a Cortex-M4) with clang and bpf2arm, links them into bare-metal firmware and
-# runs them on qemu-system-arm. The firmware output is printed; a failing example fails the script.
+# runs them on qemu-system-arm; and examples/linux_pie, a Linux user-space program (a PIE, as
+# on Raspberry Pi OS), under qemu-arm. The output is printed; a failing example fails the script.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -100,3 +101,18 @@ if "$bpf2arm" --list-cpus | grep -q '^cortex-m4 '; then
 else
   echo "== examples/mps2_tick_monitor skipped: $bpf2arm has no cortex-m4"
 fi
+
+# A Linux user-space program as Raspberry Pi OS builds them: arm-linux-gnueabihf-gcc links a
+# position-independent executable by default, so bpf2arm compiles with -fPIE. The program's
+# exit status is the number of mismatches with its C model.
+dir=examples/linux_pie
+clang-19 -target bpf -mcpu=v4 -O2 -g -I/usr/include/x86_64-linux-gnu -c "$dir/latency.bpf.c" -o "$out/latency.bpf.o"
+"$bpf2arm" -mcpu=cortex-a7 -fPIE "$out/latency.bpf.o" -o "$out/latency.arm.o" --header "$out/latency.arm.h"
+arm-linux-gnueabihf-gcc -std=c11 -mcpu=cortex-a7 -O2 -Wall -I"$out" -Iruntime-stub/include \
+  "$dir/main.c" "$out/latency.arm.o" runtime-stub/*.c -o "$out/linux_pie"
+if ! readelf -h "$out/linux_pie" | grep -q 'Type: *DYN' || readelf -d "$out/linux_pie" | grep -q TEXTREL; then
+  echo "examples/linux_pie: not a PIE without text relocations" >&2
+  exit 1
+fi
+echo "== examples/linux_pie under qemu-arm (a PIE, as on Raspberry Pi OS)"
+timeout 60 qemu-arm -L /usr/arm-linux-gnueabihf "$out/linux_pie"

@@ -12,7 +12,10 @@
 - `-MD` writes `OUT.d` next to the output, `-MF` elsewhere, `-MT`/`-MQ` name the target; make
   reads the rule: the output is out of date exactly when the input is newer. Names with spaces and
   `$` are quoted for make. Nothing is written on an error, and no temporary file is left.
-- `-fPIC`/`-fpic` are refused with `bpf2arm: error: -fPIC is not supported yet`, exit 2, no output.
+- `-fPIC`/`-fpic` give one object, `-fPIE`/`-fpie` another, neither the default one (for a program
+  with a global variable): the last of them counts, `-fno-pic` turns both off and `-fno-pie` only
+  `-fpie`; the default object's relocations are MOVW/MOVT_ABS, -fPIE's MOVW/MOVT_PREL, -fPIC's
+  GOT_PREL (readelf). tests/pic links and runs such code.
 - `--version` names the LLVM version (`llvm-config-19 --version`).
 - Usage errors: one line `bpf2arm: error: ...`, exit 2, no output.
 
@@ -190,6 +193,49 @@ def check_levels(ck, obj, outdir, expected):
               [p for p in [run_on_qemu(ck, o0_path, expected, c, '-O0')] if p])
 
 
+# A global variable: the position-independent models reach it in three different ways.
+BPF_GLOBAL_C = '''unsigned long long counter;
+unsigned long long bump(unsigned long long by)
+{
+	counter += by;
+	return counter;
+}
+'''
+
+
+def check_position_independence(ck, work, outdir):
+    src, obj = os.path.join(work, 'global.bpf.c'), os.path.join(work, 'global.bpf.o')
+    with open(src, 'w') as f:
+        f.write(BPF_GLOBAL_C)
+    toolchain.run([toolchain.CLANG, *toolchain.BPF_FLAGS, '-c', src, '-o', obj], 'clang')
+    groups = {  # spellings that must give one object, each group its own
+        'default': ['', '-fno-pic', '-fPIC -fno-pic', '-fpie -fno-pie', '-fPIE -fno-PIC', '-fno-PIE'],
+        'pic': ['-fPIC', '-fpic', '-fpie -fPIC', '-fPIC -fno-pie'],
+        'pie': ['-fPIE', '-fpie', '-fPIC -fpie', '-fpic -fPIE'],
+    }
+    relocation = {'default': 'R_ARM_MOVW_ABS_NC', 'pie': 'R_ARM_MOVW_PREL_NC', 'pic': 'R_ARM_GOT_PREL'}
+    objects = {}
+    for group, spellings in groups.items():
+        problems, seen = [], set()
+        for flags in spellings:
+            path = os.path.join(outdir, f'{group}.o')
+            data, problem = ck.compile(obj, path, *flags.split())
+            if problem:
+                problems.append(problem)
+                continue
+            seen.add(data)
+            objects[group] = data
+        if len(seen) > 1:
+            problems.append(f'{", ".join(repr(f) for f in spellings)} give different objects')
+        if group in objects:
+            relocs = toolchain.run([toolchain.READELF, '-rW', os.path.join(outdir, f'{group}.o')], 'readelf')
+            if relocation[group] not in relocs:
+                problems.append(f'no {relocation[group]} relocation: {relocs.strip()}')
+        ck.record(f'{" / ".join(repr(f) for f in spellings)}: one object, with {relocation[group]}', problems)
+    distinct = len(set(objects.values())) == 3
+    ck.record('the default, -fPIE and -fPIC objects differ', [] if distinct else ['two of them are the same'])
+
+
 def make_wants_rebuild(rule_file, target_path, cwd):
     """Asks make whether target_path is out of date, given the rule file for the prerequisites
     and a recipe of its own (make -q calls a target without a recipe up to date)."""
@@ -310,11 +356,12 @@ def main():
             except toolchain.ToolError as e:
                 ck.record(check.__name__, [str(e)])
 
+        try:
+            check_position_independence(ck, work, outdir)
+        except toolchain.ToolError as e:
+            ck.record('check_position_independence', [str(e)])
         empty = os.path.join(work, 'empty')
         os.makedirs(empty)
-        for spelling in ['-fPIC', '-fpic']:
-            ck.usage_error(f'{spelling}: refused, not yet supported', [obj, '-o', os.path.join(empty, 'x.o'), spelling],
-                           expected=f'bpf2arm: error: {spelling} is not supported yet', outdir=empty)
         r = ck.run('--version')
         llvm = toolchain.run(['llvm-config-19', '--version']).strip()
         ck.record(f'--version names LLVM {llvm}',

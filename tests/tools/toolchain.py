@@ -22,6 +22,7 @@ HOST_CC = "gcc"
 ARM_CC = "arm-linux-gnueabihf-gcc"  # links against Debian's armhf glibc: ARMv7-A, Thumb-2
 ARM_NM = "arm-linux-gnueabihf-nm"
 QEMU = "qemu-arm"
+ARMHF_SYSROOT = "/usr/arm-linux-gnueabihf"  # qemu-arm -L: the dynamic loader and libc of ARM_CC
 
 # BPF objects as the contract (SPEC section 7) builds them.
 BPF_FLAGS = ["-target", "bpf", "-mcpu=v4", "-O2", "-g", "-I/usr/include/x86_64-linux-gnu"]
@@ -280,10 +281,12 @@ def atomic64_runtime_objects(c, workdir):
     return [o for o in runtime_stub_objects(c, workdir) if os.path.basename(o) in ("atomic64.o", "platform.o")]
 
 
-def runtime_stub_objects(c, workdir):
+def runtime_stub_objects(c, workdir, pic=False):
     """runtime-stub/*.c compiled by ARM_CC for CPU c (once per directory), as a firmware
-    build would; returns the object paths, to link with tests that call the stub."""
-    return _compile_runtime_stub(ARM_CC, gcc_arm_flags(c), os.path.join(workdir, f"runtime-stub-{c.name}"))
+    build would; returns the object paths, to link with tests that call the stub. pic:
+    with -fPIC, for a shared object (ARM_CC's default is -fPIE)."""
+    return _compile_runtime_stub(ARM_CC, [*gcc_arm_flags(c), *(["-fPIC"] if pic else [])],
+                                 os.path.join(workdir, f"runtime-stub-{c.name}" + ("-pic" if pic else "")))
 
 
 def _compile_runtime_stub(cc, flags, outdir):
