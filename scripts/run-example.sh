@@ -55,7 +55,7 @@ echo "== examples/raspi2b_rate_limit on qemu-system-arm (raspi2b, cortex-a7 x4)"
 timeout 60 qemu-system-arm -M raspi2b -nographic -monitor none -semihosting -kernel "$out/raspi2b_rate_limit.elf"
 
 # A Cortex-M4 firmware (Thumb-2 only): bpf2arm --mcpu=cortex-m4, the board's start-up code and
-# linker script (boards/mps2), newlib without an OS (nosys: printf reaches the UART through the
+# linker script (runtime-stub/boards/mps2), newlib without an OS (nosys: printf reaches the UART through the
 # firmware's _write). Linked twice, by GNU ld (through arm-none-eabi-gcc) and by ld.lld with
 # newlib's and libgcc's paths from arm-none-eabi-gcc, and both are run. The firmware prints on
 # UART 0, which qemu writes to a file (a pipe can lose the last output when qemu exits), and
@@ -67,16 +67,16 @@ run_mps2_example() {
     -c "examples/$dir/$prog.bpf.c" -o "$out/$prog.bpf.o"
   "$bpf2arm" --mcpu=$cpu "$out/$prog.bpf.o" -o "$out/$prog.arm.o" --header "$out/$prog.arm.h"
   mkdir -p "$out/$dir"
-  for src in "examples/$dir/main.c" boards/mps2/startup.c runtime-stub/*.c; do
+  for src in "examples/$dir/main.c" runtime-stub/boards/mps2/startup.c runtime-stub/*.c; do
     obj="$out/$dir/$(basename "$src" .c).o"
-    arm-none-eabi-gcc -std=c11 "${cflags[@]}" -O2 -Wall -Wextra -I"$out" -Iboards/mps2 -Iruntime-stub/include \
+    arm-none-eabi-gcc -std=c11 "${cflags[@]}" -O2 -Wall -Wextra -I"$out" -Iruntime-stub/boards/mps2 -Iruntime-stub/include \
       -c "$src" -o "$obj"
     objs+=("$obj")
   done
   objs+=("$out/$prog.arm.o")
-  arm-none-eabi-gcc "${cflags[@]}" --specs=nosys.specs -nostartfiles -Lboards/mps2 -T$board.ld \
+  arm-none-eabi-gcc "${cflags[@]}" --specs=nosys.specs -nostartfiles -Lruntime-stub/boards/mps2 -T$board.ld \
     -Wl,-z,noexecstack "${objs[@]}" -o "$out/$dir.elf"
-  ld.lld-19 -Lboards/mps2 -T$board.ld "${objs[@]}" \
+  ld.lld-19 -Lruntime-stub/boards/mps2 -T$board.ld "${objs[@]}" \
     -L"$(dirname "$(arm-none-eabi-gcc "${cflags[@]}" -print-file-name=libc.a)")" \
     --start-group -lc -lnosys "$(arm-none-eabi-gcc "${cflags[@]}" -print-libgcc-file-name)" --end-group \
     -o "$out/$dir.lld.elf"

@@ -6,7 +6,7 @@
  * each figure with a C model of the program; the exit status (through semihosting, so
  * qemu's) is the number of mismatches.
  *
- * Start-up code, vector table and linker script: boards/mps2 (startup.c, mps2-an386.ld).
+ * Start-up code, vector table and linker script: runtime-stub/boards/mps2 (startup.c, mps2-an386.ld).
  * The platform hooks this firmware gives the runtime: bpf2arm_platform_putc (bpf_printk's
  * output) writes to the UART; interrupt masking for the maps and the 64-bit atomic add is
  * the runtime's default for M profile (PRIMASK), which is right on this one-core board. */

@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-"""The bundled examples as Cortex-M firmware on the MPS2 boards (boards/mps2/boards.txt).
+"""The bundled examples as Cortex-M firmware on the MPS2 boards (runtime-stub/boards/mps2/boards.txt).
 
 Each portable example (those scripts/run-example.sh builds as generic bare-metal firmware
 with its run_example function; the others are written for one board or for Linux) is
 compiled by clang-19 for BPF and by bpf2arm --mcpu=<the board's CPU> with --header, linked by
-arm-none-eabi-gcc with its main.c, the runtime stub, boards/mps2/startup.c and the board's linker script, and run on
+arm-none-eabi-gcc with its main.c, the runtime stub, runtime-stub/boards/mps2/startup.c and the board's linker script, and run on
 qemu-system-arm -M <board> with semihosting. Each example checks itself (its exit status is
 the number of mismatches against a C model, as on the virt board); the firmware output is
 printed. First, on each board, mps2_fault.c checks the start-up code's fault report (a FATAL
@@ -26,7 +26,7 @@ from toolchain import BPF_FLAGS, CLANG, FIRMWARE_CC, QEMU_SYSTEM, ROOT, ToolErro
 
 EXAMPLES = os.path.join(ROOT, "examples")
 RUN_TIMEOUT = 60
-FAULT_STATUS = 70  # MPS2_FAULT_STATUS of boards/mps2/mps2.h
+FAULT_STATUS = 70  # MPS2_FAULT_STATUS of runtime-stub/boards/mps2/mps2.h
 
 
 def portable_examples():

@@ -10,9 +10,9 @@ Every tests/programs/*.c is built twice and both builds print the results of the
 The outputs must be identical. --native-arm replaces clang + bpf2arm by
 arm-linux-gnueabihf-gcc on the program, which checks the programs and this driver alone.
 
---board BOARD,... (or all) runs the ARM side on MPS2 boards (boards/mps2/boards.txt) instead:
+--board BOARD,... (or all) runs the ARM side on MPS2 boards (runtime-stub/boards/mps2/boards.txt) instead:
 bpf2arm --mcpu=BOARD'S CPU, the test main built by arm-none-eabi-gcc for the board and linked
-with boards/mps2/startup.c, newlib and the board's linker script, run on qemu-system-arm with
+with runtime-stub/boards/mps2/startup.c, newlib and the board's linker script, run on qemu-system-arm with
 its output over semihosting, with the runtime stub (which has ARMv7-M's 64-bit atomics) built for
 the board. (--native-arm then compiles the program with arm-none-eabi-gcc, and atomics does not
 link: GCC calls __sync_*_8, which newlib has no library for.)

@@ -307,13 +307,13 @@ def _compile_runtime_stub(cc, flags, outdir):
 # ---------------------------------------------------------------- MPS2 boards (Cortex-M, bare metal)
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
-BOARDS_DIR = os.path.join(ROOT, "boards", "mps2")
+BOARDS_DIR = os.path.join(ROOT, "runtime-stub", "boards", "mps2")
 FIRMWARE_CC = "arm-none-eabi-gcc"  # newlib; rdimon gives stdio and exit over semihosting
 QEMU_SYSTEM = "qemu-system-arm"
 
 
 class Board:
-    """One line of boards/mps2/boards.txt: the board (qemu's -M machine), its CPU (bpf2arm's
+    """One line of runtime-stub/boards/mps2/boards.txt: the board (qemu's -M machine), its CPU (bpf2arm's
     and GCC's -mcpu) and its linker script."""
 
     def __init__(self, line):
@@ -335,7 +335,7 @@ class Board:
 
 
 def boards():
-    """Every board of boards/mps2/boards.txt, in its order."""
+    """Every board of runtime-stub/boards/mps2/boards.txt, in its order."""
     with open(os.path.join(BOARDS_DIR, "boards.txt")) as f:
         return [Board(line) for line in f if line.strip() and not line.startswith("#")]
 
@@ -349,7 +349,7 @@ def select_boards(spec):
     for name in filter(None, (n.strip() for n in spec.split(","))):
         match = [b for b in table if b.name == name]
         if not match:
-            raise ToolError(f"no board {name} (boards/mps2/boards.txt has: {', '.join(b.name for b in table)})")
+            raise ToolError(f"no board {name} (runtime-stub/boards/mps2/boards.txt has: {', '.join(b.name for b in table)})")
         chosen += match
     return chosen
 
@@ -373,7 +373,7 @@ def board_bpf2arm_flags(board):
 
 
 def board_startup(board, workdir):
-    """boards/mps2/startup.c compiled for the board (once per directory); returns the object."""
+    """runtime-stub/boards/mps2/startup.c compiled for the board (once per directory); returns the object."""
     obj = os.path.join(workdir, f"startup-{board.name}.o")
     src = os.path.join(BOARDS_DIR, "startup.c")
     if not os.path.exists(obj) or os.path.getmtime(obj) < os.path.getmtime(src):

@@ -9,7 +9,7 @@ CPU+thumb; default: bpf2arm's default CPU, cortex-a7, then cortex-m4 when bpf2ar
 run under that CPU's qemu-arm model:
   bpf2arm: clang-19 -target bpf -mcpu=v4 -O2 -g, then bpf2arm --mcpu=CPU (-mthumb for CPU+thumb);
   native:  clang-19 --target=armv7a-linux-gnueabihf -mcpu=CPU -marm -O2 (-mthumb for CPU+thumb).
-An M-profile CPU (cortex-m4) runs as firmware on its MPS2 board (boards/mps2) under
+An M-profile CPU (cortex-m4) runs as firmware on its MPS2 board (runtime-stub/boards/mps2) under
 qemu-system-arm instead, the native side built by clang-19 --target=thumbv7em-none-eabi
 -mcpu=cortex-m4 -O2 and both linked by arm-none-eabi-gcc with the board's start-up code.
 With several CPUs, a table of the ratios side by side follows the CPUs' own tables.
@@ -58,7 +58,7 @@ class Target:
         self.work = work
         self.board = toolchain.board_for_cpu(cpu.name) if cpu.profile == "M" else None
         if cpu.profile == "M" and not self.board:
-            raise ToolError(f"no board in boards/mps2/boards.txt has a {cpu.name}")
+            raise ToolError(f"no board in runtime-stub/boards/mps2/boards.txt has a {cpu.name}")
         if self.board:
             self.cc = FIRMWARE_CC
             self.native_flags = [*toolchain.clang_firmware_flags(cpu), "-O2"]
