@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The main job: installs what is missing, builds bpf2arm, compiles the bundled examples
 # (examples/packet_filter, examples/sensor_stats, examples/xdp_firewall on qemu's virt board,
-# examples/raspi2b_rate_limit on its Raspberry Pi 2) with clang and bpf2arm, links them into
-# bare-metal firmware and runs them on qemu-system-arm; and examples/linux_pie, a Linux
-# user-space program (a PIE, as on Raspberry Pi OS), under qemu-arm. The output is printed; a
-# failing example fails the script.
+# examples/raspi2b_rate_limit on its Raspberry Pi 2, examples/mps2_tick_monitor on its MPS2
+# AN386 board, a Cortex-M4) with clang and bpf2arm, links them into bare-metal firmware and
+# runs them on qemu-system-arm; and examples/linux_pie, a Linux user-space program (a PIE, as
+# on Raspberry Pi OS), under qemu-arm. The output is printed; a failing example fails the script.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -53,6 +53,54 @@ arm-none-eabi-gcc -std=c11 -mcpu=cortex-a7 -marm -mfloat-abi=soft -O2 -ffreestan
   "$dir/boot.c" "$dir/main.c" "$out/limiter.arm.o" runtime-stub/*.c -o "$out/raspi2b_rate_limit.elf"
 echo "== examples/raspi2b_rate_limit on qemu-system-arm (raspi2b, cortex-a7 x4)"
 timeout 60 qemu-system-arm -M raspi2b -nographic -monitor none -semihosting -kernel "$out/raspi2b_rate_limit.elf"
+
+# A Cortex-M4 firmware (Thumb-2 only): bpf2arm --mcpu=cortex-m4, the board's start-up code and
+# linker script (runtime-stub/boards/mps2), newlib without an OS (nosys: printf reaches the UART through the
+# firmware's _write). Linked twice, by GNU ld (through arm-none-eabi-gcc) and by ld.lld with
+# newlib's and libgcc's paths from arm-none-eabi-gcc, and both are run. The firmware prints on
+# UART 0, which qemu writes to a file (a pipe can lose the last output when qemu exits), and
+# stops qemu through semihosting with the number of mismatches against its C model.
+run_mps2_example() {
+  local dir=$1 prog=$2 board=mps2-an386 cpu=cortex-m4
+  local cflags=(-mcpu=$cpu -mthumb -mfloat-abi=soft) objs=() src obj
+  clang-19 -target bpf -mcpu=v4 -O2 -g -I/usr/include/x86_64-linux-gnu \
+    -c "examples/$dir/$prog.bpf.c" -o "$out/$prog.bpf.o"
+  "$bpf2arm" --mcpu=$cpu "$out/$prog.bpf.o" -o "$out/$prog.arm.o" --header "$out/$prog.arm.h"
+  mkdir -p "$out/$dir"
+  for src in "examples/$dir/main.c" runtime-stub/boards/mps2/startup.c runtime-stub/*.c; do
+    obj="$out/$dir/$(basename "$src" .c).o"
+    arm-none-eabi-gcc -std=c11 "${cflags[@]}" -O2 -Wall -Wextra -I"$out" -Iruntime-stub/boards/mps2 -Iruntime-stub/include \
+      -c "$src" -o "$obj"
+    objs+=("$obj")
+  done
+  objs+=("$out/$prog.arm.o")
+  arm-none-eabi-gcc "${cflags[@]}" --specs=nosys.specs -nostartfiles -Lruntime-stub/boards/mps2 -T$board.ld \
+    -Wl,-z,noexecstack "${objs[@]}" -o "$out/$dir.elf"
+  ld.lld-19 -Lruntime-stub/boards/mps2 -T$board.ld "${objs[@]}" \
+    -L"$(dirname "$(arm-none-eabi-gcc "${cflags[@]}" -print-file-name=libc.a)")" \
+    --start-group -lc -lnosys "$(arm-none-eabi-gcc "${cflags[@]}" -print-libgcc-file-name)" --end-group \
+    -o "$out/$dir.lld.elf"
+  local elf status
+  for elf in "$dir.elf" "$dir.lld.elf"; do
+    echo "== examples/$dir on qemu-system-arm ($board, $cpu; $elf linked by $([ "$elf" = "$dir.elf" ] && echo "GNU ld" || echo ld.lld))"
+    status=0
+    rm -f "$out/$elf.uart"
+    timeout 60 qemu-system-arm -M $board -nographic -monitor none -serial "file:$out/$elf.uart" \
+      -semihosting-config enable=on,target=native -kernel "$out/$elf" || status=$?
+    cat "$out/$elf.uart"
+    if [ "$status" != 0 ] || [ "$(tail -n 1 "$out/$elf.uart")" != "tick monitor: all as expected" ]; then
+      echo "examples/$dir ($elf) failed (qemu exit status $status)" >&2
+      return 1
+    fi
+  done
+}
+
+# (A bpf2arm without the Cortex-M rows cannot build it.)
+if "$bpf2arm" --list-cpus | grep -q '^cortex-m4 '; then
+  run_mps2_example mps2_tick_monitor tick
+else
+  echo "== examples/mps2_tick_monitor skipped: $bpf2arm has no cortex-m4"
+fi
 
 # A Linux user-space program as Raspberry Pi OS builds them: arm-linux-gnueabihf-gcc links a
 # position-independent executable by default, so bpf2arm compiles with -fPIE. The program's

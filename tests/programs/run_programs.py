@@ -10,8 +10,15 @@ Every tests/programs/*.c is built twice and both builds print the results of the
 The outputs must be identical. --native-arm replaces clang + bpf2arm by
 arm-linux-gnueabihf-gcc on the program, which checks the programs and this driver alone.
 
-    run_programs.py --bpf2arm PATH [--workdir DIR] [--mcpu CPU] [-j N] [NAME...]
-    run_programs.py --native-arm [--workdir DIR] [NAME...]
+--board BOARD,... (or all) runs the ARM side on MPS2 boards (runtime-stub/boards/mps2/boards.txt) instead:
+bpf2arm --mcpu=BOARD'S CPU, the test main built by arm-none-eabi-gcc for the board and linked
+with runtime-stub/boards/mps2/startup.c, newlib and the board's linker script, run on qemu-system-arm with
+its output over semihosting, with the runtime stub (which has ARMv7-M's 64-bit atomics) built for
+the board. (--native-arm then compiles the program with arm-none-eabi-gcc, and atomics does not
+link: GCC calls __sync_*_8, which newlib has no library for.)
+
+    run_programs.py --bpf2arm PATH [--workdir DIR] [--mcpu CPU | --board BOARD,...|all] [-j N] [NAME...]
+    run_programs.py --native-arm [--workdir DIR] [--board ...] [NAME...]
 """
 import argparse
 import concurrent.futures
@@ -22,7 +29,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "tools"))
 import toolchain  # noqa: E402
-from toolchain import ARM_CC, CLANG, HOST_CC, QEMU, READELF, ToolError as Failure  # noqa: E402
+from toolchain import ARM_CC, CLANG, FIRMWARE_CC, HOST_CC, QEMU, QEMU_SYSTEM, READELF, ToolError as Failure  # noqa: E402
 
 RUN_TIMEOUT = 120
 
@@ -69,12 +76,17 @@ def test_program(src, args, workdir):
             f.write("\n".join(expected) + "\n")
 
         # ARM under test.
-        if args.native_arm:
-            run([ARM_CC, *COMMON_FLAGS, "-c", src, "-o", p("prog.arm.o")], "arm compile (--native-arm)")
-        else:
+        if not args.native_arm:
             run([CLANG, *BPF_FLAGS, "-Wall", "-Wextra", "-I", HERE, "-c", src, "-o", p("prog.bpf.o")],
                 "clang-19 -target bpf")
             check_no_data(p("prog.bpf.o"))
+        if args.boards:
+            for board in args.boards:
+                run_on_board(board, src, args, d, expected)
+            return name, None, len(expected)
+        if args.native_arm:
+            run([ARM_CC, *COMMON_FLAGS, "-c", src, "-o", p("prog.arm.o")], "arm compile (--native-arm)")
+        else:
             run([args.bpf2arm, p("prog.bpf.o"), "-o", p("prog.arm.o"), *args.cpu.bpf2arm_flags()], "bpf2arm")
         run([ARM_CC, *COMMON_FLAGS, "-DTEST_MAIN", "-c", src, "-o", p("arm_main.o")], "arm compile (main)")
         # Cortex-M code: linked into the A-profile harness as toolchain.py explains, with the
@@ -94,6 +106,29 @@ def test_program(src, args, workdir):
         return name, str(e), 0
 
 
+def run_on_board(board, src, args, d, expected):
+    """The ARM side as firmware for an MPS2 board; raises Failure naming the board."""
+    p = lambda f: os.path.join(d, f"{board.name}.{f}")
+    try:
+        if args.native_arm:
+            run([FIRMWARE_CC, *board.cflags(), *COMMON_FLAGS, "-c", src, "-o", p("prog.arm.o")],
+                "arm-none-eabi-gcc (--native-arm)")
+        else:
+            run([args.bpf2arm, os.path.join(d, "prog.bpf.o"), "-o", p("prog.arm.o"),
+                 *toolchain.board_bpf2arm_flags(board)], "bpf2arm")
+        run([FIRMWARE_CC, *board.cflags(), *COMMON_FLAGS, "-DTEST_MAIN", "-c", src, "-o", p("main.o")],
+            "firmware compile (main)")
+        run([FIRMWARE_CC, *board.cflags(), *board.link_flags(), toolchain.board_startup(board, args.workdir),
+             p("main.o"), p("prog.arm.o"), toolchain.board_runtime_stub(board, args.workdir), "-o", p("fw.elf")],
+            "firmware link")
+        got, problem = toolchain.run_on_board(board, p("fw.elf"), RUN_TIMEOUT)
+        diff = toolchain.compare(expected, got, problem)
+        if diff:
+            raise Failure(diff)
+    except Failure as e:
+        raise Failure(f"on {board.name}: {e}")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--bpf2arm", help="the compiler under test (not needed with --native-arm)")
@@ -102,6 +137,8 @@ def main():
                     help="compile the programs with arm-linux-gnueabihf-gcc instead of clang + bpf2arm")
     ap.add_argument("--mcpu", help="passed to bpf2arm as --mcpu=CPU; the ARM run uses its qemu-arm model "
                                     "(default: bpf2arm's default CPU)")
+    ap.add_argument("--board", help="run as firmware on these MPS2 boards (comma-separated, or all) "
+                                     "under qemu-system-arm instead of qemu-arm")
     ap.add_argument("--bpf-opt", default="-O2",
                     help="clang's optimization level for the BPF build (-O3 makes LLVM promote arguments "
                          "of static functions, which then outgrow their BTF prototypes)")
@@ -110,7 +147,12 @@ def main():
     args = ap.parse_args()
     BPF_FLAGS[BPF_FLAGS.index("-O2")] = args.bpf_opt
 
-    tools = [HOST_CC, ARM_CC, QEMU] + ([] if args.native_arm else [CLANG, READELF])
+    try:
+        args.boards = toolchain.select_boards(args.board) if args.board else []
+    except Failure as e:
+        sys.exit(f"run_programs: {e}")
+    arm_tools = [FIRMWARE_CC, QEMU_SYSTEM] if args.boards else [ARM_CC, QEMU]
+    tools = [HOST_CC, *arm_tools] + ([] if args.native_arm else [CLANG, READELF])
     missing = toolchain.missing_tools(tools)
     if missing:
         sys.exit(f"run_programs: missing tools: {' '.join(missing)} (scripts/install-deps.sh)")
@@ -124,6 +166,12 @@ def main():
             args.cpu = toolchain.cpu(args.bpf2arm, args.mcpu)
         except Failure as e:
             sys.exit(f"run_programs: {e}")
+        if args.boards:
+            args.boards, lacking = toolchain.boards_bpf2arm_has(args.bpf2arm, args.boards)
+            if lacking:
+                print(f"SKIP {', '.join(lacking)}: bpf2arm has no row for the board's CPU")
+            if not args.boards:
+                return toolchain.SKIP_STATUS
 
     sources = sorted(os.path.join(HERE, f) for f in os.listdir(HERE) if f.endswith(".c"))
     if args.names:
@@ -134,11 +182,15 @@ def main():
 
     tmp = None
     if args.workdir:
+        args.workdir = os.path.abspath(args.workdir)
         workdir = os.path.abspath(args.workdir)
         os.makedirs(workdir, exist_ok=True)
     else:
         tmp = tempfile.TemporaryDirectory(prefix="bpf2arm-programs-")
-        workdir = tmp.name
+        workdir = args.workdir = tmp.name
+    for board in args.boards:  # once, before the programs' threads need them
+        toolchain.board_startup(board, workdir)
+        toolchain.board_runtime_stub(board, workdir)
 
     # Built once, before the programs build in parallel.
     args.runtime = [] if args.native_arm else toolchain.atomic64_runtime_objects(args.cpu, workdir)

@@ -353,18 +353,157 @@ def runtime_stub_objects(c, workdir, pic=False):
     """runtime-stub/*.c compiled by ARM_CC for CPU c (once per directory), as a firmware
     build would; returns the object paths, to link with tests that call the stub. pic:
     with -fPIC, for a shared object (ARM_CC's default is -fPIE)."""
-    outdir = os.path.join(workdir, f"runtime-stub-{c.name}" + ("-pic" if pic else ""))
+    return _compile_runtime_stub(ARM_CC, [*gcc_arm_flags(c), *(["-fPIC"] if pic else [])],
+                                 os.path.join(workdir, f"runtime-stub-{c.name}" + ("-pic" if pic else "")))
+
+
+def _compile_runtime_stub(cc, flags, outdir):
+    """runtime-stub/*.c compiled by cc with flags into outdir, each only when its object is
+    older than its source; returns the object paths."""
     os.makedirs(outdir, exist_ok=True)
     objs = []
     for src in sorted(f for f in os.listdir(RUNTIME_STUB) if f.endswith(".c")):
         obj = os.path.join(outdir, src[:-2] + ".o")
         path = os.path.join(RUNTIME_STUB, src)
         if not os.path.exists(obj) or os.path.getmtime(obj) < os.path.getmtime(path):
-            run([ARM_CC, "-std=c11", "-O2", "-Wall", *gcc_arm_flags(c), *(["-fPIC"] if pic else []),
-                 "-I", os.path.join(RUNTIME_STUB, "include"),
-                 "-c", path, "-o", obj], f"{ARM_CC} {src}")
+            run([cc, "-std=c11", "-O2", "-Wall", *flags, "-I", os.path.join(RUNTIME_STUB, "include"),
+                 "-c", path, "-o", obj], f"{cc} {src}")
         objs.append(obj)
     return objs
+
+
+# ---------------------------------------------------------------- MPS2 boards (Cortex-M, bare metal)
+
+ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+BOARDS_DIR = os.path.join(ROOT, "runtime-stub", "boards", "mps2")
+FIRMWARE_CC = "arm-none-eabi-gcc"  # newlib; rdimon gives stdio and exit over semihosting
+QEMU_SYSTEM = "qemu-system-arm"
+
+
+class Board:
+    """One line of runtime-stub/boards/mps2/boards.txt: the board (qemu's -M machine), its CPU (bpf2arm's
+    and GCC's -mcpu) and its linker script."""
+
+    def __init__(self, line):
+        self.name, self.cpu, ldscript = line.split()
+        self.ldscript = os.path.join(BOARDS_DIR, ldscript)
+
+    def cflags(self):
+        """FIRMWARE_CC (or clang --target=thumbv7em-none-eabi ...) flags for C code on the board."""
+        return [f"-mcpu={self.cpu}", "-mthumb", "-mfloat-abi=soft"]
+
+    def link_flags(self):
+        """FIRMWARE_CC link flags: our start-up code instead of newlib's, the board's memory map,
+        rdimon's semihosting stdio. (-z noexecstack: newlib's objects lack .note.GNU-stack.)"""
+        return ["--specs=rdimon.specs", "-nostartfiles", "-L", BOARDS_DIR, "-T", self.ldscript,
+                "-Wl,-z,noexecstack"]
+
+    def __repr__(self):
+        return self.name
+
+
+def boards():
+    """Every board of runtime-stub/boards/mps2/boards.txt, in its order."""
+    with open(os.path.join(BOARDS_DIR, "boards.txt")) as f:
+        return [Board(line) for line in f if line.strip() and not line.startswith("#")]
+
+
+def select_boards(spec):
+    """'all', or a comma-separated list of board names; ToolError for an unknown one."""
+    table = boards()
+    if spec == "all":
+        return table
+    chosen = []
+    for name in filter(None, (n.strip() for n in spec.split(","))):
+        match = [b for b in table if b.name == name]
+        if not match:
+            raise ToolError(f"no board {name} (runtime-stub/boards/mps2/boards.txt has: {', '.join(b.name for b in table)})")
+        chosen += match
+    return chosen
+
+
+def board_runtime_stub(board, workdir):
+    """runtime-stub/*.c compiled by FIRMWARE_CC for the board, as a static library (once per
+    directory): a firmware links only the parts its programs call (the 64-bit atomics of
+    ARMv7-M, maps, helpers). Returns the library's path."""
+    objs = _compile_runtime_stub(FIRMWARE_CC, board.cflags(), os.path.join(workdir, f"runtime-stub-{board.name}"))
+    lib = os.path.join(workdir, f"runtime-stub-{board.name}", "libbpf2arm_runtime.a")
+    if not os.path.exists(lib) or any(os.path.getmtime(lib) < os.path.getmtime(o) for o in objs):
+        if os.path.exists(lib):
+            os.remove(lib)
+        run(["arm-none-eabi-ar", "rcs", lib, *objs], "arm-none-eabi-ar")
+    return lib
+
+
+def board_bpf2arm_flags(board):
+    """bpf2arm's flags for code on the board: its CPU, whose code is T32 only."""
+    return [f"--mcpu={board.cpu}"]
+
+
+def board_startup(board, workdir):
+    """runtime-stub/boards/mps2/startup.c compiled for the board (once per directory); returns the object."""
+    obj = os.path.join(workdir, f"startup-{board.name}.o")
+    src = os.path.join(BOARDS_DIR, "startup.c")
+    if not os.path.exists(obj) or os.path.getmtime(obj) < os.path.getmtime(src):
+        run([FIRMWARE_CC, *board.cflags(), "-O2", "-Wall", "-Wextra", "-I", BOARDS_DIR, "-c", src, "-o", obj],
+            f"{FIRMWARE_CC} startup.c for {board.name}")
+    return obj
+
+
+SKIP_STATUS = 77  # meson's "skipped"
+
+
+def boards_bpf2arm_has(bpf2arm, chosen):
+    """The boards of chosen whose CPU bpf2arm's table has, and the names of the others (a
+    bpf2arm without M-profile rows cannot compile for them: the runners skip those)."""
+    names = {c.name for c in cpus(bpf2arm)}
+    return [b for b in chosen if b.cpu in names], [b.name for b in chosen if b.cpu not in names]
+
+
+def board_for_cpu(cpu_name):
+    """The first board of the table with that CPU, or None."""
+    return next((b for b in boards() if b.cpu == cpu_name), None)
+
+
+def board_command(board, elf, args=(), extra=()):
+    """qemu-system-arm running elf on the board with semihosting (the firmware's stdio, exit
+    status and command line: main gets argv = [elf, *args] from startup.c); the UART goes
+    nowhere; extra goes before -kernel (a plugin, say). qemu 7.2 writes what newlib prints to
+    its own stdout (rdimon opens ":tt", which that release maps to the host's stdout)."""
+    argv = "".join(f",arg={a}" for a in (os.path.basename(elf), *map(str, args)))
+    return [QEMU_SYSTEM, "-M", board.name, "-nographic", "-monitor", "none", "-serial", "none",
+            "-semihosting-config", "enable=on,target=native" + argv, *extra, "-kernel", elf]
+
+
+def clang_firmware_flags(c):
+    """clang flags for native bare-metal code for an M-profile CPU c (T32 only, soft float):
+    --target=thumbv7em-none-eabi -mcpu=cortex-m4 and the like."""
+    arch = c.triple.split("-")[0]
+    if arch.startswith("arm"):
+        arch = "thumb" + arch[len("arm"):]
+    return [f"--target={arch}-none-eabi", f"-mcpu={c.name}", "-mthumb", "-mfloat-abi=soft"]
+
+
+def run_on_board(board, elf, timeout=120, args=(), extra=()):
+    """Runs firmware elf on the board; returns (its output lines, problem), as execute().
+    The output goes to a file (elf.out), never a pipe, which can lose what the firmware
+    wrote last when qemu exits. A fault report of startup.c (written with SYS_WRITE0, which
+    qemu 7.2 sends to its stderr) is quoted in the problem."""
+    out = elf + ".out"
+    what = f"{board.name} firmware"
+    problem = None
+    with open(out, "wb") as f:
+        try:
+            p = subprocess.run(board_command(board, elf, args, extra), stdin=subprocess.DEVNULL, stdout=f,
+                               stderr=subprocess.PIPE, timeout=timeout)
+            err = p.stderr.decode(errors="replace").strip().splitlines()
+            if p.returncode != 0:
+                fault = [line for line in err if line.startswith("FATAL: ")]
+                problem = f"{what} ended with exit status {p.returncode}" + (f": {(fault or err)[-1]}" if err else "")
+        except subprocess.TimeoutExpired:
+            problem = f"{what} timed out after {timeout}s"
+    lines = open(out, errors="replace").read().splitlines()
+    return lines, problem
 
 
 # ---------------------------------------------------------------- for shell runners

@@ -2,12 +2,17 @@
 """bpf2arm against native clang on the functions in tests/bench: code size and executed
 ARM instructions per call. Prints figures; it is not a test (only broken tooling fails it).
 
-    bench.py --bpf2arm PATH [--workdir DIR] [--mcpu CPU|CPU+thumb] [--calls N] [NAME...]
+    bench.py --bpf2arm PATH [--workdir DIR] [--mcpu CPU[,CPU...]] [--calls N] [NAME...]
 
-Each tests/bench/NAME.c defines one function NAME. It is built two ways, for CPU (default:
-bpf2arm's default CPU, cortex-a7), and run under that CPU's qemu-arm model:
+Each tests/bench/NAME.c defines one function NAME. It is built two ways, for each CPU (CPU or
+CPU+thumb; default: bpf2arm's default CPU, cortex-a7, then cortex-m4 when bpf2arm has it), and
+run under that CPU's qemu-arm model:
   bpf2arm: clang-19 -target bpf -mcpu=v4 -O2 -g, then bpf2arm --mcpu=CPU (-mthumb for CPU+thumb);
   native:  clang-19 --target=armv7a-linux-gnueabihf -mcpu=CPU -marm -O2 (-mthumb for CPU+thumb).
+An M-profile CPU (cortex-m4) runs as firmware on its MPS2 board (runtime-stub/boards/mps2) under
+qemu-system-arm instead, the native side built by clang-19 --target=thumbv7em-none-eabi
+-mcpu=cortex-m4 -O2 and both linked by arm-none-eabi-gcc with the board's start-up code.
+With several CPUs, a table of the ratios side by side follows the CPUs' own tables.
 Helpers that are NOINLINE in the source are separate functions on both sides.
 
 Code size: the bytes of NAME plus every function of the same object it reaches through
@@ -38,18 +43,53 @@ HARNESS = os.path.dirname(os.path.abspath(__file__))
 BENCH_DIR = os.path.dirname(HARNESS)
 sys.path.insert(0, os.path.join(BENCH_DIR, "..", "tools"))
 import toolchain  # noqa: E402
-from toolchain import ARM_CC as ARM_GCC, BPF_FLAGS, CLANG, OBJDUMP, READELF, ToolError, run  # noqa: E402
+from toolchain import ARM_CC as ARM_GCC, BPF_FLAGS, CLANG, FIRMWARE_CC, OBJDUMP, READELF, ToolError, run  # noqa: E402
 
 CALIBRATION_PER_CALL = 404  # by construction, see harness/calibrate.S
 
 
 class Target:
-    """The CPU the benchmark compiles for, from bpf2arm's table, and the flags that follow."""
+    """The CPU the benchmark compiles for, from bpf2arm's table, and the flags and the way to
+    run that follow: a Linux executable under qemu-arm (A profile), or firmware on the CPU's
+    MPS2 board under qemu-system-arm (M profile, which qemu-arm cannot run alone)."""
 
-    def __init__(self, cpu):
+    def __init__(self, cpu, work):
         self.cpu = cpu
-        self.native_flags = [*toolchain.clang_arm_flags(cpu), "-O2"]
-        self.driver_flags = ["-O2", *toolchain.gcc_arm_flags(cpu), "-DBENCH_DRIVER", "-I", BENCH_DIR]
+        self.work = work
+        self.board = toolchain.board_for_cpu(cpu.name) if cpu.profile == "M" else None
+        if cpu.profile == "M" and not self.board:
+            raise ToolError(f"no board in runtime-stub/boards/mps2/boards.txt has a {cpu.name}")
+        if self.board:
+            self.cc = FIRMWARE_CC
+            self.native_flags = [*toolchain.clang_firmware_flags(cpu), "-O2"]
+            self.driver_flags = ["-O2", *self.board.cflags(), "-DBENCH_DRIVER", "-I", BENCH_DIR]
+        else:
+            self.cc = ARM_GCC
+            self.native_flags = [*toolchain.clang_arm_flags(cpu), "-O2"]
+            self.driver_flags = ["-O2", *toolchain.gcc_arm_flags(cpu), "-DBENCH_DRIVER", "-I", BENCH_DIR]
+
+    def link(self, objs, exe):
+        """Links objs into exe; returns the link map's path."""
+        if self.board:
+            run([FIRMWARE_CC, *self.board.cflags(), *self.board.link_flags(),
+                 toolchain.board_startup(self.board, self.work), *objs, "-o", exe, f"-Wl,-Map={exe}.map"], "link")
+        else:
+            run([ARM_GCC, "-static", "-o", exe, *objs, f"-Wl,-Map={exe}.map"], "link")
+        return exe + ".map"
+
+    def execute(self, exe, calls, extra):
+        """Runs exe with argument calls and extra qemu options; returns its output."""
+        if not self.board:
+            return run(toolchain.qemu_command(self.cpu, exe, calls, extra=extra), f"qemu-arm {os.path.basename(exe)}")
+        lines, problem = toolchain.run_on_board(self.board, exe, 600, args=[calls], extra=extra)
+        if problem:
+            raise ToolError(problem + "".join("\n    " + line for line in lines[-5:]))
+        return "\n".join(lines)
+
+    def runs_on(self):
+        if self.board:
+            return f"qemu-system-arm -M {self.board.name}"
+        return f"qemu-arm -cpu {toolchain.hosted_qemu_cpu(self.cpu)}"
 
 
 BRANCH_RE = re.compile(r"^\s*([0-9a-f]+):\s+(?:[0-9a-f]{2,8}\s+)*\s*(b[a-z]*)(?:\.w)?\s+0x([0-9a-f]+)")
@@ -204,8 +244,7 @@ def counted_ranges(exe, map_file, obj):
 
 def count(tgt, exe, ranges, plugin, calls, log):
     args = ",".join(f"range={lo:x}-{hi:x}" for lo, hi in ranges)
-    out = run(toolchain.qemu_command(tgt.cpu, exe, calls, extra=["-d", "plugin", "-D", log, "-plugin", f"{plugin},{args}"]),
-              f"qemu-arm {os.path.basename(exe)}")
+    out = tgt.execute(exe, calls, ["-d", "plugin", "-D", log, "-plugin", f"{plugin},{args}"])
     text = open(log).read()
     m = re.search(r"^insns (\d+)$", text, re.M)
     if not m:
@@ -225,14 +264,9 @@ def per_call(tgt, exe, ranges, plugin, calls, tag):
 
 # ---------------------------------------------------------------- one benchmark
 
-def link(objs, exe):
-    run([ARM_GCC, "-static", "-o", exe, *objs, f"-Wl,-Map={exe}.map"], "link")
-    return exe + ".map"
-
-
 def build_driver(tgt, work, name, src):
     drv = os.path.join(work, f"{name}.driver.o")
-    run([ARM_GCC, *tgt.driver_flags, "-c", src, "-o", drv], "driver compile")
+    run([tgt.cc, *tgt.driver_flags, "-c", src, "-o", drv], "driver compile")
     return drv
 
 
@@ -249,7 +283,7 @@ def measure(tgt, name, work, bpf2arm_obj, plugin, main_o, calls):
     for side, obj in (("native", native_obj), ("bpf2arm", bpf2arm_obj)):
         size, funcs, routines = code_size(obj, name)
         exe = os.path.join(work, f"{name}.{side}")
-        map_file = link([main_o, drv, obj], exe)
+        map_file = tgt.link([main_o, drv, obj], exe)
         ranges, extra, ignored = counted_ranges(exe, map_file, obj)
         if ignored:
             result["notes"].append(f"{name} ({side}): branches out of the counted code to "
@@ -271,7 +305,7 @@ def calibrate(tgt, work, plugin, main_o, calls):
     run([CLANG, *tgt.native_flags, "-c", os.path.join(HARNESS, "calibrate.S"), "-o", obj], "assemble")
     drv = build_driver(tgt, work, "calibrate", os.path.join(HARNESS, "calibrate_driver.c"))
     exe = os.path.join(work, "calibrate")
-    map_file = link([main_o, drv, obj], exe)
+    map_file = tgt.link([main_o, drv, obj], exe)
     ranges, _, _ = counted_ranges(exe, map_file, obj)
     insns, _, _ = per_call(tgt, exe, ranges, plugin, calls, exe)
     if insns != CALIBRATION_PER_CALL:
@@ -287,6 +321,21 @@ def geomean(xs):
     return math.exp(sum(math.log(x) for x in xs) / len(xs)) if xs else float("nan")
 
 
+def print_table(head, rows, foot):
+    """Columns aligned (the first to the left, numbers to the right), rules around the rows."""
+    widths = [max(len(row[i]) for row in [head, foot, *rows]) for i in range(len(head))]
+
+    def fmt(row):
+        return " | ".join(c.ljust(widths[0]) if i == 0 else c.rjust(widths[i]) for i, c in enumerate(row))
+
+    print(fmt(head))
+    print("-+-".join("-" * w for w in widths))
+    for row in rows:
+        print(fmt(row))
+    print("-+-".join("-" * w for w in widths))
+    print(fmt(foot))
+
+
 def report(tgt, results, compile_s, n_objs, calls, calib):
     head = ("function", "bytes native", "bytes bpf2arm", "ratio",
             "insns/call native", "insns/call bpf2arm", "ratio")
@@ -298,23 +347,13 @@ def report(tgt, results, compile_s, n_objs, calls, calib):
     size_ratios = [r["bpf2arm"]["bytes"] / r["native"]["bytes"] for r in results]
     insn_ratios = [r["bpf2arm"]["insns"] / r["native"]["insns"] for r in results]
     foot = (f"geometric mean ({len(results)})", "", "", f"{geomean(size_ratios):.2f}", "", "", f"{geomean(insn_ratios):.2f}")
-    widths = [max(len(row[i]) for row in [head, foot, *rows]) for i in range(len(head))]
-
-    def fmt(row):
-        return " | ".join(c.ljust(widths[0]) if i == 0 else c.rjust(widths[i]) for i, c in enumerate(row))
-
-    print(f"bpf2arm ({' '.join(tgt.cpu.bpf2arm_flags())}) vs clang-19 -O2 native ARM for {tgt.cpu.name}, "
-          f"{'Thumb-2' if tgt.cpu.thumb else 'ARM'} mode, "
-          f"run on qemu-arm -cpu {toolchain.hosted_qemu_cpu(tgt.cpu)}")
-    print(fmt(head))
-    print("-+-".join("-" * w for w in widths))
-    for row in rows:
-        print(fmt(row))
-    print("-+-".join("-" * w for w in widths))
-    print(fmt(foot))
+    mode = "Thumb-2" if tgt.cpu.thumb or tgt.board else "ARM"
+    print(f"bpf2arm ({' '.join(tgt.cpu.bpf2arm_flags())}) vs clang-19 {' '.join(tgt.native_flags)} "
+          f"for {tgt.cpu.name}, {mode} mode, run on {tgt.runs_on()}")
+    print_table(head, rows, foot)
     print()
     print("ratio = bpf2arm / native (lower is better for bpf2arm).")
-    print(f"Instructions counted by a qemu-arm TCG plugin, per call, from runs of {calls} and "
+    print(f"Instructions counted by a QEMU TCG plugin ({tgt.runs_on().split()[0]}), per call, from runs of {calls} and "
           f"{2 * calls} calls; calibration loop counted {calib:.0f}/{CALIBRATION_PER_CALL}.")
     for r in results:
         parts = []
@@ -396,7 +435,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--bpf2arm", required=True)
     ap.add_argument("--workdir", required=True, help="scratch directory, emptied first")
-    ap.add_argument("--mcpu", help="CPU to compile for, from bpf2arm --list-cpus (default: bpf2arm's default)")
+    ap.add_argument("--mcpu", help="CPUs to compile for, comma-separated, from bpf2arm --list-cpus, CPU+thumb for "
+                                    "T32 code (default: bpf2arm's default, then cortex-m4 when bpf2arm has it)")
     ap.add_argument("--calls", type=int, default=200, help="N (runs are N and 2N calls)")
     ap.add_argument("-j", type=int, default=os.cpu_count() or 1)
     part = ap.add_mutually_exclusive_group()
@@ -416,21 +456,59 @@ def main():
     names = [] if args.compile_only else (args.names or sorted(f[:-2] for f in os.listdir(BENCH_DIR) if f.endswith(".c")))
 
     try:
-        tgt = Target(toolchain.cpu(bpf2arm, args.mcpu))
-        if names:
-            results, compile_s, calib = measure_kernels(tgt, bpf2arm, work, names, args)
-        compiled = None if args.no_compile else measure_compile(tgt, bpf2arm, work, args.compile_insns, args.compile_runs)
+        cpus = default_cpus(bpf2arm) if not args.mcpu else toolchain.select_cpus(bpf2arm, args.mcpu)
+        # One CPU keeps its files in the work directory itself; several get a directory each.
+        dirs = [work] if len(cpus) == 1 else [os.path.join(work, c.label) for c in cpus]
+        targets = []
+        for c, d in zip(cpus, dirs):
+            os.makedirs(d, exist_ok=True)
+            targets.append(Target(c, d))
+        measured = []
+        for tgt in targets if names else []:
+            measured.append((tgt, *measure_kernels(tgt, bpf2arm, tgt.work, names, args)))
+        compiled = None if args.no_compile else measure_compile(targets[0], bpf2arm, work, args.compile_insns,
+                                                                args.compile_runs)
     except ToolError as e:
         print(f"benchmark: {e}", file=sys.stderr)
         return 1
-    if names:
+    for tgt, results, compile_s, calib in measured:
         report(tgt, results, compile_s, len(names), args.calls, calib)
-        print(f"Objects, listings (NAME.bpf2arm.s, NAME.native.s) and executables: {work}")
+        print(f"Objects, listings (NAME.bpf2arm.s, NAME.native.s) and executables: {tgt.work}")
+        print()
+    if len(measured) > 1:
+        report_side_by_side(measured)
+        print()
     if compiled:
-        if names:
-            print()
         report_compile(compiled)
     return 0
+
+
+def default_cpus(bpf2arm):
+    """bpf2arm's default CPU, then cortex-m4 (Thumb-2 on a microcontroller) when it has one."""
+    table = toolchain.cpus(bpf2arm)
+    return [table[0]] + [c for c in table if c.name == "cortex-m4" and c is not table[0]]
+
+
+def report_side_by_side(measured):
+    """The ratios (bpf2arm / native) of every CPU in one table, a column pair per CPU."""
+    labels = [tgt.cpu.label for tgt, *_ in measured]
+    head = ["function"] + [f"{label} {what}" for label in labels for what in ("bytes", "insns")]
+    by_name = [{r["name"]: r for r in results} for _, results, _, _ in measured]
+    names = [r["name"] for r in measured[0][1]]
+    rows = []
+    for n in names:
+        row = [n]
+        for results in by_name:
+            r = results[n]
+            row += [f"{r['bpf2arm']['bytes'] / r['native']['bytes']:.2f}",
+                    f"{r['bpf2arm']['insns'] / r['native']['insns']:.2f}"]
+        rows.append(row)
+    foot = [f"geometric mean ({len(names)})"]
+    for results in by_name:
+        foot += [f"{geomean([results[n]['bpf2arm']['bytes'] / results[n]['native']['bytes'] for n in names]):.2f}",
+                 f"{geomean([results[n]['bpf2arm']['insns'] / results[n]['native']['insns'] for n in names]):.2f}"]
+    print("bpf2arm / native clang -O2, side by side (code size in bytes, executed instructions per call):")
+    print_table(head, rows, foot)
 
 
 def measure_kernels(tgt, bpf2arm, work, names, args):
@@ -438,7 +516,7 @@ def measure_kernels(tgt, bpf2arm, work, names, args):
     run(["gcc", "-O2", "-Wall", "-Wextra", "-shared", "-fPIC", "-o", plugin,
          os.path.join(HARNESS, "count_insns.c")], "plugin build")
     main_o = os.path.join(work, "driver.o")
-    run([ARM_GCC, *tgt.driver_flags, "-c", os.path.join(HARNESS, "driver.c"), "-o", main_o], "driver")
+    run([tgt.cc, *tgt.driver_flags, "-c", os.path.join(HARNESS, "driver.c"), "-o", main_o], "driver")
 
     bpf_objs = {}
     for n in names:
