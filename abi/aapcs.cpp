@@ -2,7 +2,7 @@
 
 namespace bpf2arm::abi {
 
-Prototype fiveU64Prototype() { return Prototype{CType::u64(), std::vector<CType>(5, CType::u64())}; }
+Prototype fiveU64Prototype() { return Prototype{CType::u64(), std::vector<CType>(5, CType::u64()), {}}; }
 
 Widen widenFor(const CType &type) {
   if (type.kind != TypeKind::Integer) return Widen::None;

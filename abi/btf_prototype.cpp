@@ -74,6 +74,8 @@ Expected<Prototype> prototypeFromBtf(const struct btf *btf, int funcId) {
     if (!param) return param.diag();
     if (param->isVoid()) return error(what + " has type void");
     proto.params.push_back(*param);
+    const char *name = btf__name_by_offset(btf, params[i].name_off);
+    proto.paramNames.push_back(name ? name : "");
   }
   if (proto.params.size() > 5)
     return error("more than 5 arguments (" + std::to_string(proto.params.size()) +

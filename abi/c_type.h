@@ -30,6 +30,7 @@ struct CType {
 struct Prototype {
   CType result;
   std::vector<CType> params;
+  std::vector<std::string> paramNames;  // from BTF, for debug info; empty where unknown
 };
 
 // The prototype used for functions without BTF: uint64_t f(uint64_t r1, ..., uint64_t r5).

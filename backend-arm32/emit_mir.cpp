@@ -146,8 +146,8 @@ class BpfComments {
 
 class MirEmitter {
  public:
-  MirEmitter(const mir::Function &fn, Assembler &as, llvm::MCContext &ctx)
-      : fn_(fn), as_(as), ctx_(ctx), frame_(layOut(fn)) {}
+  MirEmitter(const mir::Function &fn, Assembler &as, llvm::MCContext &ctx, DebugInfo *debug)
+      : fn_(fn), as_(as), ctx_(ctx), debug_(debug), frame_(layOut(fn)) {}
 
   void run(const BpfSource *source) {
     // Labels only for the blocks that a branch reaches (the -S output stays readable).
@@ -164,6 +164,7 @@ class MirEmitter {
       const std::vector<Inst> &insts = fn_.blocks[b].insts;
       for (size_t k = 0; k < insts.size(); ++k) {
         if (comments) comments->before(insts[k]);
+        if (debug_) debug_->locate(insts[k].bpfInsn);
         if (insts[k].op == Opcode::Branch) {
           if (comments && k + 1 < insts.size() && insts[k + 1].op == Opcode::Branch) comments->before(insts[k + 1]);
           for (const BranchOut &out : layOutBranches(b, insts, k)) as_.b(labels_[out.target], out.cond);
@@ -196,17 +197,37 @@ class MirEmitter {
   }
 
   void prologue() {
-    if (frame_.pushed) as_.push(frame_.pushed);
-    if (frame_.frameBytes) as_.addInSteps(SP, SP, -int32_t(frame_.frameBytes));
+    if (frame_.pushed) {
+      as_.push(frame_.pushed);
+      if (debug_) debug_->pushed(frame_.pushed, frame_.pushedBytes);
+    }
+    if (frame_.frameBytes) {
+      as_.addInSteps(SP, SP, -int32_t(frame_.frameBytes));
+      if (debug_) debug_->cfaOffset(frame_.pushedBytes + frame_.frameBytes);
+    }
   }
 
   // Under a condition (a Return that is conditional, mir.h) every instruction of it is:
   // none of them sets the flags.
+  // With -g, an unconditional epilogue's frame changes go to the CFI, and the code after
+  // it gets the body's frame back; a conditional one leaves the CFI as it is (the frame
+  // is the body's when it is not taken).
   void epilogue(Cond c) {
-    if (frame_.frameBytes) as_.addInSteps(SP, SP, int32_t(frame_.frameBytes), c);
-    if (frame_.pushed & (1u << LR)) return as_.pop(uint16_t((frame_.pushed & ~(1u << LR)) | (1u << PC)), c);
-    if (frame_.pushed) as_.pop(frame_.pushed, c);
-    as_.bxLr(c);
+    DebugInfo *debug = c == Cond::AL ? debug_ : nullptr;
+    if (!frame_.pushed && !frame_.frameBytes) return as_.bxLr(c);
+    if (debug) debug->beginEpilogue();
+    if (frame_.frameBytes) {
+      as_.addInSteps(SP, SP, int32_t(frame_.frameBytes), c);
+      if (debug) debug->cfaOffset(frame_.pushedBytes);
+    }
+    if (frame_.pushed & (1u << LR)) {
+      as_.pop(uint16_t((frame_.pushed & ~(1u << LR)) | (1u << PC)), c);
+    } else {
+      if (frame_.pushed) as_.pop(frame_.pushed, c);
+      if (debug) debug->cfaOffset(0);
+      as_.bxLr(c);
+    }
+    if (debug) debug->endEpilogue();
   }
 
   struct BranchOut {
@@ -382,14 +403,16 @@ class MirEmitter {
   const mir::Function &fn_;
   Assembler &as_;
   llvm::MCContext &ctx_;
+  DebugInfo *debug_;
   const MirFrame frame_;
   std::vector<llvm::MCSymbol *> labels_;
 };
 
 }  // namespace
 
-void emitFunction(const mir::Function &fn, Assembler &as, llvm::MCContext &ctx, const BpfSource *source) {
-  MirEmitter(fn, as, ctx).run(source);
+void emitFunction(const mir::Function &fn, Assembler &as, llvm::MCContext &ctx, const BpfSource *source,
+                  DebugInfo *debug) {
+  MirEmitter(fn, as, ctx, debug).run(source);
 }
 
 }  // namespace bpf2arm::arm

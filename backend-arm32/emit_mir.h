@@ -25,6 +25,7 @@
 #include <llvm/MC/MCContext.h>
 
 #include "assembler.h"
+#include "debug_info.h"
 #include "compiler/program.h"
 #include "mir.h"
 
@@ -51,8 +52,10 @@ struct BpfSource {
 // of a loop) gets a comment `moved from insn N` with no source line: that line is the
 // loop's, where the code no longer is; the code after it that is still its BPF
 // instruction's gets `insn N (continued)`.
+// With `debug` (-g), each instruction's source position goes to the line table and the
+// prologue's and epilogues' frame changes to the call frame information.
 void emitFunction(const mir::Function &fn, Assembler &as, llvm::MCContext &ctx,
-                  const BpfSource *source = nullptr);
+                  const BpfSource *source = nullptr, DebugInfo *debug = nullptr);
 
 // Expands an AtomicRmw pseudo-instruction (mir.h) into its exclusive-access retry loop,
 // with labels of its own (emit_atomic.cpp).

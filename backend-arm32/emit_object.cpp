@@ -19,6 +19,7 @@
 
 
 #include "compiler/in_order_parallel.h"
+#include "debug_info.h"
 #include "emit_mir.h"
 #include "mir_combine.h"
 #include "mir_fuse.h"
@@ -187,7 +188,7 @@ Expected<CompiledFunction> compileFunction(const Program &program, size_t index,
 // The C entry is a wrapper function of its own, or the body itself under both symbols.
 void emitCompiled(const Program &program, size_t index, const CompiledFunction &compiled, const ArmTarget &target,
                   llvm::MCContext &ctx, llvm::MCStreamer &streamer, Assembler &as, const ObjectSymbols &symbols,
-                  const EmitOptions &options) {
+                  const EmitOptions &options, DebugInfo *debug) {
   const Function &fn = program.functions[index];
   llvm::MCSymbol *entry = symbols.cEntries[index], *bodySymbol = symbols.bodies[index];
   // -S: BPF comments in the body (emit_mir.h), a line on what a C entry wrapper does.
@@ -197,7 +198,9 @@ void emitCompiled(const Program &program, size_t index, const CompiledFunction &
     beginFunction(streamer, target, entry, fn.isGlobal);
     if (comments)
       as.comment(" AAPCS entry of " + fn.name + ": C's arguments into the body convention, R0 to the C result");
-    emitFunction(*compiled.cEntry, as, ctx);
+    if (debug) debug->beginFunction(fn, /*describe=*/false);
+    emitFunction(*compiled.cEntry, as, ctx, nullptr, debug);
+    if (debug) debug->endFunction();
     endFunction(streamer, ctx, entry);
   }
   if (entry && !compiled.cEntry) {
@@ -206,13 +209,17 @@ void emitCompiled(const Program &program, size_t index, const CompiledFunction &
     streamer.emitSymbolAttribute(bodySymbol, llvm::MCSA_Local);
     streamer.emitSymbolAttribute(bodySymbol, llvm::MCSA_ELF_TypeFunction);
     streamer.emitLabel(bodySymbol);
-    emitFunction(compiled.body, as, ctx, comments);
+    if (debug) debug->beginFunction(fn, /*describe=*/true);
+    emitFunction(compiled.body, as, ctx, comments, debug);
+    if (debug) debug->endFunction();
     endFunction(streamer, ctx, bodySymbol);
     endFunction(streamer, ctx, entry);
     return;
   }
   beginFunction(streamer, target, bodySymbol, false);
-  emitFunction(compiled.body, as, ctx, comments);
+  if (debug) debug->beginFunction(fn, /*describe=*/true);
+  emitFunction(compiled.body, as, ctx, comments, debug);
+  if (debug) debug->endFunction();
   endFunction(streamer, ctx, bodySymbol);
 }
 
@@ -246,7 +253,14 @@ Expected<std::string> emitProgram(const Program &program, const ArmTarget &targe
   OutputKind kind = emitOptions.kind;
   llvm::SourceMgr sources;
   std::string mcErrors;
-  llvm::MCContext ctx(target.triple(), &target.asmInfo(), &target.registerInfo(), &target.subtarget(), &sources);
+  llvm::MCTargetOptions options;
+  // -S -gdwarf-5: `.file 0 "dir" "name"`, so that an assembler's line table names the
+  // directory as ours does (given the path in one string, it would name its own working
+  // directory for file 0). DWARF 4 keeps the one string that GNU as 2.40 takes there.
+  options.MCUseDwarfDirectory = emitOptions.dwarfVersion >= 5 ? llvm::MCTargetOptions::EnableDwarfDirectory
+                                                              : llvm::MCTargetOptions::DisableDwarfDirectory;
+  llvm::MCContext ctx(target.triple(), &target.asmInfo(), &target.registerInfo(), &target.subtarget(), &sources,
+                      &options);
   // Fixups out of range and the like are reported, never truncated: collect them.
   ctx.setDiagnosticHandler([&mcErrors](const llvm::SMDiagnostic &diag, bool, const llvm::SourceMgr &,
                                        std::vector<const llvm::MDNode *> &) {
@@ -258,7 +272,6 @@ Expected<std::string> emitProgram(const Program &program, const ArmTarget &targe
 
   llvm::SmallString<0> bytes;
   llvm::raw_svector_ostream os(bytes);
-  llvm::MCTargetOptions options;
   std::unique_ptr<llvm::MCAsmBackend> backend(
       target.target().createMCAsmBackend(target.subtarget(), target.registerInfo(), options));
   std::unique_ptr<llvm::MCCodeEmitter> encoder(target.target().createMCCodeEmitter(target.instrInfo(), ctx));
@@ -283,6 +296,9 @@ Expected<std::string> emitProgram(const Program &program, const ArmTarget &targe
   }
   emitBuildAttributes(*streamer, target);
   streamer->switchSection(fileInfo->getTextSection());
+  std::optional<DebugInfo> debug;
+  if (emitOptions.dwarfVersion)
+    debug.emplace(program, ctx, *streamer, emitOptions.input, emitOptions.producer, emitOptions.dwarfVersion);
 
   // Each function's body is reached by local calls under its internal symbol; a global
   // function also gets an AAPCS entry under its own name that C code calls, and so does
@@ -306,12 +322,15 @@ Expected<std::string> emitProgram(const Program &program, const ArmTarget &targe
         }
         if (emitOptions.mirDump) *emitOptions.mirDump += compiled->mirDump;
         if (emitOptions.regallocDump) *emitOptions.regallocDump += compiled->regallocDump;
-        emitCompiled(program, i, *compiled, target, ctx, *streamer, as, symbols, emitOptions);
+        emitCompiled(program, i, *compiled, target, ctx, *streamer, as, symbols, emitOptions, debug ? &*debug : nullptr);
         return true;
       });
   if (failed) return *failed;
-  if (symbols.usesRoutines)
+  if (symbols.usesRoutines) {
+    if (debug) debug->leaveFunctions();
     if (Status st = assembleRoutines(*streamer, ctx, sources, target)) return *st;
+  }
+  if (debug) debug->finish();
 
   auto programEntry = [&](const std::string &name) -> llvm::MCSymbol * {
     for (const Function &fn : program.functions)

@@ -20,6 +20,10 @@ struct EmitOptions {
   // -O: the machine-IR passes between selection and allocation (optimize() in
   // emit_object.cpp) and the write-back folding after it run only when set (not at -O0).
   bool optimize = true;
+  // -g: the DWARF version to write (debug_info.h), 4 or 5; 0 for none. `input` names
+  // the compile unit when BTF names no source file; `producer` is its DW_AT_producer.
+  unsigned dwarfVersion = 0;
+  std::string input, producer = "bpf2arm";
   // When set, receive the MIR of every function after selection and after allocation.
   std::string *mirDump = nullptr, *regallocDump = nullptr;
 };

@@ -140,6 +140,9 @@ int main(int argc, char **argv) {
   emitOptions.numCpus = options.numCpus;
   emitOptions.optimize = options.optimize;
   emitOptions.threads = workers;
+  emitOptions.dwarfVersion = options.dwarfVersion;
+  emitOptions.input = input;
+  emitOptions.producer = "bpf2arm " BPF2ARM_VERSION;
   std::string mirDump, regallocDump;
   if (dump == "mir") emitOptions.mirDump = &mirDump;
   if (dump == "regalloc") emitOptions.regallocDump = &regallocDump;

@@ -39,6 +39,7 @@ std::vector<std::string> joinGccValues(int argc, char **argv) {
     std::string arg = argv[i];
     if ((arg == "-MF" || arg == "-MT" || arg == "-MQ") && i + 1 < argc) arg += argv[++i];
     if (arg == "-O") arg = "-O1";
+    if (arg == "-g") arg = "-g2";
     args.push_back(arg);
   }
   std::reverse(args.begin(), args.end());
@@ -48,10 +49,10 @@ std::vector<std::string> joinGccValues(int argc, char **argv) {
 // The gcc/clang spellings, each letter's values in command-line order; applyGccOptions
 // reads them once CLI11 has parsed the line, so that the messages are ours.
 struct GccOptions {
-  std::vector<std::string> m, f, M, O, W;
+  std::vector<std::string> m, f, M, O, W, g;
 };
 
-void addGccOptions(CLI::App &app, Options &options, GccOptions &gcc) {
+void addGccOptions(CLI::App &app, GccOptions &gcc) {
   app.add_option("-m", gcc.m, "-mcpu=CPU: the same as --mcpu; -mthumb: Thumb-2 (T32) code, for a CPU that has it; "
                              "-marm: ARM state (the default; an error for Cortex-M, which has only Thumb-2 and implies -mthumb); "
                              "the last of -mthumb/-marm counts")
@@ -63,7 +64,11 @@ void addGccOptions(CLI::App &app, Options &options, GccOptions &gcc) {
       ->type_name("LEVEL")
       ->allow_extra_args(false)
       ->check(CLI::IsMember({"0", "1", "2", "3", "s", "z", "g"}));
-  app.add_flag("-g", options.debugInfo, "accepted and ignored for now: no DWARF is written yet");
+  app.add_option("-g", gcc.g, "-g (-g1, -g2, -g3, -ggdb, -gdwarf, -gdwarf-4): DWARF 4 debug information, a line "
+                             "table from the BTF line info, compile unit, subprograms, call frame information (gdb "
+                             "breaks on lines of the BPF C source); -gdwarf-5: DWARF 5; -g0: none; the last one counts")
+      ->type_name("LEVEL")
+      ->allow_extra_args(false);
   app.add_option("-f", gcc.f, "-fPIC/-fpic: position-independent code for shared objects (PC-relative addresses, "
                               "the GOT for global and extern symbols); -fPIE/-fpie: for position-independent "
                               "executables (the GOT for extern symbols only); -fno-pic/-fno-PIC/-fno-pie/-fno-PIE: "
@@ -81,6 +86,27 @@ void addGccOptions(CLI::App &app, Options &options, GccOptions &gcc) {
 std::string applyGccOptions(const GccOptions &gcc, Options &options, const std::vector<std::string> &cpuNames) {
   if (!gcc.W.empty()) options.warningsAreErrors = gcc.W.back() == "error";
   if (!gcc.O.empty()) options.optimize = gcc.O.back() != "0" && gcc.O.back() != "g";
+  // As in gcc, the level (-g0 to -g3) and the version (-gdwarf-N, which also turns
+  // debug information on) are set apart: -gdwarf-5 -g3 writes DWARF 5, -gdwarf-5 -g0
+  // nothing. bpf2arm describes what BTF gives at any level above 0.
+  bool debug = false;
+  unsigned version = 4;
+  const std::vector<std::string> levels{"1", "2", "3", "gdb", "gdb1", "gdb2", "gdb3", "dwarf"};
+  for (const std::string &value : gcc.g) {
+    if (value == "0" || value == "gdb0") {
+      debug = false;
+    } else if (std::find(levels.begin(), levels.end(), value) != levels.end()) {
+      debug = true;
+    } else if (value == "dwarf-4" || value == "dwarf-5") {
+      debug = true;
+      version = value == "dwarf-5" ? 5 : 4;
+    } else if (value == "dwarf-2" || value == "dwarf-3") {
+      return "-g" + value + ": bpf2arm writes DWARF 4 or 5 (-gdwarf-4, -gdwarf-5)";
+    } else {
+      return "unknown option -g" + value + " (-g, -g0 to -g3, -ggdb, -gdwarf-4 and -gdwarf-5 are known)";
+    }
+  }
+  options.dwarfVersion = debug ? version : 0;
   bool armAsked = false;  // -marm is the last of -mthumb/-marm
   for (const std::string &value : gcc.m) {
     if (value == "thumb" || value == "arm") {
@@ -202,7 +228,7 @@ CommandLine parseCommandLine(int argc, char **argv) {
       ->check(CLI::IsMember({"error", "no-error"}))
       ->allow_extra_args(false);
   app.add_flag("--Werror", options.warningsAreErrors, "the same as -Werror");
-  addGccOptions(app, options, gcc);
+  addGccOptions(app, gcc);
   app.set_version_flag("--version", std::string("bpf2arm ") + BPF2ARM_VERSION + " (LLVM " LLVM_VERSION_STRING ")");
   auto usageError = [&line](const std::string &message) {
     std::cerr << "bpf2arm: error: " << message << "\n";

@@ -24,7 +24,9 @@ struct Options {
   // -O: false at -O0/-Og (no machine-IR passes between selection and register
   // allocation), true at every other level (all of them).
   bool optimize = true;
-  bool debugInfo = false;  // -g: accepted; no DWARF yet
+  // -g: the DWARF version to write (backend-arm32/debug_info.h): 4, or 5 with
+  // -gdwarf-5; 0 without -g or after -g0.
+  unsigned dwarfVersion = 0;
   PositionIndependence positionIndependence = PositionIndependence::None;  // -f[no-]pic/PIC/pie/PIE
   // -MD/-MMD: also write a make rule "TARGETS: IN.o" to dependencyFile (-MF; default OUT
   // with its extension replaced by .d). Targets from -MT/-MQ, else the output file.

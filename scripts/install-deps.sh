@@ -9,6 +9,7 @@ packages=(
   llvm-19-dev clang-19 lld-19 llvm-19-tools bpftool
   libbpf-dev libelf-dev zlib1g-dev libzstd-dev libcli11-dev doctest-dev
   qemu-user qemu-system-arm
+  gdb-multiarch   # the debuginfo test debugs -g code on qemu-arm's gdbstub
   gcc-arm-linux-gnueabihf g++-arm-linux-gnueabihf libc6-dev-armhf-cross
   gcc-arm-none-eabi libnewlib-arm-none-eabi
   libclang-rt-19-dev

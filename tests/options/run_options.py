@@ -4,7 +4,9 @@
     run_options.py --bpf2arm build/compiler/bpf2arm [-v]
 
 - `-mcpu=CPU`, `--mcpu CPU` and `--mcpu=CPU` give the same object, another than the default CPU's.
-- `-c` and `-g` are accepted and change nothing (no DWARF yet); `-O`, `-O1`, `-O2`, `-O3`, `-Os`,
+- `-c` is accepted and changes nothing; `-g` adds DWARF 4 (one object with `-g`, `-c -g`, `-g1` to
+  `-g3`, `-ggdb`, `-gdwarf-4`, another than the default), `-gdwarf-5` DWARF 5, `-g0` none (the
+  default object); the debuginfo test checks what is in it; `-O`, `-O1`, `-O2`, `-O3`, `-Os`,
   `-Oz` give the default object (all passes); `-O0` and `-Og` give one object, another than the
   default's (no machine-IR passes; the program has a loop the passes change). The default and
   the -O0 object run under qemu-arm and print what the same C compiled by the host's gcc prints.
@@ -173,18 +175,39 @@ def check_levels(ck, obj, outdir, expected):
         return
     ck.record('the default object runs as the host\'s gcc build does',
               [p for p in [run_on_qemu(ck, os.path.join(outdir, 'default.o'), expected, c, 'default')] if p])
-    same_as_default = ['-c', '-g', '-c -g', '-O', '-O1', '-O2', '-O3', '-Os', '-Oz', '-O0 -O2']
+    same_as_default = ['-c', '-O', '-O1', '-O2', '-O3', '-Os', '-Oz', '-O0 -O2']
     for flags in same_as_default:
         data, problem = ck.compile(obj, os.path.join(outdir, 'level.o'), *flags.split())
         ck.record(f'{flags}: accepted, the default object',
                   [problem] if problem else ([] if data == default else ['the object differs from the default one']))
+    with_g, problem = ck.compile(obj, os.path.join(outdir, 'g.o'), '-g')
+    problems = [problem] if problem else (['the -g object is the default one'] if with_g == default else [])
+    for flags in ['-c -g', '-O2 -g', '-g1', '-g3', '-ggdb', '-ggdb3', '-gdwarf', '-gdwarf-4', '-g0 -g']:
+        data, problem = ck.compile(obj, os.path.join(outdir, 'level.o'), *flags.split())
+        if problem or data != with_g:
+            problems.append(problem or f'{flags} gives another object than -g')
+    ck.record('-g (and -c -g, -O2 -g, -g1 to -g3, -ggdb, -gdwarf-4): an object of its own, with DWARF 4', problems)
+    problems = []
+    for flags in ['-g0', '-g -g0', '-gdwarf-5 -g0']:
+        data, problem = ck.compile(obj, os.path.join(outdir, 'level.o'), *flags.split())
+        if problem or data != default:
+            problems.append(problem or f'{flags} gives another object than the default one')
+    ck.record('-g0 (last): no debug information, the default object', problems)
+    dwarf5, problem = ck.compile(obj, os.path.join(outdir, 'level.o'), '-gdwarf-5')
+    problems = [problem] if problem else (['-gdwarf-5 gives the -g or the default object'] if dwarf5 in (with_g, default)
+                                          else [])
+    for flags in ['-g -gdwarf-5', '-gdwarf-5 -g3', '-g0 -gdwarf-5']:
+        data, problem = ck.compile(obj, os.path.join(outdir, 'level.o'), *flags.split())
+        if problem or data != dwarf5:
+            problems.append(problem or f'{flags} gives another object than -gdwarf-5')
+    ck.record('-gdwarf-5 (also with a level before or after it): an object of its own, with DWARF 5', problems)
     o0_path = os.path.join(outdir, 'O0.o')
     o0, problem = ck.compile(obj, o0_path, '-O0')
     if problem:
         ck.record('-O0 compiles', [problem])
         return
     problems = ['-O0 gives the default object: no pass was left out'] if o0 == default else []
-    for flags in ['-Og', '-O2 -O0', '-O0 -g -c']:
+    for flags in ['-Og', '-O2 -O0', '-O0 -c']:
         data, problem = ck.compile(obj, os.path.join(outdir, 'level.o'), *flags.split())
         if problem or data != o0:
             problems.append(problem or f'{flags} gives another object than -O0')
@@ -372,6 +395,8 @@ def main():
                            ('an unknown -O level', ['-O5', obj]),
                            ('-mthumb for a CPU without Thumb-2', ['-mthumb', '-mcpu=arm1176jzf-s', obj]),
                            ('an unknown -f option', ['-ffast-math', obj]),
+                           ('an unknown -g option', ['-gsplit-dwarf', obj]),
+                           ('a DWARF version bpf2arm does not write', ['-gdwarf-2', obj]),
                            ('no input', ['-O2']),
                            ('two inputs', [obj, obj])]:
             ck.usage_error(f'usage error, {name}: "bpf2arm: error:", exit 2, no output',

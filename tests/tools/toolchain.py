@@ -9,8 +9,10 @@ import copy
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
+import time
 
 sys.dont_write_bytecode = True  # keep the source tree free of __pycache__
 
@@ -22,6 +24,9 @@ HOST_CC = "gcc"
 ARM_CC = "arm-linux-gnueabihf-gcc"  # links against Debian's armhf glibc: ARMv7-A, Thumb-2
 ARM_NM = "arm-linux-gnueabihf-nm"
 QEMU = "qemu-arm"
+GDB = "gdb-multiarch"
+DWARFDUMP = "llvm-dwarfdump-19"
+ARM_OBJDUMP = "arm-linux-gnueabihf-objdump"  # GNU's: `objdump -dl` as a firmware engineer runs it
 ARMHF_SYSROOT = "/usr/arm-linux-gnueabihf"  # qemu-arm -L: the dynamic loader and libc of ARM_CC
 
 # BPF objects as the contract (SPEC section 7) builds them.
@@ -196,6 +201,69 @@ def qemu_command(c, exe, *args, hosted=True, extra=()):
     """qemu-arm for exe under CPU c's model; hosted: exe is linked against glibc (ARM_CC)."""
     model = hosted_qemu_cpu(c) if hosted else c.qemu
     return [QEMU, "-cpu", model, *extra, exe, *map(str, args)]
+
+
+def _free_tcp_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _listening(port):
+    """Whether some process listens on TCP port (read from /proc, so that probing does not
+    take the one connection a gdbstub accepts)."""
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            with open(table) as f:
+                rows = f.read().splitlines()[1:]
+        except OSError:
+            continue
+        for row in rows:
+            fields = row.split()
+            if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == "0A":  # LISTEN
+                return True
+    return False
+
+
+def debug_under_qemu(c, exe, gdb_commands, timeout=60, hosted=True, sysroot=None):
+    """Runs exe under qemu-arm's gdbstub (`qemu-arm -g PORT`, CPU c's model) and GDB in batch
+    mode on it: `file exe`, `target remote :PORT`, then gdb_commands (a list of strings, each
+    one `-ex`). A dynamically linked exe needs sysroot (ARMHF_SYSROOT): qemu-arm -L and GDB's
+    `set sysroot`. Returns GDB's output (stdout and stderr, in order); raises ToolError when
+    GDB fails to start or either program times out."""
+    for attempt in range(3):  # another process may take the port between choosing and binding
+        port = _free_tcp_port()
+        extra = ("-g", str(port)) + (("-L", sysroot) if sysroot else ())
+        qemu = subprocess.Popen(qemu_command(c, exe, hosted=hosted, extra=extra),
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 10
+        while not _listening(port) and qemu.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if _listening(port):
+            break
+        qemu.kill()
+        qemu.wait()
+    else:
+        raise ToolError(f"{QEMU} -g: no gdbstub listening after 3 attempts")
+    cmd = [GDB, "-batch", "-nx", "-ex", "set pagination off"] + (["-ex", f"set sysroot {sysroot}"] if sysroot else [])
+    cmd += ["-ex", f"file {exe}", "-ex", f"target remote :{port}"]
+    for command in gdb_commands:
+        cmd += ["-ex", command]
+    cmd += ["-ex", "kill"]
+    try:
+        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                           timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise ToolError(f"{GDB}: timed out after {timeout}s\n    $ {' '.join(cmd)}")
+    except OSError as e:
+        raise ToolError(f"{GDB}: cannot run: {e}")
+    finally:
+        try:
+            qemu.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            qemu.kill()
+            qemu.wait()
+    return p.stdout.decode(errors="replace")
 
 
 # ---------------------------------------------------------------- bpf2arm's diagnostics
