@@ -13,7 +13,7 @@ CType u8() { return CType::integer(1, false, "unsigned char"); }
 CType ptr() { return CType::pointer("void *"); }
 
 CallLayout place(std::vector<CType> params) {
-  auto layout = placeArguments(Prototype{s32(), std::move(params)});
+  auto layout = placeArguments(Prototype{s32(), std::move(params), {}});
   REQUIRE(bool(layout));
   return *layout;
 }
@@ -41,16 +41,16 @@ TEST_CASE("seed case 2: bar(int, int, int, int) uses r0-r3") {
 }
 
 TEST_CASE("the result comes back in r0, or r0:r1 for 64-bit values") {
-  auto layout = placeArguments(Prototype{s64(), {s32()}});
+  auto layout = placeArguments(Prototype{s64(), {s32()}, {}});
   REQUIRE(bool(layout));
   REQUIRE(layout->result.has_value());
   CHECK(layout->result->kind == ArgLocation::RegisterPair);
   CHECK(layout->result->reg == 0);
-  auto narrow = placeArguments(Prototype{CType::integer(1, true, "s8"), {}});
+  auto narrow = placeArguments(Prototype{CType::integer(1, true, "s8"), {}, {}});
   REQUIRE(bool(narrow));
   CHECK(narrow->result->kind == ArgLocation::Register);
   CHECK(narrow->resultConversion.widen == Widen::Sign8);
-  auto none = placeArguments(Prototype{CType::voidType(), {}});
+  auto none = placeArguments(Prototype{CType::voidType(), {}, {}});
   REQUIRE(bool(none));
   CHECK_FALSE(none->result.has_value());
 }
@@ -99,7 +99,7 @@ TEST_CASE("narrow arguments and pointers take one register each") {
 }
 
 TEST_CASE("more than five arguments is an error") {
-  auto layout = placeArguments(Prototype{s32(), std::vector<CType>(6, s32())});
+  auto layout = placeArguments(Prototype{s32(), std::vector<CType>(6, s32()), {}});
   CHECK_FALSE(bool(layout));
   CHECK(layout.diag().message.find("at most 5") != std::string::npos);
 }
