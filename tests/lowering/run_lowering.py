@@ -44,8 +44,8 @@ import toolchain  # noqa: E402
 import bpf_asm  # noqa: E402
 
 # An ARMv7-A CPU with hardware divide, an ARMv6 one without MOVW/MOVT, divide, ubfx/bfi,
-# and the first one's T32 code (toolchain.THUMB_CPUS).
-CPUS = ('cortex-a7', 'arm1176jzf-s', 'cortex-a7' + toolchain.THUMB_SUFFIX)
+# the first one's T32 code (toolchain.THUMB_CPUS) and an M-profile CPU's (T32 only, no ldrexd).
+CPUS = ('cortex-a7', 'arm1176jzf-s', 'cortex-a7' + toolchain.THUMB_SUFFIX, 'cortex-m4')
 # C definitions of the helpers the programs call (they clobber the caller-saved registers).
 HELPERS_C = os.path.join(HERE, 'helpers.c')
 EXPECT_RE = re.compile(r'^--\s*expect\s+(.*?)\s*$')
