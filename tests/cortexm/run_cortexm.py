@@ -91,12 +91,13 @@ def compile_bpf(src, work, extra=()):
     return obj
 
 
-def firmware_objects(board, work):
-    """firmware_main.c for the board, its start-up code and the runtime stub (a library)."""
+def firmware_objects(board, work, arm_objs):
+    """The board's start-up code, firmware_main.c for the board, arm_objs and, last (GNU ld
+    takes from a library only what the objects before it call), the runtime stub."""
     main_obj = os.path.join(work, "firmware_main.o")
     toolchain.run([FIRMWARE_CC, *board.cflags(), "-std=c11", "-O2", "-Wall", "-Wextra", "-Werror",
                    "-c", os.path.join(HERE, "firmware_main.c"), "-o", main_obj], f"{FIRMWARE_CC} firmware_main.c")
-    return [toolchain.board_startup(board, work), main_obj, toolchain.board_runtime_stub(board, work)]
+    return [toolchain.board_startup(board, work), main_obj, *arm_objs, toolchain.board_runtime_stub(board, work)]
 
 
 def link_firmware(board, work, objs):
@@ -149,7 +150,7 @@ def main():
             board = toolchain.board_for_cpu(c.name)
             if not checks.check(board, f"{c.name}: no board in runtime-stub/boards/mps2/boards.txt"):
                 continue
-            for linker, elf in link_firmware(board, d, firmware_objects(board, d) + arm_objs).items():
+            for linker, elf in link_firmware(board, d, firmware_objects(board, d, arm_objs)).items():
                 what = f"{c.name} firmware by {linker}"
                 problems = attribute_problems(c, elf, firmware=True) + state_problems(c, elf)
                 checks.check(not problems, f"{what}: {'; '.join(problems)}")
