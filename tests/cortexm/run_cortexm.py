@@ -41,6 +41,7 @@ LLD = "ld.lld-19"
 RUN_TIMEOUT = 60
 PASSED_LINE = "cortexm firmware: all checks passed"
 
+
 def attribute_problems(c, path, firmware=False):
     """What the build attributes of an object (or, merged by the linker, of firmware) for c
     lack. gcc writes Tag_THUMB_ISA_use 'Yes' (the architecture's own Thumb) for ARMv8-M, so
@@ -157,8 +158,8 @@ def main():
                 lines, problem = toolchain.run_on_board(board, elf, RUN_TIMEOUT)
                 ok = not problem and lines[-1:] == [PASSED_LINE]
                 output = "".join("\n    " + line for line in lines)
-                if checks.check(ok, f"{what} on {board.name}: {problem or 'did not pass'}{output}"):
-                    print(f"ok   {what} runs on {board.name}")
+                checks.check(ok, f"{what} on {board.name}: {problem or 'did not pass'}{output}",
+                             passed=f"{what} runs on {board.name}")
     except toolchain.ToolError as e:
         checks.check(False, str(e))
     return checks.summary()
