@@ -127,22 +127,16 @@ def main():
         board, name, src = job
         return check_fault_report(board, args) if src is None else build_and_run(board, name, src, args)
 
-    passed = failed = 0
+    checks = toolchain.Checks()
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
         for (board, name, src), (lines, problem) in zip(jobs, pool.map(one, jobs)):
             print(f"== {'examples/' + name if src else 'start-up code: ' + name} on {board.name} ({board.cpu})")
             for line in lines:
                 print("  " + line)
-            if problem:
-                failed += 1
-                print(f"FAIL {name} on {board.name}: {problem}")
-            else:
-                passed += 1
-            sys.stdout.flush()
+            checks.check(not problem, f"{name} on {board.name}: {problem}")
     if tmp:
         tmp.cleanup()
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed or not passed else 0
+    return checks.summary()
 
 
 if __name__ == "__main__":

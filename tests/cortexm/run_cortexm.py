@@ -10,18 +10,19 @@ calls) must
     the Thumb bit, no ARM-state relocation (R_ARM_CALL, R_ARM_JUMP24, R_ARM_MOVW_ABS_NC, ...),
     and nothing llvm-objdump cannot decode for the CPU, no ldrexd/strexd, no blx to a label
     (which would switch to ARM state);
-  - link with the runtime stub into firmware for the CPU (-mcpu=CPU -mthumb) with GNU ld
-    (arm-none-eabi-gcc) and with ld.lld, each firmware M-profile again.
-The cortex-m3 and cortex-m4 firmware of both linkers then runs on qemu-system-arm's
-mps2-an385 and mps2-an386 boards (their own M-profile models, privileged, PRIMASK real) and
-must pass firmware_main.c's checks, whose values are worked out by hand.
+  - link into firmware for the CPU's MPS2 board (runtime-stub/boards/mps2/boards.txt: the
+    board's start-up code and linker script, the runtime stub, newlib with rdimon's
+    semihosting) with GNU ld (arm-none-eabi-gcc) and with ld.lld, each firmware M-profile
+    again and without ARM-state code.
+Every firmware then runs on its board under qemu-system-arm (mps2-an385/an386/an500/an505:
+their own M-profile models, privileged, PRIMASK real) and must pass firmware_main.c's checks,
+whose values are worked out by hand.
 
     run_cortexm.py --bpf2arm PATH [--workdir DIR]
 """
 import argparse
 import os
 import re
-import subprocess
 import sys
 import tempfile
 
@@ -34,11 +35,11 @@ MAPS_PROGRAM = os.path.join(HERE, "..", "maps", "maps.bpf.c")
 READELF_ARCH = {"armv7-m": "v7", "armv7e-m": "v7E-M", "armv8-m.main": "v8-M.mainline"}
 ARM_STATE_RELOCATIONS = ("R_ARM_CALL", "R_ARM_JUMP24", "R_ARM_PC24", "R_ARM_PLT32", "R_ARM_MOVW_ABS_NC",
                          "R_ARM_MOVT_ABS", "R_ARM_MOVW_PREL_NC", "R_ARM_MOVT_PREL")
-BOARDS = {"cortex-m3": "mps2-an385", "cortex-m4": "mps2-an386"}  # those whose memory map mps2.ld is
 GNU_READELF = "arm-none-eabi-readelf"
-FIRMWARE_CC = "arm-none-eabi-gcc"
+FIRMWARE_CC = toolchain.FIRMWARE_CC
 LLD = "ld.lld-19"
-
+RUN_TIMEOUT = 60
+PASSED_LINE = "cortexm firmware: all checks passed"
 
 
 def attribute_problems(c, path, firmware=False):
@@ -91,42 +92,28 @@ def compile_bpf(src, work, extra=()):
     return obj
 
 
-def firmware_objects(c, work):
-    """startup.c, firmware_main.c and the runtime stub, compiled for c as firmware would."""
-    flags = [f"-mcpu={c.name}", "-mthumb", "-std=c11", "-O2", "-ffreestanding", "-Wall", "-Wextra", "-Werror",
-             "-I", os.path.join(toolchain.RUNTIME_STUB, "include")]
-    sources = [os.path.join(HERE, "startup.c"), os.path.join(HERE, "firmware_main.c")]
-    sources += sorted(os.path.join(toolchain.RUNTIME_STUB, f) for f in os.listdir(toolchain.RUNTIME_STUB)
-                      if f.endswith(".c"))
-    objs = []
-    for src in sources:
-        obj = os.path.join(work, "fw_" + os.path.basename(src)[:-2] + ".o")
-        toolchain.run([FIRMWARE_CC, *flags, "-c", src, "-o", obj], f"{FIRMWARE_CC} {os.path.basename(src)}")
-        objs.append(obj)
-    return objs
+def firmware_objects(board, work, arm_objs):
+    """The board's start-up code, firmware_main.c for the board, arm_objs and, last (GNU ld
+    takes from a library only what the objects before it call), the runtime stub."""
+    main_obj = os.path.join(work, "firmware_main.o")
+    toolchain.run([FIRMWARE_CC, *board.cflags(), "-std=c11", "-O2", "-Wall", "-Wextra", "-Werror",
+                   "-c", os.path.join(HERE, "firmware_main.c"), "-o", main_obj], f"{FIRMWARE_CC} firmware_main.c")
+    return [toolchain.board_startup(board, work), main_obj, *arm_objs, toolchain.board_runtime_stub(board, work)]
 
 
-def link_firmware(c, work, objs):
-    """The same objects linked by GNU ld and by ld.lld: {'gnu-ld': path, 'ld.lld': path}."""
-    script = os.path.join(HERE, "mps2.ld")
-    cpu_flags = [f"-mcpu={c.name}", "-mthumb"]
-    libgcc = toolchain.run([FIRMWARE_CC, *cpu_flags, "-print-libgcc-file-name"], "libgcc").strip()
-    gnu = os.path.join(work, f"fw-{c.name}-gnu-ld.elf")
-    toolchain.run([FIRMWARE_CC, *cpu_flags, "-nostdlib", "-T", script, *objs, "-lgcc", "-o", gnu], "GNU ld link")
-    lld = os.path.join(work, f"fw-{c.name}-lld.elf")
-    toolchain.run([LLD, "-T", script, *objs, libgcc, "-o", lld], "ld.lld link")
-    return {"gnu-ld": gnu, "ld.lld": lld}
-
-
-def run_on_board(board, elf):
-    cmd = ["qemu-system-arm", "-M", board, "-nographic", "-monitor", "none", "-serial", "none",
-           "-semihosting-config", "enable=on,target=native", "-kernel", elf]
-    try:
-        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=60)
-    except subprocess.TimeoutExpired:
-        return False, "timed out after 60 s"
-    out = p.stdout.decode(errors="replace")
-    return p.returncode == 0 and "all checks passed" in out, out.strip()
+def link_firmware(board, work, objs):
+    """The same objects linked by GNU ld and by ld.lld: {'GNU ld': path, 'ld.lld': path}.
+    ld.lld knows nothing of gcc's specs: newlib (libc, rdimon) and libgcc of the board's
+    multilib are listed for it as rdimon.specs gives them to GNU ld."""
+    cflags = board.cflags()
+    gnu = os.path.join(work, "fw-gnu-ld.elf")
+    toolchain.run([FIRMWARE_CC, *cflags, *board.link_flags(), *objs, "-o", gnu], "GNU ld link")
+    libc = toolchain.run([FIRMWARE_CC, *cflags, "-print-file-name=libc.a"], "newlib's path").strip()
+    libgcc = toolchain.run([FIRMWARE_CC, *cflags, "-print-libgcc-file-name"], "libgcc's path").strip()
+    lld = os.path.join(work, "fw-lld.elf")
+    toolchain.run([LLD, "-L", toolchain.BOARDS_DIR, "-T", board.ldscript, *objs, "-L", os.path.dirname(libc),
+                   "--start-group", "-lc", "-lrdimon", libgcc, "--end-group", "-o", lld], "ld.lld link")
+    return {"GNU ld": gnu, "ld.lld": lld}
 
 
 def main():
@@ -136,7 +123,7 @@ def main():
     args = ap.parse_args()
     bpf2arm = os.path.abspath(args.bpf2arm)
     missing = toolchain.missing_tools([toolchain.CLANG, FIRMWARE_CC, GNU_READELF, LLD, toolchain.OBJDUMP,
-                                       "qemu-system-arm"])
+                                       toolchain.QEMU_SYSTEM])
     if missing:
         sys.exit(f"run_cortexm: missing tools: {' '.join(missing)}")
     tmp = None if args.workdir else tempfile.TemporaryDirectory(prefix="bpf2arm-cortexm-")
@@ -161,20 +148,21 @@ def main():
                 for problem in attribute_problems(c, obj) + state_problems(c, obj):
                     checks.check(False, f"{what}: {problem}")
                 checks.check(True, what)
-            firmware = link_firmware(c, d, firmware_objects(c, d) + arm_objs)
-            for linker, elf in firmware.items():
-                problems = attribute_problems(c, elf, firmware=True)
-                checks.check(not problems, f"{c.name} firmware by {linker}: {'; '.join(problems)}")
-                board = BOARDS.get(c.name)
-                if board:
-                    ok, out = run_on_board(board, elf)
-                    checks.check(ok, f"{c.name} firmware by {linker} on {board}:\n    " + out.replace("\n", "\n    "))
-                    if ok:
-                        print(f"ok   {c.name} firmware by {linker} runs on {board}")
+            board = toolchain.board_for_cpu(c.name)
+            if not checks.check(board, f"{c.name}: no board in runtime-stub/boards/mps2/boards.txt"):
+                continue
+            for linker, elf in link_firmware(board, d, firmware_objects(board, d, arm_objs)).items():
+                what = f"{c.name} firmware by {linker}"
+                problems = attribute_problems(c, elf, firmware=True) + state_problems(c, elf)
+                checks.check(not problems, f"{what}: {'; '.join(problems)}")
+                lines, problem = toolchain.run_on_board(board, elf, RUN_TIMEOUT)
+                ok = not problem and lines[-1:] == [PASSED_LINE]
+                output = "".join("\n    " + line for line in lines)
+                checks.check(ok, f"{what} on {board.name}: {problem or 'did not pass'}{output}",
+                             passed=f"{what} runs on {board.name}")
     except toolchain.ToolError as e:
         checks.check(False, str(e))
-    print(f"{checks.passed} passed, {checks.failed} failed")
-    return 1 if checks.failed else 0
+    return checks.summary()
 
 
 if __name__ == "__main__":

@@ -137,8 +137,7 @@ def main():
     except toolchain.ToolError as e:
         checks.check(False, str(e))
     print(f"CPUs: {', '.join(c.name for c in toolchain.cpus(bpf2arm))}")
-    print(f"{checks.passed} passed, {checks.failed} failed")
-    return 1 if checks.failed else 0
+    return checks.summary()
 
 
 if __name__ == "__main__":

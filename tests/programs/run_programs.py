@@ -194,20 +194,13 @@ def main():
 
     # Built once, before the programs build in parallel.
     args.runtime = [] if args.native_arm else toolchain.atomic64_runtime_objects(args.cpu, workdir)
-    passed = failed = 0
+    checks = toolchain.Checks()
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
         for name, error, nlines in pool.map(lambda s: test_program(s, args, workdir), sources):
-            if error:
-                failed += 1
-                print(f"FAIL {name}: {error}")
-            else:
-                passed += 1
-                print(f"PASS {name} ({nlines} lines)")
-            sys.stdout.flush()
+            checks.check(not error, f"{name}: {error}", passed=f"{name} ({nlines} lines)")
     if tmp:
         tmp.cleanup()
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed or not passed else 0
+    return checks.summary()
 
 
 if __name__ == "__main__":

@@ -75,13 +75,24 @@ class Checks:
     def __init__(self):
         self.passed = self.failed = 0
 
-    def check(self, ok, what):
+    def check(self, ok, what, passed=None):
+        """Counts ok; prints "FAIL what" when it is false, "PASS passed" (if given) when true.
+        Returns ok."""
         if ok:
             self.passed += 1
+            if passed:
+                print("PASS " + passed)
         else:
             self.failed += 1
             print("FAIL " + what)
+        sys.stdout.flush()  # the runners print from thread pools; keep the order readable
         return ok
+
+    def summary(self):
+        """Prints the last line, "N passed, N failed"; returns the runner's exit status: 1 when
+        a check failed or none ran."""
+        print(f"{self.passed} passed, {self.failed} failed")
+        return 1 if self.failed or not self.passed else 0
 
 
 # ---------------------------------------------------------------- the CPU table
