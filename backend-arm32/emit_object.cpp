@@ -208,8 +208,7 @@ void makeSymbols(const Program &program, llvm::MCContext &ctx, SymbolNames &name
       if (call.kind == CallTarget::Helper || call.kind == CallTarget::Extern)
         symbols.callees.emplace(call.symbol, nullptr);
   }
-  for (const char *runtimeEntry : {"bpf2arm_tail_call_target", "bpf2arm_tail_call_return", "bpf2arm_tail_call_run_begin"})
-    symbols.callees.emplace(runtimeEntry, nullptr);
+  for (const char *runtimeEntry : kTailCallRuntimeEntries) symbols.callees.emplace(runtimeEntry, nullptr);
   for (auto &[name, symbol] : symbols.callees) symbol = ctx.getOrCreateSymbol(name);
   for (size_t r = 0; r < kRoutineCount; ++r) symbols.routines[r] = ctx.getOrCreateSymbol(routineName(Routine(r)));
   symbols.resultHiRead = resultHiReads(program, symbols);
