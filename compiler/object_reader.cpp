@@ -221,6 +221,15 @@ Expected<BpfObject> readObjectBytes(const std::string &path, std::vector<char> f
         auto *bytes = static_cast<const uint8_t *>(data->d_buf);
         sec.bytes.assign(bytes, bytes + data->d_size);
       }
+      // The ARM object's .bss sections are zero-filled (SHT_NOBITS) whatever the input says.
+      const bool bssName = sec.name == ".bss" || sec.name.rfind(".bss.", 0) == 0;
+      if (bssName && !sec.zeroFill) {
+        if (std::any_of(sec.bytes.begin(), sec.bytes.end(), [](uint8_t b) { return b != 0; }))
+          return error("section " + sec.name + " holds data that is not zero, but a .bss section is zero-filled "
+                       "(SHT_NOBITS)");
+        sec.zeroFill = true;
+        sec.bytes.clear();
+      }
       obj.data.push_back(std::move(sec));
     }
   }

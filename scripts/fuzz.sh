@@ -53,14 +53,16 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} UBSAN_OPTIONS=${UBSAN_OPTION
 
 regressions=("$root"/tests/fuzz/regressions/*.bin)
 if [ -e "${regressions[0]}" ]; then
-  "$fuzzer" -runs=1 "${regressions[@]}" >"$log" 2>&1 || { cat "$log"; echo "fuzz: a regression input fails again" >&2; exit 1; }
+  "$fuzzer" -runs=1 -error_exitcode=1 "${regressions[@]}" >"$log" 2>&1 || { cat "$log"; echo "fuzz: a regression input fails again" >&2; exit 1; }
   echo "fuzz: ${#regressions[@]} regression inputs pass"
 fi
 
 parallel=()
 [ "$jobs" -gt 1 ] && parallel=(-fork="$jobs" -ignore_crashes=1)
+# libFuzzer's own exit status for a finding is 77, which meson reads as a skipped test.
 "$fuzzer" -max_total_time="$seconds" -dict="$root/tests/fuzz/bpf2arm.dict" -max_len=65536 -timeout=30 \
-  -rss_limit_mb=4096 -artifact_prefix="$build/findings/" -print_final_stats=1 "${parallel[@]}" "$@" "$corpus" "$seeds"
+  -rss_limit_mb=4096 -error_exitcode=1 -timeout_exitcode=1 -artifact_prefix="$build/findings/" \
+  -print_final_stats=1 "${parallel[@]}" "$@" "$corpus" "$seeds"
 findings=$(find "$build/findings" -type f | wc -l)
 echo "fuzz: ${findings} findings in $build/findings"
 [ "$findings" = 0 ]
