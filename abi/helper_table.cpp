@@ -40,7 +40,7 @@ HelperTable HelperTable::standard() {
     std::smatch m;
     if (!std::regex_match(varText, m, varName)) continue;
     Helper helper;
-    helper.name = m[2].str();
+    helper.name = helperSymbol(m[2].str());
     const struct btf_type *ptr = btf__type_by_id(btf.get(), t->type);
     auto proto = ptr && btf_is_ptr(ptr) ? prototypeFromBtf(btf.get(), int(ptr->type))
                                         : Expected<Prototype>(error("not a function pointer"));
@@ -56,6 +56,13 @@ HelperTable HelperTable::standard() {
   for (auto &[id, helper] : table.helpers_)
     helper.firmwareMustDefine = !runtimeDefines(helper.name) && helper.name != "bpf_tail_call";
   return table;
+}
+
+std::string helperSymbol(const std::string &name) {
+  static const char *const kLibbpfApiNames[] = {"bpf_map_lookup_elem", "bpf_map_update_elem", "bpf_map_delete_elem"};
+  for (const char *clash : kLibbpfApiNames)
+    if (name == clash) return "bpf2arm_" + name.substr(std::strlen("bpf_"));
+  return name;
 }
 
 bool runtimeDefines(const std::string &name) {

@@ -21,6 +21,12 @@ struct Helper {
   bool firmwareMustDefine = false;
 };
 
+// The C symbol of the standard helper `name`: its own name, except for the helpers whose
+// names libbpf's user-space API (bpf/bpf.h) gives functions of other prototypes
+// (bpf_map_lookup_elem(int fd, ...)): the runtime defines those as bpf2arm_map_*_elem, so
+// that firmware which also links libbpf, or a host test harness, has one of each.
+std::string helperSymbol(const std::string &name);
+
 // Whether runtime-stub/ defines the function `name` (its list is read from the compiled
 // stub at build time, scripts/gen_runtime_helpers.py).
 bool runtimeDefines(const std::string &name);

@@ -373,25 +373,51 @@ void ArmAssembler::blx(Reg target, Cond c) {
   emit(inst);
 }
 
-void ArmAssembler::loadAddress(Reg d, llvm::MCSymbol *base, int64_t offset) {
-  int64_t inline16 = movwAddend(offset);
-  if (t_.hasMovwMovt()) {
-    relocateNext("R_ARM_MOVW_ABS_NC", base);
-    build(t_.op().MOVi16, {reg(d), imm(inline16 & 0xffff)}, Cond::AL);
-    relocateNext("R_ARM_MOVT_ABS", base);
-    build(t_.op().MOVTi16, {reg(d), reg(d), imm(inline16 & 0xffff)}, Cond::AL);
-  } else {
-    // ldr d, [pc] reads the word after the branch (pc reads 8 ahead); the branch skips it.
+void ArmAssembler::loadAddress(Reg d, llvm::MCSymbol *base, int64_t offset, bool viaGot) {
+  assert(!viaGot || t_.isPositionIndependent());
+  if (viaGot) {
+    // ldr d, [pc, #4] reads the literal (pc reads 8 ahead); the second ldr, whose pc is
+    // the literal's address, adds the GOT_PREL value to it: d = the GOT entry.
     llvm::MCSymbol *after = newLabel();
-    load(4, false, d, PC, 0);
+    load(4, false, d, PC, 4);
+    loadIndexed(4, false, d, PC, d, 0);
     b(after);
-    if (streaming())
-      streamer_->emitValue(llvm::MCBinaryExpr::createAdd(llvm::MCSymbolRefExpr::create(base, ctx_),
-                                                         llvm::MCConstantExpr::create(inline16, ctx_), ctx_),
-                           4);
+    emitGotLiteral(base);
     bind(after);
+    if (offset) addInSteps(d, d, int32_t(offset));
+    return;
   }
-  if (offset != inline16) addInSteps(d, d, int32_t(offset - inline16));  // no scratch register
+  const bool pcRelative = t_.isPositionIndependent();
+  if (t_.hasMovwMovt()) {
+    // PC-relative: movw at P, movt at P+4, add at P+8, which reads pc = P+16.
+    static const char *const absolute[2] = {"R_ARM_MOVW_ABS_NC", "R_ARM_MOVT_ABS"};
+    static const char *const relative[2] = {"R_ARM_MOVW_PREL_NC", "R_ARM_MOVT_PREL"};
+    int64_t rest = movwMovtPair(d, base, offset, t_.op().MOVi16, t_.op().MOVTi16, pcRelative ? relative : absolute,
+                                pcRelative ? std::optional<int64_t>(16) : std::nullopt);
+    if (pcRelative) op(DataOp::ADD, d, PC, d);
+    if (rest) addInSteps(d, d, int32_t(rest));  // no scratch register
+    return;
+  }
+  // ldr d, [pc, #k] reads the word after the branch (pc reads 8 ahead); the branch skips
+  // it. PC-relative, an add of pc (which then reads the word's own address) follows the
+  // ldr and the word is base + offset - . (R_ARM_REL32).
+  const int64_t inLiteral = pcRelative ? offset : movwAddend(offset);  // as position-dependent code always had it
+  llvm::MCSymbol *after = newLabel();
+  load(4, false, d, PC, pcRelative ? 4 : 0);
+  if (pcRelative) op(DataOp::ADD, d, PC, d);
+  b(after);
+  if (streaming()) {
+    const llvm::MCExpr *value = llvm::MCBinaryExpr::createAdd(llvm::MCSymbolRefExpr::create(base, ctx_),
+                                                              llvm::MCConstantExpr::create(inLiteral, ctx_), ctx_);
+    if (pcRelative) {
+      llvm::MCSymbol *here = newLabel();
+      streamer_->emitLabel(here);
+      value = llvm::MCBinaryExpr::createSub(value, llvm::MCSymbolRefExpr::create(here, ctx_), ctx_);
+    }
+    streamer_->emitValue(value, 4);
+  }
+  bind(after);
+  if (offset != inLiteral) addInSteps(d, d, int32_t(offset - inLiteral));
 }
 
 void ArmAssembler::bxLr(Cond c) {

@@ -12,6 +12,8 @@ namespace {
 // Feature sets shared by whole architectures; a row adds what its CPU has beyond them.
 constexpr unsigned kV6K = kArmState | kLdrexd;
 constexpr unsigned kV7A = kArmState | kThumb2 | kMovwMovt | kLdrexd | kDmb;
+// ARMv7-M, ARMv7E-M and ARMv8-M mainline: Thumb-2 with divide, no ARM state, no LDREXD.
+constexpr unsigned kV7M = kThumb2 | kMovwMovt | kDmb | kHardwareDivide;
 }  // namespace
 
 const std::vector<CpuInfo> &supportedCpus() {
@@ -26,6 +28,15 @@ const std::vector<CpuInfo> &supportedCpus() {
       {"cortex-a12",   CpuArch::V7A,  "armv7a-none-eabi",  kV7A | kHardwareDivide, "cortex-a15"},
       {"cortex-a17",   CpuArch::V7A,  "armv7a-none-eabi",  kV7A | kHardwareDivide, "cortex-a15"},
       {"arm1176jzf-s", CpuArch::V6KZ, "armv6kz-none-eabi", kV6K,                   "arm1176"},     // Pi 1 / Zero
+      // Microcontrollers. qemu-arm's own M-profile models abort at start-up in user mode
+      // (QEMU 7.2: they exist for qemu-system-arm's boards), so user-mode tests run their
+      // T32 code on cortex-a15, an ARMv7-A model whose Thumb-2 with divide is a superset
+      // of what the backend emits for ARMv7-M/ARMv8-M; tests/cortexm checks the objects
+      // hold no ARM-state code, and the mps2 boards run them on the real models.
+      {"cortex-m3",    CpuArch::V7M,     "thumbv7m-none-eabi",      kV7M,          "cortex-a15"},
+      {"cortex-m4",    CpuArch::V7EM,    "thumbv7em-none-eabi",     kV7M,          "cortex-a15"},
+      {"cortex-m7",    CpuArch::V7EM,    "thumbv7em-none-eabi",     kV7M,          "cortex-a15"},
+      {"cortex-m33",   CpuArch::V8MMain, "thumbv8m.main-none-eabi", kV7M,          "cortex-a15"},
   };
   return cpus;
 }
@@ -41,11 +52,16 @@ const char *archName(CpuArch arch) {
     case CpuArch::V6KZ: return "armv6kz";
     case CpuArch::V7A: return "armv7-a";
     case CpuArch::V8A: return "armv8-a";
+    case CpuArch::V7M: return "armv7-m";
+    case CpuArch::V7EM: return "armv7e-m";
+    case CpuArch::V8MMain: return "armv8-m.main";
   }
   return "?";
 }
 
-const char *profileName(CpuArch arch) { return arch == CpuArch::V6KZ ? "classic" : "A"; }
+bool isMProfile(CpuArch arch) { return arch == CpuArch::V7M || arch == CpuArch::V7EM || arch == CpuArch::V8MMain; }
+
+const char *profileName(CpuArch arch) { return isMProfile(arch) ? "M" : arch == CpuArch::V6KZ ? "classic" : "A"; }
 
 std::string featureNames(unsigned features) {
   static const std::pair<CpuFeature, const char *> names[] = {
@@ -81,6 +97,7 @@ Expected<std::unique_ptr<ArmTarget>> ArmTarget::create(const std::string &cpu, b
   t->cpu_ = cpu;
   t->info_ = info;
   std::string triple = info->triple;
+  if (!info->has(kArmState)) thumb = true;
   if (thumb) {
     if (!info->has(kThumb2)) return error("--mcpu '" + cpu + "' has no Thumb-2");
     if (triple.rfind("arm", 0) == 0) triple = "thumb" + triple.substr(3);

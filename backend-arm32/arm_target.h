@@ -60,7 +60,7 @@ namespace bpf2arm::arm {
   X(t2LDREX) X(t2STREX) X(t2LDREXD) X(t2STREXD) X(t2CLREX) X(t2DMB)                               \
   X(t2REV) X(t2REV16) X(t2SXTB) X(t2SXTH) X(t2UXTB) X(t2UXTH) X(t2CLZ) X(t2RBIT) X(t2UBFX)        \
   X(t2SBFX) X(t2BFI) X(tPUSH) X(tPOP) X(t2STMDB_UPD) X(t2LDMIA_UPD) X(t2B) X(t2Bcc) X(tBL)        \
-  X(tBLXr) X(tBX) X(t2IT)
+  X(tBLXr) X(tBX) X(t2IT) X(tADDhirr) X(t2LDRpci)
 
 struct ThumbOpcodes {
 #define BPF2ARM_DECLARE_OPCODE(name) unsigned name = 0;
@@ -83,11 +83,14 @@ enum CpuFeature : unsigned {
   kMovwMovt = 1u << 2,        // 16-bit immediate moves (ARMv6T2 and later)
   kHardwareDivide = 1u << 3,  // SDIV/UDIV in the state the code runs in (not on ARMv6,
                               // cortex-a5/a8/a9: division goes through our routines)
-  kLdrexd = 1u << 4,          // LDREXD/STREXD, the 64-bit atomics (ARMv6K and later A/classic)
+  kLdrexd = 1u << 4,          // LDREXD/STREXD, the 64-bit atomics (ARMv6K and later A/classic;
+                              // M-profile has none: its 64-bit atomics call runtime-stub/atomic64.c)
   kDmb = 1u << 5,             // the DMB barrier instruction (ARMv7 and later)
 };
 
-enum class CpuArch { V6KZ, V7A, V8A };
+// V7M, V7EM, V8MMain: the M profile (Cortex-M), Thumb-2 only, which has no ARM state.
+enum class CpuArch { V6KZ, V7A, V8A, V7M, V7EM, V8MMain };
+bool isMProfile(CpuArch arch);
 
 // One row per CPU that `--mcpu` accepts; `--list-cpus` prints them, `--help` names them,
 // and the tests and the benchmark read `--list-cpus` instead of keeping their own lists.
@@ -105,7 +108,7 @@ struct CpuInfo {
 const std::vector<CpuInfo> &supportedCpus();
 const CpuInfo *findCpu(const std::string &name);
 const char *archName(CpuArch arch);     // "armv7-a"
-const char *profileName(CpuArch arch);  // "A", or "classic" before ARMv7's profiles
+const char *profileName(CpuArch arch);  // "A", "M", or "classic" before ARMv7's profiles
 std::string featureNames(unsigned features);  // "arm,thumb2,movw-movt,..."
 // The table in the form `--list-cpus` prints: one CPU per line, the name first, then
 // attributes `arch= profile= triple= qemu= features=` (values without spaces).
@@ -137,9 +140,17 @@ class EncodingLimits {
   bool thumb_;
 };
 
+// How code refers to addresses (-fPIC/-fPIE, README "Using it"). Static: absolute
+// (MOVW/MOVT_ABS, or an ABS32 literal). Pie: PC-relative (MOVW/MOVT_PREL + add pc, or a
+// REL32 literal) for what the object defines, the GOT for extern symbols. Pic: the same,
+// but symbols the object exports go through the GOT too, since a shared object's
+// global definitions can be preempted by the executable's.
+enum class RelocationModel { Static, Pie, Pic };
+
 class ArmTarget {
  public:
   // `thumb`: T32 code (Thumb-2) for a CPU that has it; the triple's arch becomes thumb*.
+  // A CPU without ARM state (M profile) always gets T32 code, whatever `thumb` says.
   static Expected<std::unique_ptr<ArmTarget>> create(const std::string &cpu, bool thumb = false);
 
   const llvm::Target &target() const { return *target_; }
@@ -152,6 +163,9 @@ class ArmTarget {
   const llvm::MCSubtargetInfo &subtarget() const { return *sti_; }
   const std::string &cpu() const { return cpu_; }
   const CpuInfo &cpuInfo() const { return *info_; }
+  RelocationModel relocationModel() const { return relocation_; }
+  bool isPositionIndependent() const { return relocation_ != RelocationModel::Static; }
+  void setRelocationModel(RelocationModel model) { relocation_ = model; }
 
   const Opcodes &op() const { return op_; }
   const ThumbOpcodes &t2op() const { return t2op_; }
@@ -162,6 +176,8 @@ class ArmTarget {
   bool hasHardwareDivide() const { return info_->has(kHardwareDivide); }
   bool hasMovwMovt() const { return info_->has(kMovwMovt); }
   bool hasDmb() const { return info_->has(kDmb); }
+  bool hasLdrexd() const { return info_->has(kLdrexd); }
+  bool isMProfile() const { return arm::isMProfile(info_->arch); }
   // ubfx, sbfx, bfi, mls came with ARMv6T2, the architecture that brought Thumb-2.
   bool hasV6T2Instructions() const { return info_->has(kThumb2); }
 
@@ -182,6 +198,7 @@ class ArmTarget {
   unsigned pairs_[6] = {};
   unsigned cpsr_ = 0;
   EncodingLimits fits_{false};
+  RelocationModel relocation_ = RelocationModel::Static;
 };
 
 }  // namespace bpf2arm::arm

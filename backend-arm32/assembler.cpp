@@ -41,6 +41,24 @@ void Assembler::relocateNext(const char *type, llvm::MCSymbol *base) {
                                 llvm::MCSymbolRefExpr::create(base, ctx_), llvm::SMLoc(), t_.subtarget());
 }
 
+int64_t Assembler::movwMovtPair(Reg d, llvm::MCSymbol *base, int64_t offset, unsigned movwOpcode, unsigned movtOpcode,
+                                const char *const relocs[2], std::optional<int64_t> pcBias) {
+  // The REL addend of each: MOVW_PREL's P is the movw, MOVT_PREL's the movt 4 bytes on.
+  const int64_t inline16 = pcBias ? prelAddend(offset, *pcBias) : movwAddend(offset);
+  const int64_t movwImm = pcBias ? inline16 - *pcBias : inline16, movtImm = pcBias ? movwImm + 4 : inline16;
+  relocateNext(relocs[0], base);
+  build(movwOpcode, {reg(d), llvm::MCOperand::createImm(movwImm & 0xffff)}, Cond::AL);
+  relocateNext(relocs[1], base);
+  build(movtOpcode, {reg(d), reg(d), llvm::MCOperand::createImm(movtImm & 0xffff)}, Cond::AL);
+  return offset - inline16;
+}
+
+void Assembler::emitGotLiteral(llvm::MCSymbol *base, const llvm::MCExpr *addend) {
+  if (!streaming()) return;
+  const llvm::MCExpr *got = llvm::MCSymbolRefExpr::create(base, llvm::MCSymbolRefExpr::VK_ARM_GOT_PREL, ctx_);
+  streamer_->emitValue(addend ? llvm::MCBinaryExpr::createAdd(got, addend, ctx_) : got, 4);
+}
+
 // The operations whose operands are alike in both instruction sets; none has an S bit.
 void Assembler::mls(Reg d, Reg n, Reg m, Reg a, Cond c) { build(shared_.mls, {reg(d), reg(n), reg(m), reg(a)}, c); }
 

@@ -86,9 +86,12 @@ class Assembler {
   // Any 32-bit constant, in the fewest instructions this CPU allows. Flags are kept.
   virtual void loadConstant(Reg d, uint32_t value, Cond c = Cond::AL) = 0;
 
-  // d = the address of `base` + offset, relocated (MOVW/MOVT relocations, or a literal
-  // word where there is no MOVW). The offset travels in the instruction (REL).
-  virtual void loadAddress(Reg d, llvm::MCSymbol *base, int64_t offset) = 0;
+  // d = the address of `base` + offset, relocated as the target's RelocationModel says:
+  // absolute (MOVW/MOVT_ABS relocations, or an ABS32 literal word where there is no
+  // MOVW), or PC-relative (MOVW/MOVT_PREL and an add of pc, or a REL32 literal). With
+  // `viaGot` (position-independent code only), d = the GOT entry of `base` (a GOT_PREL
+  // literal) + offset. The offset travels in the instruction (REL). Only d is written.
+  virtual void loadAddress(Reg d, llvm::MCSymbol *base, int64_t offset, bool viaGot = false) = 0;
 
   // Flag-setting comparisons in the four operand forms.
   virtual void compare(CompareOp op, Reg n, Reg m, Cond c = Cond::AL) = 0;
@@ -177,6 +180,21 @@ class Assembler {
   // MOVW/MOVT REL addends are signed 16-bit immediates: the part of `offset` that travels
   // in them (the rest is added after).
   static int64_t movwAddend(int64_t offset) { return offset >= -32768 && offset < 32768 ? offset : 0; }
+  // The same for a MOVW/MOVT_PREL pair whose immediates are offset - movwBias and
+  // offset - movwBias + 4 (the pc the add reads lies movwBias bytes past the movw).
+  static int64_t prelAddend(int64_t offset, int64_t movwBias) {
+    return offset - movwBias >= -32768 && offset - movwBias + 4 < 32768 ? offset : 0;
+  }
+  // movw/movt d = base + offset with the relocations `relocs` names (MOVW first), or with
+  // pcBias (position-independent code) base + offset - (P + pcBias), P the movw's address:
+  // the pc that an add of pc after the pair reads. Returns the part of offset that did not
+  // fit the 16-bit REL addends, for the caller to add after.
+  int64_t movwMovtPair(Reg d, llvm::MCSymbol *base, int64_t offset, unsigned movwOpcode, unsigned movtOpcode,
+                       const char *const relocs[2], std::optional<int64_t> pcBias);
+  // The literal word of a GOT load: GOT(base) - P, where P, the word's own address, is
+  // what pc reads at the load that adds it (R_ARM_GOT_PREL, addend 0), or the same with
+  // a constant addend.
+  void emitGotLiteral(llvm::MCSymbol *base, const llvm::MCExpr *addend = nullptr);
   // Whether instructions reach a streamer (not a recorder): labels, relocations, data.
   bool streaming() const { return streamer_ && !recorder_; }
 

@@ -12,7 +12,8 @@
 
 namespace bpf2arm::arm {
 
-DataLayout::DataLayout(const Program &program, llvm::MCContext &ctx) : program_(program), ctx_(ctx) {
+DataLayout::DataLayout(const Program &program, llvm::MCContext &ctx, bool preemptibleGlobals)
+    : program_(program), ctx_(ctx) {
   // Named (local) rather than temporary labels: REL relocations need a symbol at the
   // section start, and these names tell readers of the object what they are.
   for (const DataSection &sec : program.data) dataStart_.push_back(ctx.getOrCreateSymbol(kOwnSymbolPrefix + ("start" + sec.name)));
@@ -26,6 +27,38 @@ DataLayout::DataLayout(const Program &program, llvm::MCContext &ctx) : program_(
     for (const AddressRef &ref : fn.addresses) addExtern(ref);
   for (const DataSection &sec : program.data)
     for (const DataSection::Pointer &p : sec.pointers) addExtern(p.target);
+  if (!preemptibleGlobals) return;  // made only then: the position-dependent object stays as it was
+  for (const MapDef &m : program.maps)
+    globalMaps_.push_back(m.isGlobal ? ctx.getOrCreateSymbol(program.exported.data(m.name)) : nullptr);
+  for (const DataSection &sec : program.data) {
+    globalData_.emplace_back();
+    for (const DataSection::Symbol &sym : sec.symbols)
+      if (sym.isGlobal)
+        globalData_.back().push_back({ctx.getOrCreateSymbol(program.exported.data(sym.name)), sym.offset, sym.size});
+  }
+}
+
+std::optional<SectionAddress> DataLayout::preemptible(const AddressRef &ref) const {
+  switch (ref.kind) {
+    case AddressRef::Extern: {
+      auto where = addressOf(ref);
+      return where ? std::optional<SectionAddress>(*where) : std::nullopt;
+    }
+    case AddressRef::Map:
+      if (ref.index < globalMaps_.size() && globalMaps_[ref.index]) return SectionAddress{globalMaps_[ref.index], 0};
+      return std::nullopt;
+    case AddressRef::Data:
+      if (ref.index >= globalData_.size()) return std::nullopt;
+      for (const GlobalObject &object : globalData_[ref.index]) {
+        // Inside the object, or at its start (a zero-sized one): one past its end may be
+        // the next object's start, which the section-relative address reaches as well.
+        int64_t into = ref.addend - int64_t(object.offset);
+        if (into == 0 || (into > 0 && uint64_t(into) < object.size)) return SectionAddress{object.symbol, into};
+      }
+      return std::nullopt;
+    case AddressRef::Function: case AddressRef::None: break;
+  }
+  return std::nullopt;
 }
 
 Expected<SectionAddress> DataLayout::addressOf(const AddressRef &ref) const {

@@ -7,6 +7,7 @@
 #include <llvm/MC/MCContext.h>
 #include <llvm/MC/MCStreamer.h>
 
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -26,10 +27,16 @@ struct SectionAddress {
 
 class DataLayout {
  public:
-  // Creates the labels; call before lowering functions so they can refer to them.
-  DataLayout(const Program &program, llvm::MCContext &ctx);
+  // Creates the labels; call before lowering functions so they can refer to them. With
+  // `preemptibleGlobals` (-fPIC), also the symbols of the global maps and variables, which
+  // code then reaches through the GOT (see `preemptible`).
+  DataLayout(const Program &program, llvm::MCContext &ctx, bool preemptibleGlobals = false);
 
   Expected<SectionAddress> addressOf(const AddressRef &ref) const;
+  // Where `ref` lies in an object another module may preempt: an extern symbol, or (with
+  // preemptibleGlobals) a global map or variable: that symbol and the offset into it
+  // (in sectionStart and offset). Else nothing: the section-relative address is final.
+  std::optional<SectionAddress> preemptible(const AddressRef &ref) const;
 
   // Emits the sections. `programEntry` gives the C entry symbol of a function by name
   // (for PROG_ARRAY initializers), or null.
@@ -42,6 +49,14 @@ class DataLayout {
   std::vector<llvm::MCSymbol *> dataStart_;
   llvm::MCSymbol *mapsStart_ = nullptr;
   std::unordered_map<std::string, llvm::MCSymbol *> externs_;
+  // With preemptibleGlobals: the global symbol of each map (null when static), and of
+  // each global variable per data section with its offset and size.
+  struct GlobalObject {
+    llvm::MCSymbol *symbol;
+    uint64_t offset, size;
+  };
+  std::vector<llvm::MCSymbol *> globalMaps_;
+  std::vector<std::vector<GlobalObject>> globalData_;
 };
 
 constexpr unsigned kMapDescriptorBytes = 32;  // struct bpf2arm_map on ARM32

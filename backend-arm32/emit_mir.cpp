@@ -371,7 +371,7 @@ class MirEmitter {
       case Opcode::Dmb: return as_.dmbIsh();
       case Opcode::AddressOf:
         assert(inst.symbol < fn_.symbols.size());
-        return as_.loadAddress(reg(inst.dst), fn_.symbols[inst.symbol], inst.imm);
+        return as_.loadAddress(reg(inst.dst), fn_.symbols[inst.symbol], inst.imm, inst.viaGot);
       case Opcode::FrameAddress: return as_.addInSteps(reg(inst.dst), SP, frameOffset(inst.frame, inst.imm));
       case Opcode::AtomicRmw: return expandAtomic(inst, as_, ctx_);
       default: break;

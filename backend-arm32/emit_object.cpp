@@ -41,6 +41,22 @@ const char kThumbDivisionRoutines[] =
 #include "div64_thumb_routines.inc"
     ;
 
+// Cortex-M: the architecture, the microcontroller profile, no ARM state, Thumb-2, as
+// GNU ld wants them to link the object into M-profile firmware (an 'A' or missing
+// profile stops it with "conflicting architecture profiles"). Divide is part of
+// ARMv7-M, so no Tag_DIV_use, as gcc -mcpu=cortex-m4 writes none.
+void emitMProfileAttributes(llvm::ARMTargetStreamer &ts, CpuArch arch) {
+  namespace attrs = llvm::ARMBuildAttrs;
+  ts.emitAttribute(attrs::CPU_arch, arch == CpuArch::V7M    ? attrs::v7
+                                    : arch == CpuArch::V7EM ? attrs::v7E_M
+                                                            : attrs::v8_M_Main);
+  ts.emitAttribute(attrs::CPU_arch_profile, attrs::MicroControllerProfile);
+  ts.emitAttribute(attrs::ARM_ISA_use, attrs::Not_Allowed);
+  ts.emitAttribute(attrs::THUMB_ISA_use, attrs::AllowThumb32);
+  ts.emitAttribute(attrs::ABI_align_preserved, 1);  // sp stays 8-byte aligned at calls
+  ts.emitAttribute(attrs::ABI_VFP_args, 3);         // compatible with both float ABIs
+}
+
 // Attributes that let GNU ld and ld.lld link us next to soft-float and hard-float code:
 // the object passes no floating point, so its VFP argument use is "compatible".
 void emitBuildAttributes(llvm::MCStreamer &streamer, const ArmTarget &target) {
@@ -48,6 +64,11 @@ void emitBuildAttributes(llvm::MCStreamer &streamer, const ArmTarget &target) {
   auto &ts = static_cast<llvm::ARMTargetStreamer &>(*streamer.getTargetStreamer());
   ts.switchVendor("aeabi");
   ts.emitTextAttribute(attrs::CPU_name, target.cpu());
+  if (target.isMProfile()) {
+    emitMProfileAttributes(ts, target.cpuInfo().arch);
+    ts.finishAttributeSection();
+    return;
+  }
   bool isV6 = target.cpuInfo().arch == CpuArch::V6KZ;
   bool isV8 = target.cpuInfo().arch == CpuArch::V8A;
   ts.emitAttribute(attrs::CPU_arch, isV6 ? attrs::v6KZ : isV8 ? attrs::v8_A : attrs::v7);
@@ -197,7 +218,8 @@ void emitCompiled(const Program &program, size_t index, const CompiledFunction &
 
 // Every symbol the functions' code refers to, made before selection starts (see
 // ObjectSymbols): each function's entries, the division routines, and what calls name.
-void makeSymbols(const Program &program, llvm::MCContext &ctx, SymbolNames &names, ObjectSymbols &symbols) {
+void makeSymbols(const Program &program, const ArmTarget &target, llvm::MCContext &ctx, SymbolNames &names,
+                 ObjectSymbols &symbols) {
   for (const Function &fn : program.functions) {
     llvm::MCSymbol *entry = fn.isGlobal ? ctx.getOrCreateSymbol(program.exported.program(fn.name))
                             : fn.addressTaken ? ctx.getOrCreateSymbol(names.local(fn.name)) : nullptr;
@@ -209,6 +231,8 @@ void makeSymbols(const Program &program, llvm::MCContext &ctx, SymbolNames &name
         symbols.callees.emplace(call.symbol, nullptr);
   }
   for (const char *runtimeEntry : kTailCallRuntimeEntries) symbols.callees.emplace(runtimeEntry, nullptr);
+  if (!target.hasLdrexd())
+    for (const char *atomic64 : atomic64RuntimeFunctions()) symbols.callees.emplace(atomic64, nullptr);
   for (auto &[name, symbol] : symbols.callees) symbol = ctx.getOrCreateSymbol(name);
   for (size_t r = 0; r < kRoutineCount; ++r) symbols.routines[r] = ctx.getOrCreateSymbol(routineName(Routine(r)));
   symbols.resultHiRead = resultHiReads(program, symbols);
@@ -228,7 +252,7 @@ Expected<std::string> emitProgram(const Program &program, const ArmTarget &targe
     if (diag.getKind() != llvm::SourceMgr::DK_Error) return;
     mcErrors += (mcErrors.empty() ? "" : "; ") + diag.getMessage().str();
   });
-  std::unique_ptr<llvm::MCObjectFileInfo> fileInfo(target.target().createMCObjectFileInfo(ctx, /*PIC=*/false));
+  std::unique_ptr<llvm::MCObjectFileInfo> fileInfo(target.target().createMCObjectFileInfo(ctx, /*PIC=*/target.isPositionIndependent()));
   ctx.setObjectFileInfo(fileInfo.get());
 
   llvm::SmallString<0> bytes;
@@ -264,10 +288,10 @@ Expected<std::string> emitProgram(const Program &program, const ArmTarget &targe
   // a static one whose address is taken (a callback the runtime calls from C), as a
   // local symbol: the ld_imm64 that takes the address loads that entry's.
   ObjectSymbols symbols;
-  DataLayout data(program, ctx);
+  DataLayout data(program, ctx, target.relocationModel() == RelocationModel::Pic);
   symbols.data = &data;
   SymbolNames names(program);
-  makeSymbols(program, ctx, names, symbols);
+  makeSymbols(program, target, ctx, names, symbols);
   std::unique_ptr<Assembler> assembler = makeAssembler(target, ctx, streamer.get());
   Assembler &as = *assembler;
   Status failed;

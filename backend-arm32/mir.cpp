@@ -225,7 +225,7 @@ std::string print(const Inst &inst, const Function &fn) {
     case Opcode::Clrex: case Opcode::Dmb: break;
     case Opcode::AddressOf:
       add(regName(inst.dst));
-      add(symbol() + (inst.imm ? "+" + std::to_string(inst.imm) : ""));
+      add(symbol() + (inst.viaGot ? "(GOT)" : "") + (inst.imm ? "+" + std::to_string(inst.imm) : ""));
       break;
     case Opcode::FrameAddress:
       add(regName(inst.dst));

@@ -72,7 +72,7 @@ enum class Opcode : uint8_t {
   Ldrexd,              // dst (even), dst2 (dst + 1) = [a], exclusive
   Strexd,              // dst = status of [a] = c (even), b (c + 1), exclusive
   Clrex, Dmb,          // clear the exclusive monitor; full barrier (dmb ish)
-  AddressOf,           // dst = address of symbols[symbol] + imm (relocated)
+  AddressOf,           // dst = address of symbols[symbol] + imm (relocated; viaGot: from its GOT entry)
   FrameAddress,        // dst = address of frame object `frame` + imm
   Branch,              // if cond: goto block `target` (cond AL: always)
   Call,                // bl symbols[symbol], or blx a when symbol is kNoSymbol;
@@ -116,6 +116,8 @@ struct Inst {
   bool signExtend = false;       // Load
   Writeback writeback = Writeback::None;  // Load, Store
   uint8_t width = 0;             // Ubfx, Sbfx, Bfi
+  bool viaGot = false;           // AddressOf: the symbol may be preempted (-fPIC) or lies outside
+                                 // the object: its address comes from the GOT
   FrameObject frame = FrameObject::None;
   VReg dst = kNoReg, dst2 = kNoReg;
   VReg a = kNoReg, b = kNoReg, c = kNoReg;

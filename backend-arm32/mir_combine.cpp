@@ -216,7 +216,7 @@ bool isSmallConstantDef(const Inst &inst) {
 }
 
 bool sameConstant(const Inst &x, const Inst &y) {
-  return x.op == y.op && x.imm == y.imm && x.symbol == y.symbol && x.frame == y.frame;
+  return x.op == y.op && x.imm == y.imm && x.symbol == y.symbol && x.viaGot == y.viaGot && x.frame == y.frame;
 }
 
 // Moves the constants of each loop to its landing block; true when any moved.

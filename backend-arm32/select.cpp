@@ -189,9 +189,11 @@ void Selector::selectEntry() {
 
 // The most any call of the function passes on the stack: the outgoing area sits under
 // the BPF stack (emit_mir.h), so its size fixes BPF stack offsets before selection.
-static unsigned outgoingArgBytes(const Program &program, const Function &fn) {
+static unsigned outgoingArgBytes(const Program &program, const Function &fn, const ArmTarget &target) {
   unsigned bytes = 0;
   for (const Instruction &ins : fn.insns) {
+    // The runtime's 64-bit cmpxchg takes its pointer in the first stack word.
+    if (callsAtomic64Runtime(target, ins.insn) && ins.insn.imm == bpf::ATOMIC_CMPXCHG) bytes = std::max(bytes, 4u);
     if (!ins.insn.isCall()) continue;
     const CallTarget &call = fn.callOf(ins);
     if (call.kind == CallTarget::Local) {
@@ -205,7 +207,7 @@ static unsigned outgoingArgBytes(const Program &program, const Function &fn) {
 
 Expected<mir::Function> Selector::selectBody() {
   out_.blocks.resize(fn_.blocks.size() + 1);
-  out_.outgoingArgBytes = outgoingArgBytes(program_, fn_);
+  out_.outgoingArgBytes = outgoingArgBytes(program_, fn_, target_);
   promoteStackSlots();  // sets out_.bpfStackBytes: what of the BPF stack stays in memory
   block_ = 0;
   selectEntry();

@@ -30,6 +30,11 @@
 
 namespace bpf2arm::arm {
 
+// 64-bit atomics on CPUs without ldrexd/strexd call these runtime functions
+// (runtime-stub/atomic64.c); whether `insn` is one of them on `target`.
+const std::vector<const char *> &atomic64RuntimeFunctions();
+bool callsAtomic64Runtime(const ArmTarget &target, const bpf::Insn &insn);
+
 class Selector {
  public:
   // Touches no MCContext: functions are selected on several threads (emit_object.cpp).
@@ -92,6 +97,7 @@ class Selector {
   Status selectLoad(const Instruction &ins);
   Status selectStore(const Instruction &ins);
   Status selectAtomic(const Instruction &ins);
+  Status selectAtomic64Call(const Instruction &ins);  // no ldrexd: runtime-stub/atomic64.c
   Status selectJump(const Instruction &ins, const BasicBlock &block);
   Status selectCall(const Instruction &ins);
   void selectExit();

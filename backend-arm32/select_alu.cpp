@@ -431,10 +431,20 @@ Status Selector::selectLdImm64(const Instruction &ins) {
   }
   Inst load{Opcode::AddressOf};
   load.dst = lo(insn.dst);
+  // Position-independent code reaches what another module may define or preempt
+  // through the GOT (RelocationModel in arm_target.h): extern symbols, and under -fPIC
+  // the object's own global functions, maps and variables.
+  const RelocationModel model = target_.relocationModel();
   if (address->kind == AddressRef::Function) {
     // Thumb entries get bit 0 from the linker (the symbol is STT_FUNC).
     assert(symbols_.cEntries[address->index] && "an address-taken function has a C entry");
     load.symbol = out_.symbolIndex(symbols_.cEntries[address->index]);
+    load.viaGot = model == RelocationModel::Pic && program_.functions[address->index].isGlobal;
+  } else if (auto other = model != RelocationModel::Static ? symbols_.data->preemptible(*address) : std::nullopt;
+             other && (address->kind == AddressRef::Extern || model == RelocationModel::Pic)) {
+    load.symbol = out_.symbolIndex(other->sectionStart);
+    load.imm = int32_t(other->offset);
+    load.viaGot = true;
   } else {
     auto where = symbols_.data->addressOf(*address);
     if (!where) return fail(ins, where.diag().message);

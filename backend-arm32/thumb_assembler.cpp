@@ -408,14 +408,48 @@ void ThumbAssembler::blx(Reg target, Cond c) {
 
 void ThumbAssembler::bxLr(Cond c) { build(t_.t2op().tBX, {reg(LR)}, c); }
 
-void ThumbAssembler::loadAddress(Reg d, llvm::MCSymbol *base, int64_t offset) {
+void ThumbAssembler::loadAddress(Reg d, llvm::MCSymbol *base, int64_t offset, bool viaGot) {
   assert(t_.hasMovwMovt() && "every Thumb-2 CPU has movw/movt");
-  int64_t inline16 = movwAddend(offset);
-  relocateNext("R_ARM_THM_MOVW_ABS_NC", base);
-  build(t_.t2op().t2MOVi16, {reg(d), imm(inline16 & 0xffff)}, Cond::AL);
-  relocateNext("R_ARM_THM_MOVT_ABS", base);
-  build(t_.t2op().t2MOVTi16, {reg(d), reg(d), imm(inline16 & 0xffff)}, Cond::AL);
-  if (offset != inline16) addInSteps(d, d, int32_t(offset - inline16));  // no scratch register
+  assert(!viaGot || t_.isPositionIndependent());
+  // `add d, pc` reads pc as its own address + 4 (not word-aligned, unlike a literal load).
+  auto addPc = [&] { build(t_.t2op().tADDhirr, {reg(d), reg(d), reg(PC)}, Cond::AL); };
+  if (viaGot) {
+    // ldr.w d, literal (the assembler resolves it: T32 literal loads are word-aligned);
+    // add d, pc; ldr d, [d]. The literal is GOT(base) - (the add's pc), so the addend of
+    // its R_ARM_GOT_PREL is the distance from the add's pc to the literal itself.
+    llvm::MCSymbol *literal = newLabel(), *addAt = newLabel(), *after = newLabel();
+    MCInst ldr;
+    ldr.setOpcode(t_.t2op().t2LDRpci);
+    ldr.addOperand(reg(d));
+    ldr.addOperand(MCOperand::createExpr(llvm::MCSymbolRefExpr::create(literal, ctx_)));
+    addPredicate(ldr, Cond::AL);
+    emit(ldr);
+    bind(addAt);
+    addPc();
+    load(4, false, d, d, 0);
+    b(after);
+    if (streaming()) {
+      streamer_->emitCodeAlignment(llvm::Align(4), &t_.subtarget());
+      bind(literal);
+      // (literal - (addAt + 4)): the word's P minus the pc the add reads.
+      const llvm::MCExpr *distance = llvm::MCBinaryExpr::createSub(
+          llvm::MCBinaryExpr::createSub(llvm::MCSymbolRefExpr::create(literal, ctx_),
+                                        llvm::MCSymbolRefExpr::create(addAt, ctx_), ctx_),
+          llvm::MCConstantExpr::create(4, ctx_), ctx_);
+      emitGotLiteral(base, distance);
+    }
+    bind(after);
+    if (offset) addInSteps(d, d, int32_t(offset));
+    return;
+  }
+  const bool pcRelative = t_.isPositionIndependent();
+  // PC-relative: movw at P, movt at P+4, add at P+8, which reads pc = P+12.
+  static const char *const absolute[2] = {"R_ARM_THM_MOVW_ABS_NC", "R_ARM_THM_MOVT_ABS"};
+  static const char *const relative[2] = {"R_ARM_THM_MOVW_PREL_NC", "R_ARM_THM_MOVT_PREL"};
+  int64_t rest = movwMovtPair(d, base, offset, t_.t2op().t2MOVi16, t_.t2op().t2MOVTi16, pcRelative ? relative : absolute,
+                              pcRelative ? std::optional<int64_t>(12) : std::nullopt);
+  if (pcRelative) addPc();
+  if (rest) addInSteps(d, d, int32_t(rest));  // no scratch register
 }
 
 }  // namespace bpf2arm::arm

@@ -16,7 +16,7 @@ namespace {
 // The C type of a map's key or value where BTF gives none (raw sizes: key_size and
 // value_size, or a legacy map without BPF_ANNOTATE_KV_PAIR): the u32 the kernel requires
 // as the key of array and device maps and as a DEVMAP's 4-byte value (an ifindex), else
-// `void`, so the accessors take and return `void *` as bpf_map_lookup_elem does, and
+// `void`, so the accessors take and return `void *` as bpf2arm_map_lookup_elem does, and
 // NAME__key_size / NAME__value_size let the firmware check its own types.
 std::string untypedSpelling(const MapDef &m, bool isKey) {
   bool isDevmap = m.type == BPF_MAP_TYPE_DEVMAP || m.type == BPF_MAP_TYPE_DEVMAP_HASH;
@@ -96,9 +96,9 @@ Expected<std::string> generateHeader(const BpfObject &obj, const Program &progra
               << v << " *)bpf_map_lookup_percpu_elem(&" << n << ", key, cpu); }\n";
         [[fallthrough]];
       default:
-        decls << "static inline " << v << " *" << n << "__lookup(const " << k << " *key) { return (" << v << " *)bpf_map_lookup_elem(&" << n << ", key); }\n"
-              << "static inline int " << n << "__update(const " << k << " *key, const " << v << " *value, uint64_t flags) { return (int)bpf_map_update_elem(&" << n << ", key, value, flags); }\n"
-              << "static inline int " << n << "__delete(const " << k << " *key) { return (int)bpf_map_delete_elem(&" << n << ", key); }\n";
+        decls << "static inline " << v << " *" << n << "__lookup(const " << k << " *key) { return (" << v << " *)bpf2arm_map_lookup_elem(&" << n << ", key); }\n"
+              << "static inline int " << n << "__update(const " << k << " *key, const " << v << " *value, uint64_t flags) { return (int)bpf2arm_map_update_elem(&" << n << ", key, value, flags); }\n"
+              << "static inline int " << n << "__delete(const " << k << " *key) { return (int)bpf2arm_map_delete_elem(&" << n << ", key); }\n";
     }
   }
 

@@ -53,7 +53,8 @@ struct GccOptions {
 
 void addGccOptions(CLI::App &app, Options &options, GccOptions &gcc) {
   app.add_option("-m", gcc.m, "-mcpu=CPU: the same as --mcpu; -mthumb: Thumb-2 (T32) code, for a CPU that has it; "
-                             "-marm: ARM state (the default); the last of -mthumb/-marm counts")
+                             "-marm: ARM state (the default; an error for Cortex-M, which has only Thumb-2 and implies -mthumb); "
+                             "the last of -mthumb/-marm counts")
       ->type_name("cpu=CPU|thumb|arm")
       ->allow_extra_args(false);
   app.add_flag("-c", "accepted as compilers take it: the output is an object unless -S");
@@ -63,8 +64,10 @@ void addGccOptions(CLI::App &app, Options &options, GccOptions &gcc) {
       ->allow_extra_args(false)
       ->check(CLI::IsMember({"0", "1", "2", "3", "s", "z", "g"}));
   app.add_flag("-g", options.debugInfo, "accepted and ignored for now: no DWARF is written yet");
-  app.add_option("-f", gcc.f, "-fPIC/-fpic/-fPIE/-fpie: not supported yet (an error); "
-                              "-fno-pic/-fno-PIC/-fno-pie/-fno-PIE: accepted, the code is position-dependent")
+  app.add_option("-f", gcc.f, "-fPIC/-fpic: position-independent code for shared objects (PC-relative addresses, "
+                              "the GOT for global and extern symbols); -fPIE/-fpie: for position-independent "
+                              "executables (the GOT for extern symbols only); -fno-pic/-fno-PIC/-fno-pie/-fno-PIE: "
+                              "position-dependent code (the default); the last one counts")
       ->type_name("PIC")
       ->allow_extra_args(false);
   app.add_option("-M", gcc.M, "-MD/-MMD: also write a make rule, OUTPUT: INPUT, to -MF FILE (default: OUTPUT with "
@@ -88,9 +91,11 @@ std::string applyGccOptions(const GccOptions &gcc, Options &options, const std::
     if (disable) off.push_back(name);
   }
   if (!gcc.O.empty()) options.optimize = gcc.O.back() != "0" && gcc.O.back() != "g";
+  bool armAsked = false;  // -marm is the last of -mthumb/-marm
   for (const std::string &value : gcc.m) {
     if (value == "thumb" || value == "arm") {
       options.thumb = value == "thumb";
+      armAsked = value == "arm";
       continue;
     }
     if (value.rfind("cpu=", 0) != 0) return "unknown option -m" + value;
@@ -98,12 +103,18 @@ std::string applyGccOptions(const GccOptions &gcc, Options &options, const std::
     if (std::find(cpuNames.begin(), cpuNames.end(), options.cpu) == cpuNames.end())
       return "unknown CPU " + options.cpu + " in -mcpu (--list-cpus names them)";
   }
+  // As gcc reads them: the last of -fPIC/-fpic/-fPIE/-fpie counts (on ARM the small and
+  // big models are one); -fno-pic turns off either, -fno-pie only -fpie.
+  using PI = PositionIndependence;
   for (const std::string &value : gcc.f) {
-    for (const char *position : {"PIC", "pic", "PIE", "pie"})
-      if (value == position) return "-f" + value + " is not supported yet";
-    const std::vector<std::string> positionDependent{"no-pic", "no-PIC", "no-pie", "no-PIE"};
-    if (std::find(positionDependent.begin(), positionDependent.end(), value) == positionDependent.end())
+    if (value == "PIC" || value == "pic") options.positionIndependence = PI::Library;
+    else if (value == "PIE" || value == "pie") options.positionIndependence = PI::Executable;
+    else if (value == "no-pic" || value == "no-PIC") options.positionIndependence = PI::None;
+    else if (value == "no-pie" || value == "no-PIE") {
+      if (options.positionIndependence == PI::Executable) options.positionIndependence = PI::None;
+    } else {
       return "unknown option -f" + value;
+    }
   }
   for (const std::string &value : gcc.M) {
     if (value == "F" || value == "T" || value == "Q") return "-M" + value + " needs a value after it";
@@ -118,6 +129,10 @@ std::string applyGccOptions(const GccOptions &gcc, Options &options, const std::
     } else if (value != "P") {
       return "-M" + value + " is not supported (-MD, -MMD, -MF FILE, -MT TARGET, -MQ TARGET, -MP are)";
     }
+  }
+  if (!arm::findCpu(options.cpu)->has(arm::kArmState)) {  // M profile: T32 is all there is
+    if (armAsked) return "-marm: " + options.cpu + " has no ARM state, only Thumb-2 (drop -marm; -mthumb is implied)";
+    options.thumb = true;
   }
   if (options.thumb && !arm::findCpu(options.cpu)->has(arm::kThumb2))
     return "-mthumb: " + options.cpu + " has no Thumb-2 instructions (use -marm)";

@@ -7,6 +7,10 @@
 
 namespace bpf2arm {
 
+// -fPIC/-fpic (Library: code for shared objects), -fPIE/-fpie (Executable), neither or
+// -fno-pic (None: position-dependent code). The backend's RelocationModel.
+enum class PositionIndependence { None, Executable, Library };
+
 struct Options {
   std::string input, output, header, cpu, dump;
   bool assembly = false;          // -S
@@ -22,6 +26,7 @@ struct Options {
   // allocation), true at every other level (all of them).
   bool optimize = true;
   bool debugInfo = false;  // -g: accepted; no DWARF yet
+  PositionIndependence positionIndependence = PositionIndependence::None;  // -f[no-]pic/PIC/pie/PIE
   // -MD/-MMD: also write a make rule "TARGETS: IN.o" to dependencyFile (-MF; default OUT
   // with its extension replaced by .d). Targets from -MT/-MQ, else the output file.
   bool writeDependencies = false;

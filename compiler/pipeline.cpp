@@ -45,6 +45,10 @@ Expected<CompiledObject> compileObject(const BpfObject &object, const Options &o
 
   auto target = arm::ArmTarget::create(options.cpu, options.thumb);
   if (!target) return target.diag();
+  using PI = PositionIndependence;
+  (*target)->setRelocationModel(options.positionIndependence == PI::Library      ? arm::RelocationModel::Pic
+                                : options.positionIndependence == PI::Executable ? arm::RelocationModel::Pie
+                                                                                 : arm::RelocationModel::Static);
   arm::EmitOptions emitOptions;
   emitOptions.kind = options.assembly ? arm::OutputKind::Assembly : arm::OutputKind::Object;
   emitOptions.numCpus = options.numCpus;

@@ -3,7 +3,7 @@
  * (NULL for a lookup, -EINVAL otherwise). */
 #include "rt_internal.h"
 
-void *bpf_map_lookup_elem(void *map, const void *key) {
+void *bpf2arm_map_lookup_elem(void *map, const void *key) {
   struct bpf2arm_map *m = (struct bpf2arm_map *)map;
   switch (m->type) {
     case BPF2ARM_MAP_ARRAY:
@@ -20,7 +20,7 @@ void *bpf_map_lookup_elem(void *map, const void *key) {
 }
 
 /* The kernel's helper 195: another CPU's copy, NULL when `cpu` has none. On a map that
- * is not per-CPU it behaves like bpf_map_lookup_elem for cpu 0. */
+ * is not per-CPU it behaves like bpf2arm_map_lookup_elem for cpu 0. */
 void *bpf_map_lookup_percpu_elem(void *map, const void *key, uint32_t cpu) {
   struct bpf2arm_map *m = (struct bpf2arm_map *)map;
   if (cpu >= rt_map_cpus(m)) return NULL;
@@ -38,7 +38,7 @@ void *bpf_map_lookup_percpu_elem(void *map, const void *key, uint32_t cpu) {
   return NULL;
 }
 
-int64_t bpf_map_update_elem(void *map, const void *key, const void *value, uint64_t flags) {
+int64_t bpf2arm_map_update_elem(void *map, const void *key, const void *value, uint64_t flags) {
   struct bpf2arm_map *m = (struct bpf2arm_map *)map;
   switch (m->type) {
     case BPF2ARM_MAP_ARRAY:
@@ -54,7 +54,7 @@ int64_t bpf_map_update_elem(void *map, const void *key, const void *value, uint6
   return -BPF2ARM_EINVAL;
 }
 
-int64_t bpf_map_delete_elem(void *map, const void *key) {
+int64_t bpf2arm_map_delete_elem(void *map, const void *key) {
   struct bpf2arm_map *m = (struct bpf2arm_map *)map;
   if (bpf2arm_map_is_hash(m->type)) return rt_hash_delete(m, key);
   if (m->type == BPF2ARM_MAP_DEVMAP) { /* a DEVMAP slot is emptied (ifindex 0) */

@@ -189,7 +189,7 @@ int64_t bpf_redirect(uint32_t ifindex, uint64_t flags) {
 /* The ifindex a DEVMAP / DEVMAP_HASH entry holds (its value starts with it, as the
  * kernel's struct bpf_devmap_val does), 0 when there is no entry. */
 static uint32_t devmap_ifindex(struct bpf2arm_map *m, uint32_t key) {
-  const void *value = bpf_map_lookup_elem(m, &key);
+  const void *value = bpf2arm_map_lookup_elem(m, &key);
   return value ? rt_load_u32(value) : 0;
 }
 

@@ -226,11 +226,13 @@ def main():
     open(arm_c, "w").write(arm_source(protos, opts.seed))
     bpf_o, arm_o, exe = (os.path.join(work, n) for n in ("callers.bpf.o", "callers.arm.o", "abi_test"))
     run([toolchain.CLANG, *toolchain.BPF_FLAGS, "-c", bpf_c, "-o", bpf_o])
-    run([opts.bpf2arm, bpf_o, "-o", arm_o, f"--mcpu={cpu.name}"])
-    run([toolchain.ARM_CC, "-static", "-O2", "-marm", arm_c, arm_o, "-o", exe])
+    run([opts.bpf2arm, bpf_o, "-o", arm_o, *cpu.bpf2arm_flags()])
+    # The C side in ARM state; for Cortex-M code in Thumb, as its firmware would be.
+    callee_flags = toolchain.gcc_arm_flags(cpu) if cpu.m_profile else ["-marm"]
+    run([toolchain.ARM_CC, "-static", "-O2", *callee_flags, arm_c, arm_o, "-o", exe])
     result = subprocess.run(toolchain.qemu_command(cpu, exe), capture_output=True, text=True, timeout=600)
     sys.stdout.write(result.stdout + result.stderr)
-    print(f"abi property test: {opts.count} prototypes, seed {opts.seed}, {cpu.name}")
+    print(f"abi property test: {opts.count} prototypes, seed {opts.seed}, {cpu.label}")
     sys.exit(0 if result.returncode == 0 else 1)
 
 

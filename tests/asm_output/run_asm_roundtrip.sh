@@ -5,14 +5,23 @@
 # code of the object bpf2arm writes directly. On the first CPU, the text's BPF comments
 # must name every BPF instruction of each function once, in order (check_comments.py,
 # against llvm-objdump's disassembly of the BPF object).
-#   run_asm_roundtrip.sh --bpf2arm PATH [--mcpu all|CPU,CPU...]   (default all)
+# --flags passes options to every bpf2arm run (-fPIC: position-independent code, whose
+# PC-relative pairs and GOT literals must reassemble too).
+#   run_asm_roundtrip.sh --bpf2arm PATH [--mcpu all|CPU,CPU...] [--flags 'OPTIONS']   (default all)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-[ "${1:-}" = "--bpf2arm" ] && [ -n "${2:-}" ] || { echo "usage: $0 --bpf2arm PATH [--mcpu all|CPU,...]" >&2; exit 2; }
-bpf2arm=$2
-only=all
-[ "${3:-}" = "--mcpu" ] && only=${4:?--mcpu needs a value}
+usage="usage: $0 --bpf2arm PATH [--mcpu all|CPU,...] [--flags 'OPTIONS']"
+bpf2arm= only=all flags=()
+while [ $# -gt 0 ]; do
+  case $1 in
+    --bpf2arm) bpf2arm=${2:?$usage}; shift 2 ;;
+    --mcpu) only=${2:?--mcpu needs a value}; shift 2 ;;
+    --flags) read -r -a flags <<<"${2:?--flags needs a value}"; shift 2 ;;
+    *) echo "$usage" >&2; exit 2 ;;
+  esac
+done
+[ -n "$bpf2arm" ] || { echo "$usage" >&2; exit 2; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -44,8 +53,8 @@ if [ "$only" != all ] && [ "${#cpus[@]}" -ne "$(tr ',' '\n' <<<"$only" | grep -c
 fi
 passed=0 failed=0
 for cpu in "${cpus[@]}"; do
-  mode=()
-  [[ $cpu == *+thumb ]] && mode=(-mthumb)
+  mode=(${flags[@]+"${flags[@]}"})
+  [[ $cpu == *+thumb ]] && mode+=(-mthumb)
   for obj in "$work"/bpf/*.o; do
     name=$(basename "$obj" .o)
     "$bpf2arm" --mcpu="${cpu%+thumb}" "${mode[@]}" "$obj" -o "$work/direct.o"

@@ -25,10 +25,11 @@ clang-19 -target bpf -mcpu=v4 -O2 -g -I/usr/include/x86_64-linux-gnu \
   -c "$here/callbacks.bpf.c" -o "$work/callbacks.bpf.o"
 for cpu in "${cpus[@]}"; do
   echo "== $cpu"
-  "$bpf2arm" "$work/callbacks.bpf.o" --mcpu="$cpu" -o "$work/callbacks.arm.o" --header "$work/callbacks.arm.h"
-  arm-linux-gnueabihf-gcc -std=c11 -static -O2 -Wall -I"$work" -I"$root/runtime-stub/include" \
+  # cpu_flags, cc_flags, qemu as the Python runners use them: the armhf C library needs
+  # ARMv7, so ARMv6 code runs on cortex-a8, Cortex-M code on its stand-in (README, Tests).
+  eval "$(python3 "$root/tests/tools/toolchain.py" shell-env "$bpf2arm" "$cpu")"
+  "$bpf2arm" "$work/callbacks.bpf.o" "${cpu_flags[@]}" -o "$work/callbacks.arm.o" --header "$work/callbacks.arm.h"
+  arm-linux-gnueabihf-gcc "${cc_flags[@]}" -std=c11 -static -O2 -Wall -I"$work" -I"$root/runtime-stub/include" \
     "$here/callbacks_main.c" "$work/callbacks.arm.o" "$root"/runtime-stub/*.c -o "$work/callbacks_test"
-  # The armhf C library needs ARMv7: ARMv6 code runs on cortex-a8 (see README, Tests).
-  qemu_cpu=$([ "$cpu" = arm1176jzf-s ] && echo cortex-a8 || echo "$cpu")
-  qemu-arm -cpu "$qemu_cpu" "$work/callbacks_test"
+  "${qemu[@]}" "$work/callbacks_test"
 done

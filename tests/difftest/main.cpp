@@ -4,7 +4,7 @@
 static const char kUsage[] = R"(usage:
   difftest run --bpf2arm PATH [--mcpu CPU] [--seed S] [--count N] [--first I] [--batch B]
                [--jobs J] [--pressure FRACTION] [--minimise-dir DIR] [--minimise-max K]
-               [--keep-dir DIR] [--bpf2arm-arg ARG]... [--cc CC] [--qemu QEMU] [--source-dir DIR]
+               [--keep-dir DIR] [--bpf2arm-arg ARG]... [--cc CC] [--cc-arg ARG]... [--qemu QEMU] [--source-dir DIR]
                [--objdump OBJDUMP] [--decode-check-every N]
       Generates programs I .. I+N-1 of seed S (each is the same whatever the batch size),
       B per object (default 500), runs them on CPU (default cortex-a7) and compares R0 and
@@ -349,6 +349,7 @@ int main(int argc, char **argv) {
     else if (a == "--keep-dir") o.keepDir = value();
     else if (a == "--bpf2arm-arg") o.tools.bpf2armArgs.push_back(value());
     else if (a == "--cc") o.tools.cc = value();
+    else if (a == "--cc-arg") o.tools.ccArgs.push_back(value());
     else if (a == "--qemu") o.tools.qemu = value();
     else if (a == "--source-dir") o.tools.sourceDir = value();
     else if (a == "--objdump") o.tools.objdump = value();

@@ -179,7 +179,9 @@ std::string runOnArm(const Toolchain &tools, const std::string &workdir, const s
       in.write(reinterpret_cast<const char *>(p->args.data()), 32);
     }
   }
-  int rc = runProcess({tools.cc, "-static", "-O1", "-w", "-I", tools.sourceDir, "-o", exe, harness, armObj}, out, err);
+  std::vector<std::string> link = {tools.cc, "-static", "-O1", "-w", "-I", tools.sourceDir, "-o", exe, harness, armObj};
+  link.insert(link.end(), tools.ccArgs.begin(), tools.ccArgs.end());
+  int rc = runProcess(link, out, err);
   if (rc != 0) return "linking the harness failed: " + readFile(err);
   size_t start = 0;
   while (start < programs.size()) {

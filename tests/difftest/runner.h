@@ -15,6 +15,10 @@ struct Toolchain {
   std::string mcpu = "cortex-a7";
   std::vector<std::string> bpf2armArgs;  // more options for bpf2arm
   std::string cc = "arm-linux-gnueabihf-gcc";
+  // More arguments for the harness's compile and link: flags and C files. Cortex-M code
+  // needs -Wl,--no-warn-mismatch (an M-profile object in an A-profile glibc program) and
+  // the runtime's atomic64.c and platform.c, which its 64-bit atomics call.
+  std::vector<std::string> ccArgs;
   std::string qemu = "qemu-arm";
   std::string sourceDir;  // tests/difftest, for helpers.inc
   // qemu-arm runs any ARMv7/v8 instruction whatever --mcpu says (the harness's libc needs

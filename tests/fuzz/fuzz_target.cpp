@@ -2,7 +2,7 @@
 // the driver's pass list (compiler/pipeline.cpp) without the file system.
 //
 // Input: one selector byte, then the object. The selector's low two bits choose the target
-// (cortex-a7 A32, arm1176jzf-s A32, cortex-a7 T32 (-mthumb), cortex-a53 A32), bit 2 -O0, bit 3
+// (cortex-a7 A32, arm1176jzf-s A32, cortex-a7 T32 (-mthumb), cortex-m4 T32), bit 2 -O0, bit 3
 // the C header too. A finding is a crash, a sanitizer report, a hang, or an error that calls
 // itself internal: bad input must be answered with a message about the input.
 //
@@ -29,7 +29,7 @@ struct Target {
   const char *cpu;
   bool thumb;
 };
-constexpr Target kTargets[] = {{"cortex-a7", false}, {"arm1176jzf-s", false}, {"cortex-a7", true}, {"cortex-a53", false}};
+constexpr Target kTargets[] = {{"cortex-a7", false}, {"arm1176jzf-s", false}, {"cortex-a7", true}, {"cortex-m4", true}};
 
 // --dump text goes nowhere: the fuzzer never asks for it, but the pipeline wants a stream.
 class NullBuffer : public std::streambuf {

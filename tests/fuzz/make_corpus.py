@@ -20,7 +20,7 @@ sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.join(ROOT, 'tests', 'tools'))
 import bpf_asm  # noqa: E402
 
-# cortex-a7 A32, arm1176jzf-s A32, cortex-a7 T32, cortex-a53 A32; +8: with the header.
+# cortex-a7 A32, arm1176jzf-s A32, cortex-a7 T32, cortex-m4 T32; +8: with the header.
 SELECTORS = (0, 1, 2, 3 | 8)
 
 ASSEMBLED = {

@@ -5,7 +5,7 @@ bpf2arm itself, as the target would compile it.
     run_regressions.py --bpf2arm build/compiler/bpf2arm
 
 An input is the target's: one selector byte (bits 0-1: cortex-a7, arm1176jzf-s, cortex-a7
--mthumb, cortex-a53; bit 2: -O0; bit 3: --header), then the object. Each must compile (exit 0,
+-mthumb, cortex-m4; bit 2: -O0; bit 3: --header), then the object. Each must compile (exit 0,
 nothing on stderr but warnings) or be refused (exit 1, one line in a form of SPEC section 2,
 no "internal error", no output left), never crash. Prints PASS/FAIL per input.
 """
@@ -21,7 +21,7 @@ sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.join(HERE, '..', 'tools'))
 import toolchain  # noqa: E402
 
-TARGETS = (['-mcpu=cortex-a7'], ['-mcpu=arm1176jzf-s'], ['-mcpu=cortex-a7', '-mthumb'], ['-mcpu=cortex-a53'])
+TARGETS = (['-mcpu=cortex-a7'], ['-mcpu=arm1176jzf-s'], ['-mcpu=cortex-a7', '-mthumb'], ['-mcpu=cortex-m4'])
 
 
 def flags(selector, out):

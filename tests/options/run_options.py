@@ -12,7 +12,10 @@
 - `-MD` writes `OUT.d` next to the output, `-MF` elsewhere, `-MT`/`-MQ` name the target; make
   reads the rule: the output is out of date exactly when the input is newer. Names with spaces and
   `$` are quoted for make. Nothing is written on an error, and no temporary file is left.
-- `-fPIC`/`-fpic` are refused with `bpf2arm: error: -fPIC is not supported yet`, exit 2, no output.
+- `-fPIC`/`-fpic` give one object, `-fPIE`/`-fpie` another, neither the default one (for a program
+  with a global variable): the last of them counts, `-fno-pic` turns both off and `-fno-pie` only
+  `-fpie`; the default object's relocations are MOVW/MOVT_ABS, -fPIE's MOVW/MOVT_PREL, -fPIC's
+  GOT_PREL (readelf). tests/pic links and runs such code.
 - `--version` names the LLVM version (`llvm-config-19 --version`).
 - Usage errors: one line `bpf2arm: error: ...`, exit 2, no output.
 
@@ -118,6 +121,25 @@ def check_cpu_spellings(ck, obj, outdir, expected):
     ck.record(f'-mcpu={other}, --mcpu {other} and --mcpu={other}: one object, not the default one', problems)
 
 
+def check_m_profile(ck, obj, outdir, expected):
+    """An M-profile CPU gives T32 code with or without -mthumb; -marm (the last of -marm and
+    -mthumb) is a usage error."""
+    m = next(c for c in toolchain.cpus(ck.bpf2arm) if c.m_profile).name
+    plain, problem = ck.compile(obj, os.path.join(outdir, 'm.o'), f'-mcpu={m}')
+    thumb, problem2 = ck.compile(obj, os.path.join(outdir, 'm.o'), f'-mcpu={m}', '-marm', '-mthumb')
+    problems = [p for p in (problem, problem2) if p]
+    if not problems and plain != thumb:
+        problems.append(f'-mcpu={m} and -mcpu={m} -marm -mthumb give different objects')
+    ck.record(f'-mcpu={m} implies -mthumb', problems)
+    empty = os.path.join(outdir, 'm-empty')
+    os.makedirs(empty, exist_ok=True)
+    for args in ([f'-mcpu={m}', '-marm'], ['-marm', f'--mcpu={m}'], [f'-mcpu={m}', '-mthumb', '-marm']):
+        ck.usage_error(f'usage error, {" ".join(args)}: {m} has no ARM state',
+                       [*args, obj, '-o', os.path.join(empty, 'x.o')],
+                       expected=f'bpf2arm: error: -marm: {m} has no ARM state, only Thumb-2 '
+                                '(drop -marm; -mthumb is implied)', outdir=empty)
+
+
 def run_on_qemu(ck, arm_obj, expected, c, what):
     exe = arm_obj + '.exe'
     main = os.path.join(ck.work, 'main.c')
@@ -170,6 +192,49 @@ def check_levels(ck, obj, outdir, expected):
     ck.record('-O0 (and -Og, -O2 -O0): an object of its own', problems)
     ck.record('the -O0 object runs as the host\'s gcc build does',
               [p for p in [run_on_qemu(ck, o0_path, expected, c, '-O0')] if p])
+
+
+# A global variable: the position-independent models reach it in three different ways.
+BPF_GLOBAL_C = '''unsigned long long counter;
+unsigned long long bump(unsigned long long by)
+{
+	counter += by;
+	return counter;
+}
+'''
+
+
+def check_position_independence(ck, work, outdir):
+    src, obj = os.path.join(work, 'global.bpf.c'), os.path.join(work, 'global.bpf.o')
+    with open(src, 'w') as f:
+        f.write(BPF_GLOBAL_C)
+    toolchain.run([toolchain.CLANG, *toolchain.BPF_FLAGS, '-c', src, '-o', obj], 'clang')
+    groups = {  # spellings that must give one object, each group its own
+        'default': ['', '-fno-pic', '-fPIC -fno-pic', '-fpie -fno-pie', '-fPIE -fno-PIC', '-fno-PIE'],
+        'pic': ['-fPIC', '-fpic', '-fpie -fPIC', '-fPIC -fno-pie'],
+        'pie': ['-fPIE', '-fpie', '-fPIC -fpie', '-fpic -fPIE'],
+    }
+    relocation = {'default': 'R_ARM_MOVW_ABS_NC', 'pie': 'R_ARM_MOVW_PREL_NC', 'pic': 'R_ARM_GOT_PREL'}
+    objects = {}
+    for group, spellings in groups.items():
+        problems, seen = [], set()
+        for flags in spellings:
+            path = os.path.join(outdir, f'{group}.o')
+            data, problem = ck.compile(obj, path, *flags.split())
+            if problem:
+                problems.append(problem)
+                continue
+            seen.add(data)
+            objects[group] = data
+        if len(seen) > 1:
+            problems.append(f'{", ".join(repr(f) for f in spellings)} give different objects')
+        if group in objects:
+            relocs = toolchain.run([toolchain.READELF, '-rW', os.path.join(outdir, f'{group}.o')], 'readelf')
+            if relocation[group] not in relocs:
+                problems.append(f'no {relocation[group]} relocation: {relocs.strip()}')
+        ck.record(f'{" / ".join(repr(f) for f in spellings)}: one object, with {relocation[group]}', problems)
+    distinct = len(set(objects.values())) == 3
+    ck.record('the default, -fPIE and -fPIC objects differ', [] if distinct else ['two of them are the same'])
 
 
 def make_wants_rebuild(rule_file, target_path, cwd):
@@ -285,17 +350,19 @@ def main():
         outdir = os.path.join(work, 'out')
         os.makedirs(outdir)
 
-        for check in (check_cpu_spellings, check_input_after_options, check_levels, check_dependencies):
+        for check in (check_cpu_spellings, check_m_profile, check_input_after_options, check_levels,
+                      check_dependencies):
             try:
                 check(ck, obj, outdir, expected)
             except toolchain.ToolError as e:
                 ck.record(check.__name__, [str(e)])
 
+        try:
+            check_position_independence(ck, work, outdir)
+        except toolchain.ToolError as e:
+            ck.record('check_position_independence', [str(e)])
         empty = os.path.join(work, 'empty')
         os.makedirs(empty)
-        for spelling in ['-fPIC', '-fpic']:
-            ck.usage_error(f'{spelling}: refused, not yet supported', [obj, '-o', os.path.join(empty, 'x.o'), spelling],
-                           expected=f'bpf2arm: error: {spelling} is not supported yet', outdir=empty)
         r = ck.run('--version')
         llvm = toolchain.run(['llvm-config-19', '--version']).strip()
         ck.record(f'--version names LLVM {llvm}',

@@ -75,9 +75,12 @@ def test_program(src, args, workdir):
             run([CLANG, *BPF_FLAGS, "-Wall", "-Wextra", "-I", HERE, "-c", src, "-o", p("prog.bpf.o")],
                 "clang-19 -target bpf")
             check_no_data(p("prog.bpf.o"))
-            run([args.bpf2arm, p("prog.bpf.o"), "-o", p("prog.arm.o"), f"--mcpu={args.cpu.name}"], "bpf2arm")
+            run([args.bpf2arm, p("prog.bpf.o"), "-o", p("prog.arm.o"), *args.cpu.bpf2arm_flags()], "bpf2arm")
         run([ARM_CC, *COMMON_FLAGS, "-DTEST_MAIN", "-c", src, "-o", p("arm_main.o")], "arm compile (main)")
-        run([ARM_CC, "-static", p("arm_main.o"), p("prog.arm.o"), "-o", p("arm")], "arm link")
+        # Cortex-M code: linked into the A-profile harness as toolchain.py explains, with the
+        # runtime's 64-bit atomics (args.runtime).
+        hosted = [] if args.native_arm else [*toolchain.hosted_link_flags(args.cpu), *args.runtime]
+        run([ARM_CC, "-static", p("arm_main.o"), p("prog.arm.o"), *hosted, "-o", p("arm")], "arm link")
         # --native-arm has no bpf2arm to ask for a CPU: qemu's default model runs it.
         qemu = [QEMU, p("arm")] if args.native_arm else toolchain.qemu_command(args.cpu, p("arm"))
         got, problem = execute(qemu, "ARM run")
@@ -137,6 +140,8 @@ def main():
         tmp = tempfile.TemporaryDirectory(prefix="bpf2arm-programs-")
         workdir = tmp.name
 
+    # Built once, before the programs build in parallel.
+    args.runtime = [] if args.native_arm else toolchain.atomic64_runtime_objects(args.cpu, workdir)
     passed = failed = 0
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
         for name, error, nlines in pool.map(lambda s: test_program(s, args, workdir), sources):

@@ -81,7 +81,23 @@ freestanding "arm-none-eabi-gcc -O2 -pedantic -Wconversion armv7-a" arm-none-eab
 freestanding "arm-none-eabi-gcc arm1176jzf-s ARM" arm-none-eabi-gcc -O2 -mcpu=arm1176jzf-s -marm
 freestanding "arm-none-eabi-gcc arm1176jzf-s Thumb-1" arm-none-eabi-gcc -O2 -mcpu=arm1176jzf-s -mthumb
 freestanding "arm-none-eabi-gcc armv5te ARM" arm-none-eabi-gcc -O2 -march=armv5te -marm
-freestanding "arm-none-eabi-gcc cortex-m3" arm-none-eabi-gcc -O2 -mcpu=cortex-m3 -mthumb
+# The Cortex-M CPUs bpf2arm compiles for (interrupt masking through PRIMASK, 64-bit
+# atomics in atomic64.c): the firmware's usual -O2 and -Os.
+for mcpu in cortex-m3 cortex-m4 cortex-m7 cortex-m33; do
+  freestanding "arm-none-eabi-gcc -O2 $mcpu" arm-none-eabi-gcc -O2 -mcpu=$mcpu -mthumb
+done
+freestanding "arm-none-eabi-gcc -Os cortex-m4 hard-float" arm-none-eabi-gcc -Os -mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16
+freestanding "clang-19 thumbv7em-none-eabi cortex-m4" clang-19 --target=thumbv7em-none-eabi -mcpu=cortex-m4 -O2
+# On M profile the default hooks mask interrupts with PRIMASK (cpsid i, mrs primask).
+if have arm-none-eabi-gcc; then
+  if arm-none-eabi-gcc -O2 -mcpu=cortex-m4 -mthumb -std=c11 -I "$rt/include" -c "$rt/platform.c" -o "$work/platform_m4.o" \
+       >"$work/log" 2>&1 && arm-none-eabi-objdump -d "$work/platform_m4.o" >"$work/log" 2>&1 &&
+     grep -qi 'mrs.*primask' "$work/log" && grep -q 'cpsid.*i' "$work/log" && grep -q 'cpsie.*i' "$work/log"; then
+    ok "cortex-m4 irq hooks use PRIMASK"
+  else
+    bad "cortex-m4 irq hooks use PRIMASK"
+  fi
+fi
 freestanding "arm-none-eabi-gcc cortex-m0" arm-none-eabi-gcc -O2 -mcpu=cortex-m0 -mthumb
 # The hard-float toolchain needs an FPU in -march (the compiled code uses none).
 freestanding "arm-linux-gnueabihf-gcc -O2 armv7-a+fp ARM" arm-linux-gnueabihf-gcc -O2 -march=armv7-a+fp -marm

@@ -86,8 +86,8 @@ int main(void) {
   static uint64_t storage[64];
   struct bpf2arm_map m = {BPF2ARM_MAP_HASH, 4, 4, 4, 0, 1, storage, "h"};
   uint32_t k = 3, v = 33;
-  CHECK(bpf_map_update_elem(&m, &k, &v, 0) == 0);
-  uint32_t *p = bpf_map_lookup_elem(&m, &k);
+  CHECK(bpf2arm_map_update_elem(&m, &k, &v, 0) == 0);
+  uint32_t *p = bpf2arm_map_lookup_elem(&m, &k);
   CHECK(p != NULL && *p == 33);
   CHECK(sizeof storage >= bpf2arm_map_storage_size(BPF2ARM_MAP_HASH, 4, 4, 4, 1));
 

@@ -27,13 +27,13 @@ static void hash_flags_and_errors(void) {
   CHECK_EQ(upd(m, 3, 1, 4), -BPF2ARM_EINVAL); /* BPF_F_LOCK: no lock offset known here */
   CHECK_EQ(state(m)->count, 2);
   uint32_t k = 1;
-  CHECK_EQ(bpf_map_delete_elem(m, &k), 0);
-  CHECK_EQ(bpf_map_delete_elem(m, &k), -BPF2ARM_ENOENT);
+  CHECK_EQ(bpf2arm_map_delete_elem(m, &k), 0);
+  CHECK_EQ(bpf2arm_map_delete_elem(m, &k), -BPF2ARM_ENOENT);
   CHECK(!has(m, 1, NULL));
   CHECK(has(m, 2, &v));
   CHECK_EQ(v, 222);
   CHECK_EQ(state(m)->count, 1);
-  uint64_t *p = bpf_map_lookup_elem(m, &(uint32_t){2});
+  uint64_t *p = bpf2arm_map_lookup_elem(m, &(uint32_t){2});
   CHECK(p != NULL && (uintptr_t)p % 8 == 0);
   CHECK_EQ(bpf_map_push_elem(m, &v, 0), -BPF2ARM_EINVAL);
 }
@@ -48,11 +48,11 @@ static void hash_full_then_reuse(void) {
   CHECK_EQ(upd(m, 3 * 7919, 33, BPF2ARM_ANY), 0); /* updating in a full map is fine */
   CHECK_EQ(upd(m, 4 * 7919, 44, BPF2ARM_EXIST), 0);
   uint32_t k = 5 * 7919;
-  void *freed = bpf_map_lookup_elem(m, &k);
-  CHECK_EQ(bpf_map_delete_elem(m, &k), 0);
+  void *freed = bpf2arm_map_lookup_elem(m, &k);
+  CHECK_EQ(bpf2arm_map_delete_elem(m, &k), 0);
   CHECK_EQ(state(m)->count, 7);
   CHECK_EQ(upd(m, 12345, 9, BPF2ARM_NOEXIST), 0);
-  CHECK(bpf_map_lookup_elem(m, &(uint32_t){12345}) == freed); /* the free list first */
+  CHECK(bpf2arm_map_lookup_elem(m, &(uint32_t){12345}) == freed); /* the free list first */
   CHECK_EQ(upd(m, 54321, 1, BPF2ARM_ANY), -BPF2ARM_E2BIG);
   uint64_t v;
   for (uint32_t i = 0; i < 8; i++) {
@@ -64,8 +64,8 @@ static void hash_full_then_reuse(void) {
   CHECK(has(m, 12345, &v));
   CHECK_EQ(v, 9);
   /* delete everything, then fill again: all entries come back from the free list */
-  for (uint32_t i = 0; i < 8; i++) bpf_map_delete_elem(m, &(uint32_t){i * 7919});
-  CHECK_EQ(bpf_map_delete_elem(m, &(uint32_t){12345}), 0);
+  for (uint32_t i = 0; i < 8; i++) bpf2arm_map_delete_elem(m, &(uint32_t){i * 7919});
+  CHECK_EQ(bpf2arm_map_delete_elem(m, &(uint32_t){12345}), 0);
   CHECK_EQ(state(m)->count, 0);
   for (uint32_t i = 0; i < 8; i++) CHECK_EQ(upd(m, 1000 + i, i, BPF2ARM_ANY), 0);
   CHECK_EQ(upd(m, 2000, 0, BPF2ARM_ANY), -BPF2ARM_E2BIG);
@@ -80,11 +80,11 @@ static void hash_tiny(void) {
   CHECK_EQ(upd(l0, 1, 1, BPF2ARM_ANY), -BPF2ARM_E2BIG);
   struct bpf2arm_map *l1 = new_map(BPF2ARM_MAP_LRU_HASH, 4, 4, 1, 1);
   uint32_t k = 1, v = 10;
-  CHECK_EQ(bpf_map_update_elem(l1, &k, &v, 0), 0);
+  CHECK_EQ(bpf2arm_map_update_elem(l1, &k, &v, 0), 0);
   k = 2, v = 20;
-  CHECK_EQ(bpf_map_update_elem(l1, &k, &v, 0), 0);
-  CHECK(bpf_map_lookup_elem(l1, &(uint32_t){1}) == NULL);
-  uint32_t *p = bpf_map_lookup_elem(l1, &k);
+  CHECK_EQ(bpf2arm_map_update_elem(l1, &k, &v, 0), 0);
+  CHECK(bpf2arm_map_lookup_elem(l1, &(uint32_t){1}) == NULL);
+  uint32_t *p = bpf2arm_map_lookup_elem(l1, &k);
   CHECK(p != NULL && *p == 20);
 }
 
@@ -175,16 +175,16 @@ static void random_run(uint32_t type, uint32_t key_size) {
         md.value[k] = value;
         md.stamp[k] = ++md.clock;
       }
-      CHECK_EQ(bpf_map_update_elem(m, key, &value, flags), want);
+      CHECK_EQ(bpf2arm_map_update_elem(m, key, &value, flags), want);
     } else if (op < 7) {
-      uint64_t *p = bpf_map_lookup_elem(m, key);
+      uint64_t *p = bpf2arm_map_lookup_elem(m, key);
       CHECK_EQ(p != NULL, md.present[k]);
       if (p && md.present[k]) {
         CHECK_EQ(*p, md.value[k]);
         if (lru) md.stamp[k] = ++md.clock;
       }
     } else {
-      CHECK_EQ(bpf_map_delete_elem(m, key), md.present[k] ? 0 : -BPF2ARM_ENOENT);
+      CHECK_EQ(bpf2arm_map_delete_elem(m, key), md.present[k] ? 0 : -BPF2ARM_ENOENT);
       if (md.present[k]) md.count--;
       md.present[k] = 0;
     }
@@ -203,13 +203,13 @@ static void other_types_lookup_null(void) {
   struct bpf2arm_map *r = new_map(BPF2ARM_MAP_RINGBUF, 0, 0, 64, 1);
   struct bpf2arm_map *p = new_map(BPF2ARM_MAP_PROG_ARRAY, 4, 4, 4, 1);
   uint32_t k = 0, v = 0;
-  CHECK(bpf_map_lookup_elem(q, &k) == NULL);
-  CHECK(bpf_map_lookup_elem(r, &k) == NULL);
-  CHECK(bpf_map_lookup_elem(p, &k) == NULL);
-  CHECK_EQ(bpf_map_update_elem(q, &k, &v, 0), -BPF2ARM_EINVAL);
-  CHECK_EQ(bpf_map_update_elem(p, &k, &v, 0), -BPF2ARM_EINVAL);
-  CHECK_EQ(bpf_map_delete_elem(q, &k), -BPF2ARM_EINVAL);
-  CHECK_EQ(bpf_map_delete_elem(r, &k), -BPF2ARM_EINVAL);
+  CHECK(bpf2arm_map_lookup_elem(q, &k) == NULL);
+  CHECK(bpf2arm_map_lookup_elem(r, &k) == NULL);
+  CHECK(bpf2arm_map_lookup_elem(p, &k) == NULL);
+  CHECK_EQ(bpf2arm_map_update_elem(q, &k, &v, 0), -BPF2ARM_EINVAL);
+  CHECK_EQ(bpf2arm_map_update_elem(p, &k, &v, 0), -BPF2ARM_EINVAL);
+  CHECK_EQ(bpf2arm_map_delete_elem(q, &k), -BPF2ARM_EINVAL);
+  CHECK_EQ(bpf2arm_map_delete_elem(r, &k), -BPF2ARM_EINVAL);
 }
 
 void cases_hash(void) {

@@ -75,11 +75,11 @@ struct bpf2arm_map *new_map(uint32_t type, uint32_t key_size, uint32_t value_siz
 }
 
 int64_t upd(struct bpf2arm_map *m, uint32_t key, uint64_t value, uint64_t flags) {
-  return bpf_map_update_elem(m, &key, &value, flags);
+  return bpf2arm_map_update_elem(m, &key, &value, flags);
 }
 
 int has(struct bpf2arm_map *m, uint32_t key, uint64_t *value) {
-  uint64_t *v = bpf_map_lookup_elem(m, &key);
+  uint64_t *v = bpf2arm_map_lookup_elem(m, &key);
   if (v && value) memcpy(value, v, sizeof *value);
   return v != NULL;
 }

@@ -7,15 +7,15 @@ static void array_bounds_and_flags(void) {
   struct bpf2arm_map *m = new_map(BPF2ARM_MAP_ARRAY, 4, 8, 4, 1);
   uint64_t v = 1;
   for (uint32_t i = 0; i < 4; i++) {
-    uint64_t *p = bpf_map_lookup_elem(m, &i);
+    uint64_t *p = bpf2arm_map_lookup_elem(m, &i);
     CHECK(p != NULL);
     CHECK_EQ((uintptr_t)p % 8, 0);
     CHECK_EQ((unsigned char *)p - (unsigned char *)m->storage, i * 8);
     CHECK_EQ(*p, 0);
   }
   uint32_t four = 4, huge = 0xffffffffu;
-  CHECK(bpf_map_lookup_elem(m, &four) == NULL);
-  CHECK(bpf_map_lookup_elem(m, &huge) == NULL);
+  CHECK(bpf2arm_map_lookup_elem(m, &four) == NULL);
+  CHECK(bpf2arm_map_lookup_elem(m, &huge) == NULL);
 
   CHECK_EQ(upd(m, 1, 0x1122334455667788ull, BPF2ARM_ANY), 0);
   CHECK(has(m, 1, &v));
@@ -31,7 +31,7 @@ static void array_bounds_and_flags(void) {
   CHECK(has(m, 1, &v));
   CHECK_EQ(v, 7);
   uint32_t k = 1;
-  CHECK_EQ(bpf_map_delete_elem(m, &k), -BPF2ARM_EINVAL);
+  CHECK_EQ(bpf2arm_map_delete_elem(m, &k), -BPF2ARM_EINVAL);
   CHECK_EQ(bpf_map_push_elem(m, &v, 0), -BPF2ARM_EINVAL);
   CHECK_EQ(bpf_map_pop_elem(m, &v), -BPF2ARM_EINVAL);
   CHECK_EQ(bpf_map_peek_elem(m, &v), -BPF2ARM_EINVAL);
@@ -44,8 +44,8 @@ static void array_odd_value_size(void) {
   memset(s, 0xee, 24);
   uint32_t k = 1;
   const unsigned char val[5] = {1, 2, 3, 4, 5};
-  CHECK_EQ(bpf_map_update_elem(m, &k, val, 0), 0);
-  CHECK(bpf_map_lookup_elem(m, &k) == s + 8);
+  CHECK_EQ(bpf2arm_map_update_elem(m, &k, val, 0), 0);
+  CHECK(bpf2arm_map_lookup_elem(m, &k) == s + 8);
   CHECK(memcmp(s + 8, val, 5) == 0);
   CHECK_EQ(s[7], 0xee);
   CHECK_EQ(s[13], 0xee);
@@ -54,7 +54,7 @@ static void array_odd_value_size(void) {
   unsigned char raw[8] = {0};
   uint32_t two = 2;
   memcpy(raw + 1, &two, 4);
-  CHECK(bpf_map_lookup_elem(m, raw + 1) == s + 16);
+  CHECK(bpf2arm_map_lookup_elem(m, raw + 1) == s + 16);
 }
 
 static void percpu_array_copies(void) {
@@ -64,11 +64,11 @@ static void percpu_array_copies(void) {
     test_cpu = cpu;
     CHECK_EQ(bpf_get_smp_processor_id(), cpu);
     v = 10 + cpu;
-    CHECK_EQ(bpf_map_update_elem(m, &k, &v, 0), 0);
+    CHECK_EQ(bpf2arm_map_update_elem(m, &k, &v, 0), 0);
   }
   for (uint32_t cpu = 0; cpu < 3; cpu++) {
     test_cpu = cpu;
-    uint32_t *p = bpf_map_lookup_elem(m, &k);
+    uint32_t *p = bpf2arm_map_lookup_elem(m, &k);
     CHECK(p != NULL);
     CHECK_EQ(*p, 10 + cpu);
     CHECK(p == bpf_map_lookup_percpu_elem(m, &k, cpu));
@@ -77,17 +77,17 @@ static void percpu_array_copies(void) {
   }
   CHECK(bpf_map_lookup_percpu_elem(m, &k, 3) == NULL);
   test_cpu = 7; /* beyond n_cpus: shares the last copy instead of overrunning */
-  uint32_t *p = bpf_map_lookup_elem(m, &k);
+  uint32_t *p = bpf2arm_map_lookup_elem(m, &k);
   CHECK(p != NULL && *p == 12);
   v = 99;
-  CHECK_EQ(bpf_map_update_elem(m, &k, &v, 0), 0);
+  CHECK_EQ(bpf2arm_map_update_elem(m, &k, &v, 0), 0);
   CHECK_EQ(*(uint32_t *)bpf_map_lookup_percpu_elem(m, &k, 2), 99);
   uint32_t k3 = 3, k1 = 1;
   CHECK_EQ(*(uint32_t *)bpf_map_lookup_percpu_elem(m, &k3, 0), 0);
   CHECK_EQ(*(uint32_t *)bpf_map_lookup_percpu_elem(m, &k1, 2), 0);
   k = 4;
   CHECK(bpf_map_lookup_percpu_elem(m, &k, 0) == NULL);
-  CHECK_EQ(bpf_map_update_elem(m, &k, &v, 0), -BPF2ARM_E2BIG);
+  CHECK_EQ(bpf2arm_map_update_elem(m, &k, &v, 0), -BPF2ARM_E2BIG);
 }
 
 static void percpu_hash_copies(void) {
@@ -109,7 +109,7 @@ static void percpu_hash_copies(void) {
   CHECK(has(m, 5, &v));
   CHECK_EQ(v, 500);
   /* A reused entry must not show the previous element's copies on other CPUs. */
-  CHECK_EQ(bpf_map_delete_elem(m, &k), 0);
+  CHECK_EQ(bpf2arm_map_delete_elem(m, &k), 0);
   test_cpu = 1;
   CHECK_EQ(upd(m, 6, 601, BPF2ARM_ANY), 0);
   k = 6;

@@ -217,7 +217,7 @@ static void tail_calls(void) {
 static void spin_locks(void) {
   struct bpf2arm_map *m = new_map(BPF2ARM_MAP_ARRAY, 4, 16, 2, 1);
   uint32_t k = 1;
-  uint32_t *value = bpf_map_lookup_elem(m, &k);
+  uint32_t *value = bpf2arm_map_lookup_elem(m, &k);
   uint32_t *lock = value + 1;
   CHECK_EQ(bpf_spin_lock(lock), 0);
   CHECK_EQ(*lock, BPF2ARM_SPIN_HELD | 0);
@@ -237,7 +237,34 @@ static void spin_locks(void) {
   CHECK_EQ(value[2], 1);
 }
 
+/* runtime-stub/atomic64.c, what Cortex-M code calls for 64-bit atomics: the old value
+ * back, the new one stored, carries across the word boundary, cmpxchg only on a match;
+ * run_case checks that each call left the critical section it entered. */
+static void atomic64(void) {
+  volatile uint64_t v = 0x00000001ffffffffull;
+  CHECK_EQ(bpf2arm_atomic64_fetch_add(&v, 1), 0x00000001ffffffffull);
+  CHECK_EQ(v, 0x0000000200000000ull);
+  CHECK_EQ(bpf2arm_atomic64_fetch_add(&v, (uint64_t)-0x200000001ll), 0x0000000200000000ull);
+  CHECK_EQ(v, (uint64_t)-1);
+  CHECK_EQ(bpf2arm_atomic64_fetch_and(&v, 0xf0f0f0f00f0f0f0full), (uint64_t)-1);
+  CHECK_EQ(v, 0xf0f0f0f00f0f0f0full);
+  CHECK_EQ(bpf2arm_atomic64_fetch_or(&v, 0x0f00000000000001ull), 0xf0f0f0f00f0f0f0full);
+  CHECK_EQ(v, 0xfff0f0f00f0f0f0full);
+  CHECK_EQ(bpf2arm_atomic64_fetch_xor(&v, 0xffffffff00000000ull), 0xfff0f0f00f0f0f0full);
+  CHECK_EQ(v, 0x000f0f0f0f0f0f0full);
+  CHECK_EQ(bpf2arm_atomic64_xchg(&v, 42), 0x000f0f0f0f0f0f0full);
+  CHECK_EQ(v, 42);
+  CHECK_EQ(bpf2arm_atomic64_cmpxchg(41, 7, &v), 42); /* no match: unchanged */
+  CHECK_EQ(v, 42);
+  CHECK_EQ(bpf2arm_atomic64_cmpxchg(42, 0x100000000ull, &v), 42);
+  CHECK_EQ(v, 0x100000000ull);
+  CHECK_EQ(bpf2arm_atomic64_cmpxchg(0, 1, &v), 0x100000000ull); /* the hi word counts too */
+  CHECK_EQ(v, 0x100000000ull);
+  CHECK_EQ(irq_depth, 0);
+}
+
 void cases_misc(void) {
+  CASE(atomic64);
   CASE(printk_conversions);
   CASE(printk_rejects);
   CASE(printk_decimal_vs_libc);

@@ -231,8 +231,8 @@ static void redirect_map_devmap(void) {
   uint32_t key = 1, ifindex = 9, hkey = 77, hval[2] = {12, 0};
   struct bpf2arm_xdp x;
   reset_redirect_seen();
-  CHECK_EQ(bpf_map_update_elem(devmap, &key, &ifindex, 0), 0);
-  CHECK_EQ(bpf_map_update_elem(devhash, &hkey, hval, 0), 0);
+  CHECK_EQ(bpf2arm_map_update_elem(devmap, &key, &ifindex, 0), 0);
+  CHECK_EQ(bpf2arm_map_update_elem(devhash, &hkey, hval, 0), 0);
   CHECK_EQ(bpf2arm_xdp_init(&x, buf, 256, 64, 64), 0);
   bpf2arm_xdp_begin(&x);
   CHECK_EQ(bpf_redirect_map(devmap, 1, 0), BPF2ARM_XDP_REDIRECT);
@@ -258,9 +258,9 @@ static void redirect_map_devmap(void) {
   CHECK_EQ(redirect_seen.calls, 1);
   CHECK_EQ(redirect_seen.ifindex, 9);
   /* Deleting a DEVMAP entry empties its slot. */
-  CHECK_EQ(bpf_map_delete_elem(devmap, &key), 0);
+  CHECK_EQ(bpf2arm_map_delete_elem(devmap, &key), 0);
   key = 4;
-  CHECK_EQ(bpf_map_delete_elem(devmap, &key), -BPF2ARM_EINVAL);
+  CHECK_EQ(bpf2arm_map_delete_elem(devmap, &key), -BPF2ARM_EINVAL);
   bpf2arm_xdp_begin(&x);
   CHECK_EQ(bpf_redirect_map(devmap, 1, BPF2ARM_XDP_DROP), BPF2ARM_XDP_DROP);
   bpf2arm_xdp_end(&x, BPF2ARM_XDP_DROP);

@@ -154,7 +154,9 @@ def link(args, workdir, tests, stem, extra_sources=()):
     exe = os.path.join(workdir, stem)
     stubs = undefined_helpers(args, [t.arm_obj for t in tests]) if args.all else []
     write_harness(src, tests, stubs, args.timeout)
-    cmd = static_link_command(args.cc, exe, [src] + list(extra_sources) + [t.arm_obj for t in tests])
+    extra_sources = list(extra_sources) + toolchain.atomic64_runtime_objects(args.cpu, workdir)
+    cmd = static_link_command(args.cc, exe, [src] + extra_sources + [t.arm_obj for t in tests])
+    cmd[1:1] = toolchain.hosted_link_flags(args.cpu)
     r = subprocess.run(cmd, capture_output=True, text=True)
     return exe if r.returncode == 0 else None, r.stderr.strip()
 

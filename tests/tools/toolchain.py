@@ -22,6 +22,7 @@ HOST_CC = "gcc"
 ARM_CC = "arm-linux-gnueabihf-gcc"  # links against Debian's armhf glibc: ARMv7-A, Thumb-2
 ARM_NM = "arm-linux-gnueabihf-nm"
 QEMU = "qemu-arm"
+ARMHF_SYSROOT = "/usr/arm-linux-gnueabihf"  # qemu-arm -L: the dynamic loader and libc of ARM_CC
 
 # BPF objects as the contract (SPEC section 7) builds them.
 BPF_FLAGS = ["-target", "bpf", "-mcpu=v4", "-O2", "-g", "-I/usr/include/x86_64-linux-gnu"]
@@ -33,6 +34,11 @@ DEFAULT_CPU = "cortex-a7"  # only where no bpf2arm is at hand; otherwise cpus(bp
 # qemu-arm like A32 code; the C harnesses stay ARM and reach it by blx.
 THUMB_SUFFIX = "+thumb"
 THUMB_CPUS = ("cortex-a7",)
+
+# M-profile rows (Cortex-M; tests/meson.build's cortexm_cpus names the one every runner
+# runs) have no ARM state: bpf2arm gives them T32 code without -mthumb, and qemu-arm runs
+# it on the row's A-profile stand-in model (its own M-profile models do not start in user
+# mode), in a glibc harness built for that model (gcc_arm_flags, hosted_link_flags).
 
 
 class ToolError(Exception):
@@ -58,6 +64,21 @@ def missing_tools(tools):
     return [t for t in tools if not shutil.which(t)]
 
 
+class Checks:
+    """Counts a runner's checks; check() prints a failure's message as it happens."""
+
+    def __init__(self):
+        self.passed = self.failed = 0
+
+    def check(self, ok, what):
+        if ok:
+            self.passed += 1
+        else:
+            self.failed += 1
+            print("FAIL " + what)
+        return ok
+
+
 # ---------------------------------------------------------------- the CPU table
 
 class Cpu:
@@ -72,7 +93,7 @@ class Cpu:
         self.triple = self.attrs["triple"]
         self.qemu = self.attrs["qemu"]
         self.features = set(filter(None, self.attrs["features"].split(",")))
-        self.thumb = False
+        self.thumb = not self.has("arm")  # M profile: T32 is all it runs
         self.label = self.name  # CPU+thumb for T32 code
 
     def has(self, feature):
@@ -86,7 +107,11 @@ class Cpu:
 
     def bpf2arm_flags(self):
         """bpf2arm's flags for code for this CPU (and mode)."""
-        return [f"--mcpu={self.name}"] + (["-mthumb"] if self.thumb else [])
+        return [f"--mcpu={self.name}"] + (["-mthumb"] if self.thumb and self.has("arm") else [])
+
+    @property
+    def m_profile(self):
+        return self.profile == "M"
 
     def __repr__(self):
         return self.label
@@ -142,8 +167,20 @@ def clang_arm_flags(c):
 
 def gcc_arm_flags(c):
     """ARM_CC flags for C code (test mains, drivers) that runs next to code for CPU c.
-    Debian's armhf libc needs ARMv7 with VFP, so pre-ARMv7 CPUs get the baseline."""
+    Debian's armhf libc needs ARMv7 with VFP, so pre-ARMv7 CPUs get the baseline, and
+    M-profile CPUs (no ARM state, no glibc) the A-profile model qemu-arm runs them on, in
+    Thumb, as their firmware would be."""
+    if c.m_profile:
+        return [f"-mcpu={c.qemu}", "-mthumb", *hosted_link_flags(c)]
     return [f"-mcpu={c.name}", "-marm"] if c.has("thumb2") else ["-marm"]
+
+
+def hosted_link_flags(c):
+    """ARM_CC link flags for a glibc executable holding code for c. GNU ld refuses to
+    link objects of the M profile into an A-profile executable ("conflicting architecture
+    profiles M/A"); --no-warn-mismatch lets the test harnesses do it, on the A-profile model
+    that runs them. Only they need it: tests/cortexm links M-profile firmware without it."""
+    return ["-Wl,--no-warn-mismatch"] if c.m_profile else []
 
 
 def hosted_qemu_cpu(c):
@@ -235,17 +272,52 @@ def compare(expected, got, problem=None):
 RUNTIME_STUB = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "runtime-stub")
 
 
-def runtime_stub_objects(c, workdir):
+def atomic64_runtime_objects(c, workdir):
+    """What code for c calls besides helpers: on CPUs without ldrexd (Cortex-M), its 64-bit
+    atomics call runtime-stub/atomic64.c, which takes the irq hooks of platform.c; else
+    nothing. For harnesses that link no other part of the runtime stub."""
+    if c.has("ldrexd"):
+        return []
+    return [o for o in runtime_stub_objects(c, workdir) if os.path.basename(o) in ("atomic64.o", "platform.o")]
+
+
+def runtime_stub_objects(c, workdir, pic=False):
     """runtime-stub/*.c compiled by ARM_CC for CPU c (once per directory), as a firmware
-    build would; returns the object paths, to link with tests that call the stub."""
-    outdir = os.path.join(workdir, f"runtime-stub-{c.name}")
+    build would; returns the object paths, to link with tests that call the stub. pic:
+    with -fPIC, for a shared object (ARM_CC's default is -fPIE)."""
+    outdir = os.path.join(workdir, f"runtime-stub-{c.name}" + ("-pic" if pic else ""))
     os.makedirs(outdir, exist_ok=True)
     objs = []
     for src in sorted(f for f in os.listdir(RUNTIME_STUB) if f.endswith(".c")):
         obj = os.path.join(outdir, src[:-2] + ".o")
         path = os.path.join(RUNTIME_STUB, src)
         if not os.path.exists(obj) or os.path.getmtime(obj) < os.path.getmtime(path):
-            run([ARM_CC, "-std=c11", "-O2", "-Wall", *gcc_arm_flags(c), "-I", os.path.join(RUNTIME_STUB, "include"),
+            run([ARM_CC, "-std=c11", "-O2", "-Wall", *gcc_arm_flags(c), *(["-fPIC"] if pic else []),
+                 "-I", os.path.join(RUNTIME_STUB, "include"),
                  "-c", path, "-o", obj], f"{ARM_CC} {src}")
         objs.append(obj)
     return objs
+
+
+# ---------------------------------------------------------------- for shell runners
+
+def shell_assignments(bpf2arm, name):
+    """Bash assignments that give a shell runner CPU `name`'s flags as the Python runners
+    use them: cpu_flags (bpf2arm's), cc_flags (ARM_CC's, for C next to the code, compiling
+    and linking) and qemu (the qemu-arm command with the hosted model)."""
+    import shlex
+    c = cpu(bpf2arm, name)
+    words = lambda items: "(" + " ".join(shlex.quote(i) for i in items) + ")"
+    return "\n".join([f"cpu_flags={words(c.bpf2arm_flags())}",
+                      f"cc_flags={words(gcc_arm_flags(c))}",
+                      f"qemu={words([QEMU, '-cpu', hosted_qemu_cpu(c)])}"]) + "\n"
+
+
+if __name__ == "__main__":
+    # toolchain.py shell-env BPF2ARM CPU: for `eval` in the shell runners (tests/maps, ...).
+    if len(sys.argv) != 4 or sys.argv[1] != "shell-env":
+        sys.exit("usage: toolchain.py shell-env BPF2ARM CPU")
+    try:
+        sys.stdout.write(shell_assignments(sys.argv[2], sys.argv[3]))
+    except ToolError as e:
+        sys.exit(f"toolchain.py: {e}")

@@ -16,22 +16,30 @@ TEST_CASE("every CPU row's features are LLVM's for that CPU") {
     CpuFeature feature;
     const char *llvmFeature;
   };
-  // LLVM's subtarget features that mean the same as our bits in ARM state.
-  const Probe probes[] = {{kThumb2, "+thumb2"}, {kMovwMovt, "+v6t2"}, {kHardwareDivide, "+hwdiv-arm"},
-                          {kLdrexd, "+v6k"},    {kDmb, "+db"}};
+  // LLVM's subtarget features that mean the same as our bits in the state the code runs
+  // in: ARM state on A-profile and classic CPUs; Thumb on M-profile, where divide is
+  // "+hwdiv" and LDREXD, which LLVM keeps from M-profile by "+mclass", is missing.
+  const Probe probes[] = {{kThumb2, "+thumb2"}, {kMovwMovt, "+v6t2"}, {kDmb, "+db"}};
   for (const CpuInfo &row : supportedCpus()) {
     CAPTURE(row.name);
     auto target = ArmTarget::create(row.name);
     REQUIRE(target);
     const llvm::MCSubtargetInfo &sti = (*target)->subtarget();
-    CHECK(row.has(kArmState) == !sti.checkFeatures("+mclass"));
+    const bool mclass = sti.checkFeatures("+mclass");
+    CHECK(row.has(kArmState) == !mclass);
+    CHECK(isMProfile(row.arch) == mclass);
+    CHECK((*target)->isThumb() == mclass);  // no ARM state: T32 without asking
     for (const Probe &p : probes) {
       CAPTURE(p.llvmFeature);
       CHECK(row.has(p.feature) == sti.checkFeatures(p.llvmFeature));
     }
+    CHECK(row.has(kHardwareDivide) == sti.checkFeatures(mclass ? "+hwdiv" : "+hwdiv-arm"));
+    CHECK(row.has(kLdrexd) == (sti.checkFeatures("+v6k") && !mclass));
     bool llvmV8 = sti.checkFeatures("+v8"), llvmV7 = sti.checkFeatures("+v7");
     CHECK((row.arch == CpuArch::V8A) == llvmV8);
     CHECK((row.arch == CpuArch::V6KZ) == !llvmV7);
+    CHECK((row.arch == CpuArch::V8MMain) == sti.checkFeatures("+v8m.main"));
+    CHECK((row.arch == CpuArch::V7EM) == (mclass && sti.checkFeatures("+dsp") && !sti.checkFeatures("+v8m.main")));
   }
 }
 
@@ -45,4 +53,6 @@ TEST_CASE("the CPU table has unique names and the form --list-cpus promises") {
                       "features=arm,thumb2,movw-movt,hwdiv,ldrexd,dmb\n", 0) == 0);
   CHECK(listing.find("arm1176jzf-s arch=armv6kz profile=classic triple=armv6kz-none-eabi qemu=arm1176 "
                      "features=arm,ldrexd\n") != std::string::npos);
+  CHECK(listing.find("cortex-m4 arch=armv7e-m profile=M triple=thumbv7em-none-eabi qemu=cortex-a15 "
+                     "features=thumb2,movw-movt,hwdiv,dmb\n") != std::string::npos);
 }

@@ -239,6 +239,38 @@ TEST_CASE("T32 calls, branches and addresses get Thumb relocations; functions th
   }
 }
 
+// Position-independent addresses (-fPIE/-fPIC): PC-relative movw/movt pairs, REL32 literals
+// where there is no movw (ARMv6), GOT_PREL literals for the GOT; the position-dependent
+// forms of the test above when the model is Static.
+TEST_CASE("Position-independent addresses: MOVW/MOVT_PREL, REL32 and GOT_PREL relocations") {
+  using namespace llvm::ELF;
+  struct Case {
+    const char *cpu;
+    bool thumb;
+    std::vector<unsigned> local;
+  };
+  for (const Case &c : {Case{"cortex-a7", false, {R_ARM_MOVW_PREL_NC, R_ARM_MOVT_PREL}},
+                        Case{"cortex-a7", true, {R_ARM_THM_MOVW_PREL_NC, R_ARM_THM_MOVT_PREL}},
+                        Case{"arm1176jzf-s", false, {R_ARM_REL32}}}) {
+    for (RelocationModel model : {RelocationModel::Pie, RelocationModel::Pic}) {
+      CAPTURE(c.cpu);
+      CAPTURE(c.thumb);
+      Encoder enc(c.cpu, c.thumb);
+      enc.target->setRelocationModel(model);
+      std::string object = enc.object([](Assembler &a, llvm::MCContext &ctx, llvm::MCStreamer &) {
+        a.loadAddress(R0, ctx.getOrCreateSymbol("data"), 8);
+        a.loadAddress(R1, ctx.getOrCreateSymbol("ext"), 4, /*viaGot=*/true);
+        a.loadAddress(R2, ctx.getOrCreateSymbol("far"), 0x12345);  // past a 16-bit addend
+        a.bxLr();
+      });
+      std::vector<unsigned> expected = c.local;
+      expected.push_back(R_ARM_GOT_PREL);
+      expected.insert(expected.end(), c.local.begin(), c.local.end());
+      CHECK(encoding_test::relocationTypes(object, ".text") == expected);
+    }
+  }
+}
+
 // What the selector and the MIR passes ask (ArmTarget::fits) against what LLVM's assembler
 // accepts, for both instruction sets: tst has no complementary form the parser could
 // switch to, and .w keeps T32 from a 16-bit form (whose reach is a subset anyway).

@@ -7,6 +7,8 @@
   and read with nm, defines exactly the standard helpers (libbpf's bpf_helper_defs.h) that a
   program may call without a warning; every other one gets one warning naming bpf_NAME.
 - The README's table of the stub's helpers names exactly the helpers the stub defines.
+- The stub defines no function that libbpf's user-space API (bpf/bpf.h, bpf/libbpf.h)
+  declares: it has the three helpers whose names that API uses as bpf2arm_map_*_elem.
 - From C: a helper the stub lacks, called twice in one function, gives exactly one line
   `file.c:LINE:COL: warning: ... (in FUNCTION, insn N of IN.o)` at the first call (its line and
   column in the C source), exit 0 and an object; with -Werror (and --Werror) the same line says `error:`, exit 1, no output file;
@@ -31,12 +33,21 @@ import toolchain  # noqa: E402
 from gen_helper_btf import helpers as libbpf_helpers  # noqa: E402
 
 HELPER_DEFS = '/usr/include/bpf/bpf_helper_defs.h'
+LIBBPF_API_HEADERS = ['/usr/include/bpf/bpf.h', '/usr/include/bpf/libbpf.h']
 MISSING = 'bpf_get_socket_cookie'  # a standard helper that has no meaning on firmware
 MISSING_ID = 46
 
 
-def stub_helpers(work):
-    """bpf_* functions defined by runtime-stub/*.c as the ARM compiler builds them."""
+def libbpf_api_functions():
+    """The functions libbpf's user-space headers declare (`LIBBPF_API T name(`)."""
+    names = set()
+    for header in LIBBPF_API_HEADERS:
+        names.update(re.findall(r'LIBBPF_API[^;{(]*?\b(\w+)\s*\(', open(header).read()))
+    return names
+
+
+def stub_functions(work):
+    """Every global or weak function runtime-stub/*.c defines as the ARM compiler builds it."""
     names = set()
     stub = os.path.join(ROOT, 'runtime-stub')
     for source in sorted(f for f in os.listdir(stub) if f.endswith('.c')):
@@ -45,11 +56,20 @@ def stub_helpers(work):
                        '-c', os.path.join(stub, source), '-o', obj], 'compiling ' + source)
         for line in toolchain.run([toolchain.ARM_NM, '--defined-only', obj]).splitlines():
             fields = line.split()
-            if len(fields) == 3 and fields[1] in 'TW' and fields[2].startswith('bpf_'):
+            if len(fields) == 3 and fields[1] in 'TW':
                 names.add(fields[2])
-            # bpf2arm lowers bpf_tail_call onto this function of the stub.
-            if len(fields) == 3 and fields[1] in 'TW' and fields[2] == 'bpf2arm_tail_call_target':
-                names.add('bpf_tail_call')
+    return names
+
+
+def stub_helpers(functions, libbpf_api):
+    """The helpers (bpf_NAME) among the stub's functions: bpf_* ones, bpf2arm_NAME for a
+    bpf_NAME of libbpf's user-space API, and bpf_tail_call, which bpf2arm lowers onto
+    bpf2arm_tail_call_target."""
+    names = {f for f in functions if f.startswith('bpf_')}
+    names.update('bpf_' + f[len('bpf2arm_'):] for f in functions
+                 if f.startswith('bpf2arm_') and 'bpf_' + f[len('bpf2arm_'):] in libbpf_api)
+    if 'bpf2arm_tail_call_target' in functions:
+        names.add('bpf_tail_call')
     return names
 
 
@@ -188,7 +208,11 @@ def main():
         print('FAIL missing tools: ' + ', '.join(missing))
         return 1
     with tempfile.TemporaryDirectory(prefix='bpf2arm-warnings.') as work:
-        stub = stub_helpers(work)
+        functions, libbpf_api = stub_functions(work), libbpf_api_functions()
+        stub = stub_helpers(functions, libbpf_api)
+        record(f'the stub defines no function of libbpf\'s user-space API ({len(libbpf_api)} names)',
+               [f'runtime-stub defines {n}, which libbpf declares too' for n in sorted(functions & libbpf_api)] +
+               ([] if len(libbpf_api) > 100 else [f'only {len(libbpf_api)} names read from {LIBBPF_API_HEADERS}']))
         problems, called, warned, refused = check_every_helper(bpf2arm, work, stub)
         if args.verbose:
             print(f'     {called} helper ids called, {warned} warned, stub defines {len(stub)}; '

@@ -63,13 +63,16 @@ struct bpf2arm_map {
 #define BPF2ARM_NOEXIST 1u
 #define BPF2ARM_EXIST 2u
 
-/* ---- helpers called by BPF code (bpf_helper_defs.h prototypes, ARM32 types) ---- */
-void *bpf_map_lookup_elem(void *map, const void *key);
+/* ---- helpers called by BPF code (bpf_helper_defs.h prototypes, ARM32 types) ----
+ * Each is the helper's own name, except the three whose names libbpf's user-space API
+ * (bpf/bpf.h) also uses with other prototypes: bpf_map_lookup_elem, bpf_map_update_elem
+ * and bpf_map_delete_elem are bpf2arm_map_lookup_elem, ... here (abi::helperSymbol). */
+void *bpf2arm_map_lookup_elem(void *map, const void *key);
 /* Helper 195: the copy of CPU `cpu` in a per-CPU map (NULL when cpu >= n_cpus); firmware
  * also uses it to read or write every CPU's copy. */
 void *bpf_map_lookup_percpu_elem(void *map, const void *key, uint32_t cpu);
-int64_t bpf_map_update_elem(void *map, const void *key, const void *value, uint64_t flags);
-int64_t bpf_map_delete_elem(void *map, const void *key);
+int64_t bpf2arm_map_update_elem(void *map, const void *key, const void *value, uint64_t flags);
+int64_t bpf2arm_map_delete_elem(void *map, const void *key);
 int64_t bpf_map_push_elem(void *map, const void *value, uint64_t flags);
 int64_t bpf_map_pop_elem(void *map, void *value);
 int64_t bpf_map_peek_elem(void *map, void *value);
@@ -139,14 +142,27 @@ int bpf2arm_prog_array_set(struct bpf2arm_map *prog_array, uint32_t index, void 
 typedef int (*bpf2arm_ringbuf_fn)(void *ctx, const void *data, uint32_t len);
 int bpf2arm_ringbuf_consume(struct bpf2arm_map *ringbuf, bpf2arm_ringbuf_fn fn, void *ctx);
 
+/* ---- 64-bit atomics (atomic64.c) ----
+ * What bpf2arm's code calls for a BPF 64-bit atomic on CPUs without LDREXD/STREXD
+ * (Cortex-M: ARMv7-M, ARMv8-M): the read-modify-write inside the critical section of
+ * bpf2arm_platform_irq_save()/restore() below. Each returns the previous value. */
+uint64_t bpf2arm_atomic64_fetch_add(volatile uint64_t *p, uint64_t v);
+uint64_t bpf2arm_atomic64_fetch_or(volatile uint64_t *p, uint64_t v);
+uint64_t bpf2arm_atomic64_fetch_and(volatile uint64_t *p, uint64_t v);
+uint64_t bpf2arm_atomic64_fetch_xor(volatile uint64_t *p, uint64_t v);
+uint64_t bpf2arm_atomic64_xchg(volatile uint64_t *p, uint64_t v);
+/* Stores desired if *p == expected. The address comes last: the compiler passes the two
+ * values in r0-r3 and the address on the stack. */
+uint64_t bpf2arm_atomic64_cmpxchg(uint64_t expected, uint64_t desired, volatile uint64_t *p);
+
 /* ---- platform hooks (weak; override in firmware) ---- */
 uint64_t bpf2arm_platform_time_ns(void);       /* default: a counter that grows by 1 per call */
 uint32_t bpf2arm_platform_random_u32(void);    /* default: xorshift32 with a fixed seed */
 uint32_t bpf2arm_platform_cpu_id(void);        /* default: 0 */
 void bpf2arm_platform_putc(char c);            /* default: discards the character */
 /* Masks interrupts and returns the previous state; restore puts it back. Map operations
- * use the pair as their critical section, so SMP firmware may override both to also take
- * a global lock (nesting must work: restore of a state saved inside another section).
+ * and the 64-bit atomics above use the pair as their critical section, so SMP firmware
+ * must override both to also take a global lock (nesting must work: restore of a state saved inside another section).
  * The state must leave bit 31 clear (bpf_spin_lock stores it next to its held bit).
  * Default: on ARM, 1 if IRQs were already masked else 0, masking with cpsid i (a NOP in
  * User mode, so safe under qemu-arm) or PRIMASK on M profile; elsewhere nothing. */
