@@ -353,8 +353,8 @@ def build_cases():
         Case('a static function named .text', named('.text', 'local'), function='.text', message='rename the function'),
         Case('a static function named like a division routine', named('__bpf2arm.udiv64', 'local'),
              function='__bpf2arm.udiv64', message="names beginning with __bpf2arm. are bpf2arm's own"),
-        Case('a global function named like the helper it calls', named('bpf_map_lookup_elem', text='call 1\nexit'),
-             function='bpf_map_lookup_elem', message='is also the name of the helper that bpf_map_lookup_elem calls as id 1'),
+        Case('a global function named like the helper it calls', named('bpf_ktime_get_ns', text='call 5\nexit'),
+             function='bpf_ktime_get_ns', message='is also the name of the helper that bpf_ktime_get_ns calls as id 5'),
         Case('no BTF prototype: a warning, an error with -Werror', no_prototype, function='add3',
              args=['{IN}', '-o', '{OUT}', '-Werror'],
              message='no BTF prototype (the object was built without -g), so C calls it as uint64_t add3(uint64_t r1, '
