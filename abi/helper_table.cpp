@@ -185,11 +185,39 @@ Expected<CType> typeFromWords(const std::vector<std::string> &words) {
   return CType::integer(size, sign != 0, spelling);
 }
 
+// Empty, or what keeps `tokens` from having the shape RESULT NAME(PARAMS) that the type
+// reading below expects: one declaration, one pair of parentheses closing it, C's tokens.
+std::string shapeProblem(const std::vector<std::string> &tokens) {
+  auto first = [&](const char *token) { return std::find(tokens.begin(), tokens.end(), token); };
+  if (auto semicolon = first(";"); semicolon != tokens.end()) {
+    std::string before;  // the tokens as C spells them: `long f(void)`
+    for (auto it = tokens.begin(); it != semicolon; ++it) {
+      const bool glued = before.empty() || *it == "(" || *it == ")" || *it == "," || before.back() == '(';
+      before += (glued ? "" : " ") + *it;
+    }
+    return "one declaration per --helper, but ';' after '" + before +
+           "' starts another; give each helper its own --helper ID=DECLARATION";
+  }
+  const auto opens = std::count(tokens.begin(), tokens.end(), "("), closes = std::count(tokens.begin(), tokens.end(), ")");
+  if (opens > 1 || closes > 1)
+    return "more than one pair of parentheses; function pointer parameters are not supported (pass a void *)";
+  if (opens != closes) return opens ? "')' missing at the end of the parameter list" : "'(' missing before the parameters";
+  if (closes && tokens.back() != ")") return "'" + *(first(")") + 1) + "' after the parameter list";
+  for (const std::string &t : tokens) {
+    const unsigned char c = static_cast<unsigned char>(t[0]);
+    if (!std::isalnum(c) && c != '_' && std::string("*(),[].").find(char(c)) == std::string::npos)
+      return "unexpected '" + t + "'";
+  }
+  return "";
+}
+
 }  // namespace
 
 Expected<std::pair<std::string, Prototype>> parseDeclaration(const std::string &declaration) {
   std::vector<std::string> tokens = tokenize(declaration);
   if (!tokens.empty() && tokens.back() == ";") tokens.pop_back();
+  if (std::string why = shapeProblem(tokens); !why.empty())
+    return error("cannot read the declaration '" + declaration + "': " + why);
   auto open = std::find(tokens.begin(), tokens.end(), "(");
   if (open == tokens.end() || open == tokens.begin() || tokens.back() != ")")
     return error("cannot read the declaration '" + declaration + "': expected RESULT NAME(PARAMS)");

@@ -8,6 +8,7 @@
 #include <cassert>
 
 #include "bpf2arm/map_layout.h"
+#include "compiler/symbol_clashes.h"
 
 namespace bpf2arm::arm {
 
@@ -15,8 +16,8 @@ DataLayout::DataLayout(const Program &program, llvm::MCContext &ctx, bool preemp
     : program_(program), ctx_(ctx) {
   // Named (local) rather than temporary labels: REL relocations need a symbol at the
   // section start, and these names tell readers of the object what they are.
-  for (const DataSection &sec : program.data) dataStart_.push_back(ctx.getOrCreateSymbol("__bpf2arm_start" + sec.name));
-  if (!program.maps.empty()) mapsStart_ = ctx.getOrCreateSymbol("__bpf2arm_maps");
+  for (const DataSection &sec : program.data) dataStart_.push_back(ctx.getOrCreateSymbol(kOwnSymbolPrefix + ("start" + sec.name)));
+  if (!program.maps.empty()) mapsStart_ = ctx.getOrCreateSymbol(std::string(kOwnSymbolPrefix) + "maps");
   // addressOf runs on the selection threads, which must not touch the MCContext.
   auto addExtern = [&](const AddressRef &ref) {
     if (ref.kind == AddressRef::Extern && !externs_.count(ref.symbol))

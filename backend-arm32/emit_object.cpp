@@ -237,8 +237,7 @@ void makeSymbols(const Program &program, const ArmTarget &target, llvm::MCContex
       if (call.kind == CallTarget::Helper || call.kind == CallTarget::Extern)
         symbols.callees.emplace(call.symbol, nullptr);
   }
-  for (const char *runtimeEntry : {"bpf2arm_tail_call_target", "bpf2arm_tail_call_return", "bpf2arm_tail_call_run_begin"})
-    symbols.callees.emplace(runtimeEntry, nullptr);
+  for (const char *runtimeEntry : kTailCallRuntimeEntries) symbols.callees.emplace(runtimeEntry, nullptr);
   if (!target.hasLdrexd())
     for (const char *atomic64 : atomic64RuntimeFunctions()) symbols.callees.emplace(atomic64, nullptr);
   for (auto &[name, symbol] : symbols.callees) symbol = ctx.getOrCreateSymbol(name);

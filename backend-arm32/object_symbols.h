@@ -23,14 +23,14 @@ constexpr size_t kRoutineCount = 8;
 
 inline const char *routineName(Routine r) {
   switch (r) {
-    case Routine::UDiv64: return "__bpf2arm_udiv64";
-    case Routine::UMod64: return "__bpf2arm_umod64";
-    case Routine::SDiv64: return "__bpf2arm_sdiv64";
-    case Routine::SMod64: return "__bpf2arm_smod64";
-    case Routine::UDiv32: return "__bpf2arm_udiv32";
-    case Routine::UMod32: return "__bpf2arm_umod32";
-    case Routine::SDiv32: return "__bpf2arm_sdiv32";
-    case Routine::SMod32: return "__bpf2arm_smod32";
+    case Routine::UDiv64: return "__bpf2arm.udiv64";
+    case Routine::UMod64: return "__bpf2arm.umod64";
+    case Routine::SDiv64: return "__bpf2arm.sdiv64";
+    case Routine::SMod64: return "__bpf2arm.smod64";
+    case Routine::UDiv32: return "__bpf2arm.udiv32";
+    case Routine::UMod32: return "__bpf2arm.umod32";
+    case Routine::SDiv32: return "__bpf2arm.sdiv32";
+    case Routine::SMod32: return "__bpf2arm.smod32";
   }
   return "";
 }

@@ -1,19 +1,21 @@
 // Names of the symbols in the output object. Global names are the program's own (with
 // --name's prefix, Program::exported) and must stay exact; local ones (static functions and variables, function bodies, map
 // storage) only need to be unique, and objects linked from several files
-// (`bpftool gen object`) can hold two statics of the same name.
+// (`bpftool gen object`) can hold two statics of the same name. Nor may a local take a name
+// the code refers to (a helper, an extern): the reference would bind to the local.
 #pragma once
 
 #include <set>
 #include <string>
 
 #include "compiler/program.h"
+#include "compiler/symbol_clashes.h"
 
 namespace bpf2arm::arm {
 
 class SymbolNames {
  public:
-  explicit SymbolNames(const Program &program) {
+  explicit SymbolNames(const Program &program) : taken_(referencedSymbols(program)) {
     for (const Function &fn : program.functions)
       if (fn.isGlobal) taken_.insert(program.exported.program(fn.name));
     for (const DataSection &sec : program.data)

@@ -54,7 +54,8 @@ std::string validateJump(const Insn &insn) {
   uint8_t op = aluOp(insn.opcode);
   if (op == CALL) {
     if (insn.cls() == JMP32) return "unknown opcode " + hex(insn.opcode);
-    if (source(insn.opcode) == X) return "callx (a call through a register) is not supported";
+    if (source(insn.opcode) == X) return "callx (a call through a register) is not supported: clang emits it for helper calls in "
+                                               "unoptimized code (-O0); compile BPF programs with -O2";
     if (insn.src > CALL_KFUNC) return "call with unknown src_reg " + std::to_string(insn.src);
     return "";
   }

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <tuple>
 #include <unordered_map>
 
 #include "abi/btf_prototype.h"
@@ -370,10 +371,24 @@ class FunctionBuilder {
   std::set<int32_t> warnedHelpers_;  // once per helper per function, not per call
 };
 
-Status attachPrototype(const BpfObject &obj, Function &fn) {
+Status attachPrototype(const BpfObject &obj, Function &fn, Warnings &warnings) {
   fn.prototype = abi::fiveU64Prototype();
   int id = btfFunctionId(obj, fn);
-  if (id == 0) return std::nullopt;
+  if (id == 0) {
+    // A firmware that declares the C prototype it wrote gets wrong results: say so.
+    if (fn.isGlobal) {
+      Diagnostic d = warningAt(
+          fn.name, -1, "", 0,
+          std::string("no BTF prototype (") +
+              (obj.btf ? "the object's BTF has no function of this name" : "the object was built without -g") +
+              "), so C calls it as uint64_t " + fn.name +
+              "(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5); build the BPF object with -g for "
+              "its C prototype, or pass -Wno-missing-prototypes if that is the ABI you call");
+      d.option = "missing-prototypes";
+      warnings.push_back(std::move(d));
+    }
+    return std::nullopt;
+  }
   auto proto = abi::prototypeFromBtf(obj.btf.get(), id);
   // A static function is only called bpf-to-bpf, in registers: a struct or a float
   // argument need not cross into C there, so its prototype does not matter. A callback's
@@ -387,6 +402,44 @@ Status attachPrototype(const BpfObject &obj, Function &fn) {
   fn.prototype = *proto;
   fn.hasBtfPrototype = true;
   return std::nullopt;
+}
+
+// CO-RE relocations keep the answers clang computed from the program's own BTF (README,
+// "CO-RE"): right for field offsets and sizes, where the program's types are the truth on
+// firmware, but meaningless for the kinds that ask what a kernel has. Those get a warning,
+// once per function, kind and type.
+void warnKernelCoreRelocations(const BpfObject &obj, Program &program) {
+  auto question = [](uint32_t kind) -> const char * {
+    switch (kind) {
+      case 2: return "bpf_core_field_exists (field exists) is always true";
+      case 7: return "bpf_core_type_id_kernel (a kernel's type id) is the program's own type id";
+      case 8: return "bpf_core_type_exists (type exists) is always true";
+      case 10: return "bpf_core_enum_value_exists (enum value exists) is always true";
+      case 12: return "bpf_core_type_matches (type matches) is always true";
+    }
+    return nullptr;
+  };
+  std::set<std::tuple<std::string, uint32_t, uint32_t>> warned;
+  for (const auto &[section, relocations] : obj.coreRelocations)
+    for (const CoreRelocation &relocation : relocations) {
+      const char *answer = question(relocation.kind);
+      if (!answer) continue;
+      for (const Function &fn : program.functions) {
+        if (fn.section != section || relocation.insnOffset < fn.sectionOffset) continue;
+        const uint64_t slot = (relocation.insnOffset - fn.sectionOffset) / 8;
+        auto ins = std::find_if(fn.insns.begin(), fn.insns.end(), [&](const Instruction &i) { return i.slot == slot; });
+        if (ins == fn.insns.end() || !warned.insert({fn.name, relocation.kind, relocation.typeId}).second) continue;
+        const struct btf_type *t = btf__type_by_id(obj.btf.get(), relocation.typeId);
+        const char *typeName = t ? btf__name_by_offset(obj.btf.get(), t->name_off) : nullptr;
+        std::string type = typeName && *typeName ? "'" + std::string(typeName) + "'" : "type " + std::to_string(relocation.typeId);
+        Diagnostic d = program.warningAtInstruction(
+            fn, *ins,
+            "CO-RE relocation on " + type + ": bpf2arm resolves CO-RE against the program's own BTF, where " + answer +
+                "; firmware has no kernel BTF to ask (pass -Wno-core-relocation if the check is meant for a kernel only)");
+        d.option = "core-relocation";
+        program.warnings.push_back(std::move(d));
+      }
+    }
 }
 
 }  // namespace
@@ -427,7 +480,8 @@ Expected<Program> buildProgram(const BpfObject &obj, const abi::HelperTable &hel
   }
   // After every function is built: a later one may take an earlier one's address.
   for (Function &fn : program.functions)
-    if (Status st = attachPrototype(obj, fn)) return *st;
+    if (Status st = attachPrototype(obj, fn, program.warnings)) return *st;
+  warnKernelCoreRelocations(obj, program);
   return program;
 }
 

@@ -29,6 +29,7 @@ struct Diagnostic {
   std::string message;
   Severity severity = Severity::Error;
   unsigned column = 0;       // column of sourceLine from BTF line info, 0 if unknown
+  std::string option{};      // a warning's -W name ("missing-prototypes": -Wno-missing-prototypes silences it)
 
   // The whole line for stderr, the one place diagnostics take their form (SPEC section 2),
   // the form editors and build tools parse. Where BTF line info places it in the C source:

@@ -1,11 +1,5 @@
-// bpf2arm: the driver. The whole pipeline reads here, one stage after another:
-//
-//   read object -> build program model -> analyze frame -> live arguments -> track upper words -> backend
-//   (object_reader)  (build_program,       (analyze_frame)  (live_arguments)   (track_upper_live,  (backend-arm32/
-//                     collect_data)                                              track_upper_zero)   emit_object)
-//
-// The backend, per function: select (BPF -> machine IR on virtual registers) -> optimize
-// -> allocate registers -> emit MCInsts (backend-arm32/emit_object.cpp, emitWithMir).
+// bpf2arm: the driver. It reads the object (object_reader) and runs the pass list of
+// compiler/pipeline.cpp on it, which the fuzz target (tests/fuzz) runs too.
 //
 // The command line is read by compiler/options.cpp. `--dump=STAGE` prints the program
 // after a stage. Errors about the input come back as values; the driver prints one message
@@ -21,18 +15,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "analyze_frame.h"
-#include "backend-arm32/arm_target.h"
-#include "backend-arm32/emit_object.h"
-#include "build_program.h"
-#include "generate_header.h"
-#include "in_order_parallel.h"
-#include "live_arguments.h"
 #include "object_reader.h"
 #include "options.h"
-#include "program.h"
-#include "track_upper_live.h"
-#include "track_upper_zero.h"
+#include "pipeline.h"
 
 namespace {
 
@@ -115,50 +100,13 @@ int main(int argc, char **argv) {
   auto object = readBpfObject(input);
   if (!object) return reportError(input, object.diag());
   if (dump == "object") std::cout << dumpObject(*object);
-  auto program = buildProgram(*object, helpers);
-  if (!program) return reportError(input, program.diag());
-  if (Status st = nameExports(*program, {options.name.empty() ? "" : options.name + "__", options.namePrograms}))
-    return reportError(input, *st);
-  if (dump == "model") std::cout << dumpProgram(*program);
-  if (Status st = analyzeFrame(*program)) return reportError(input, *st);
-  if (dump == "frame") std::cout << dumpProgram(*program);
-  trackLiveArguments(*program);
-  // Per-function passes and the backend share out the functions among threads.
-  const unsigned workers = threadsFor(program->instructionCount(), program->functions.size(), options.threads);
-  trackUpperLive(*program, workers);
-  trackUpperZero(*program, workers);
-  if (dump == "upper") std::cout << dumpProgram(*program);
-
-  auto target = arm::ArmTarget::create(options.cpu, options.thumb);
-  if (!target) return reportError(input, target.diag());
-  using PI = PositionIndependence;
-  (*target)->setRelocationModel(options.positionIndependence == PI::Library      ? arm::RelocationModel::Pic
-                                : options.positionIndependence == PI::Executable ? arm::RelocationModel::Pie
-                                                                                 : arm::RelocationModel::Static);
-  arm::EmitOptions emitOptions;
-  emitOptions.kind = options.assembly ? arm::OutputKind::Assembly : arm::OutputKind::Object;
-  emitOptions.numCpus = options.numCpus;
-  emitOptions.optimize = options.optimize;
-  emitOptions.threads = workers;
-  emitOptions.dwarfVersion = options.dwarfVersion;
-  emitOptions.input = input;
-  emitOptions.producer = "bpf2arm " BPF2ARM_VERSION;
-  std::string mirDump, regallocDump;
-  if (dump == "mir") emitOptions.mirDump = &mirDump;
-  if (dump == "regalloc") emitOptions.regallocDump = &regallocDump;
-  auto bytes = arm::emitProgram(*program, **target, emitOptions);
-  std::cout << mirDump << regallocDump;  // what the backend got to, also when it failed
-  if (!bytes) return reportError(input, bytes.diag());
-  std::string headerText;
-  if (!header.empty()) {
-    auto text = generateHeader(*object, *program, headerGuard(header));
-    if (!text) return reportError(input, text.diag());
-    headerText = *text;
-  }
+  auto compiled = compileObject(*object, options, helpers, header.empty() ? "" : headerGuard(header), std::cout);
+  if (!compiled) return reportError(input, compiled.diag());
   // Warnings only once the output is complete: an error above is the one message.
-  for (const Diagnostic &warning : program->warnings) std::cerr << warning.render(input, options.warningsAreErrors) << "\n";
-  if (options.warningsAreErrors && !program->warnings.empty()) return 1;
-  std::vector<std::pair<std::string, std::string>> files{{output, std::move(*bytes)}};
+  for (const Diagnostic &warning : compiled->warnings) std::cerr << warning.render(input, options.warningsAreErrors) << "\n";
+  if (options.warningsAreErrors && !compiled->warnings.empty()) return 1;
+  std::string headerText = std::move(compiled->header);
+  std::vector<std::pair<std::string, std::string>> files{{output, std::move(compiled->object)}};
   if (!header.empty()) files.push_back({header, std::move(headerText)});
   if (options.writeDependencies) files.push_back({dependencies, dependencyRule(options)});
   for (size_t k = 0; k < files.size(); ++k)

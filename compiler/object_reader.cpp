@@ -1,5 +1,7 @@
 #include "object_reader.h"
 
+#include "identify_input.h"
+
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <gelf.h>
@@ -109,6 +111,23 @@ void readFuncInfo(const uint8_t *data, size_t size, const struct btf *btf,
 
 }  // namespace
 
+namespace {
+Expected<BpfObject> readObjectBytes(const std::string &path, std::vector<char> file);
+// core_relo records (.BTF.ext header field 24, present when hdr_len >= 32) are {insn_off,
+// type_id, access_str_off, kind}.
+void readCoreRelocations(const uint8_t *data, size_t size, const struct btf *btf,
+                         std::map<std::string, std::vector<CoreRelocation>> &out) {
+  uint32_t hdrLen = 0;
+  if (size >= 8) std::memcpy(&hdrLen, data + 4, 4);
+  if (size < 32 || hdrLen < 32) return;
+  readExtBlock(data, size, btf, 24, 16, [&](const char *section, size_t at, auto u32) {
+    const char *access = btf__name_by_offset(btf, u32(at + 8));
+    out[section].push_back(CoreRelocation{u32(at), u32(at + 4), access ? access : "", u32(at + 12)});
+  });
+}
+
+}  // namespace
+
 Expected<BpfObject> readBpfObject(const std::string &path) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) return error("cannot read file: it is a directory");
@@ -129,19 +148,28 @@ Expected<BpfObject> readBpfObject(const std::string &path) {
     return error("cannot read file");
   }
 
-  if (file.size() < EI_NIDENT || std::memcmp(file.data(), ELFMAG, SELFMAG) != 0)
-    return error("not an ELF file");
-  if (file[EI_CLASS] != ELFCLASS64 || file[EI_DATA] != ELFDATA2LSB)
-    return error("not a little-endian 64-bit ELF file, so not a BPF object");
+  return readObjectBytes(path, std::move(file));
+}
+
+Expected<BpfObject> readBpfObjectFromBytes(const std::string &path, const char *bytes, size_t size) {
+  return readObjectBytes(path, std::vector<char>(bytes, bytes + size));
+}
+
+namespace {
+
+// `file` is a copy of its own: elf_memory takes a mutable buffer.
+Expected<BpfObject> readObjectBytes(const std::string &path, std::vector<char> file) {
+  if (std::string what = identifyNonBpfInput(file.data(), file.size()); !what.empty()) return error(what);
+  if (file.size() < EI_NIDENT) return error("truncated ELF header");
   if (elf_version(EV_CURRENT) == EV_NONE) return error("libelf: " + elfError());
   std::unique_ptr<Elf, ElfCloser> elf(elf_memory(file.data(), file.size()));
   GElf_Ehdr ehdr;
   if (!elf || !gelf_getehdr(elf.get(), &ehdr)) return error("truncated or corrupt ELF header");
-  if (ehdr.e_machine != EM_BPF)
-    return error("not a BPF object (ELF machine " + std::to_string(ehdr.e_machine) + ")");
   if (ehdr.e_shoff + uint64_t(ehdr.e_shnum) * ehdr.e_shentsize > file.size())
     return error("truncated file: the section header table extends past its end");
-  if (ehdr.e_type != ET_REL) return error("not a relocatable object (ELF type " + std::to_string(ehdr.e_type) + ")");
+  if (ehdr.e_type != ET_REL)
+    return error("not a relocatable object (ELF type " + std::to_string(ehdr.e_type) +
+                 "): bpf2arm compiles the .o that clang -c writes, not a linked file");
 
   size_t numSections = 0, strIndex = 0;
   if (elf_getshdrnum(elf.get(), &numSections) || elf_getshdrstrndx(elf.get(), &strIndex))
@@ -192,6 +220,15 @@ Expected<BpfObject> readBpfObject(const std::string &path) {
         if (!data || data->d_size != shdr.sh_size) return error("cannot read section " + sec.name);
         auto *bytes = static_cast<const uint8_t *>(data->d_buf);
         sec.bytes.assign(bytes, bytes + data->d_size);
+      }
+      // The ARM object's .bss sections are zero-filled (SHT_NOBITS) whatever the input says.
+      const bool bssName = sec.name == ".bss" || sec.name.rfind(".bss.", 0) == 0;
+      if (bssName && !sec.zeroFill) {
+        if (std::any_of(sec.bytes.begin(), sec.bytes.end(), [](uint8_t b) { return b != 0; }))
+          return error("section " + sec.name + " holds data that is not zero, but a .bss section is zero-filled "
+                       "(SHT_NOBITS)");
+        sec.zeroFill = true;
+        sec.bytes.clear();
       }
       obj.data.push_back(std::move(sec));
     }
@@ -260,11 +297,14 @@ Expected<BpfObject> readBpfObject(const std::string &path) {
       if (ext) {
         readLineInfo(static_cast<const uint8_t *>(ext->d_buf), ext->d_size, btf, obj.lines);
         readFuncInfo(static_cast<const uint8_t *>(ext->d_buf), ext->d_size, btf, obj.funcTypes);
+        readCoreRelocations(static_cast<const uint8_t *>(ext->d_buf), ext->d_size, btf, obj.coreRelocations);
       }
     }
   }
   return obj;
 }
+
+}  // namespace
 
 std::string dumpObject(const BpfObject &obj) {
   std::string out = "object " + obj.path + (obj.btf ? " (BTF)" : " (no BTF)") + "\n";

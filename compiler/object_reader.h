@@ -58,6 +58,16 @@ struct BtfDeleter {
 // Source positions of instructions, keyed by section name then byte offset.
 using LineTable = std::map<std::string, std::map<uint64_t, SourcePosition>>;
 
+// A CO-RE relocation of .BTF.ext: what the instruction at insnOffset of its section asks
+// of the target's BTF (kind: libbpf's enum bpf_core_relo_kind) about type typeId. clang
+// already encoded the answer for the program's own BTF, which bpf2arm keeps.
+struct CoreRelocation {
+  uint64_t insnOffset = 0;
+  uint32_t typeId = 0;
+  std::string access;  // the access string, "0:1:2"
+  uint32_t kind = 0;
+};
+
 struct BpfObject {
   std::string path;
   std::vector<std::string> sectionNames;  // by ELF section index
@@ -69,6 +79,7 @@ struct BpfObject {
   // BTF FUNC type id of each function, by section name and byte offset (.BTF.ext
   // func_info): exact even where two static functions share a name.
   std::map<std::string, std::map<uint64_t, int>> funcTypes;
+  std::map<std::string, std::vector<CoreRelocation>> coreRelocations;  // by section name
 
   // The name of section `index`, or "#index" for indexes that name no section (a symbol
   // of a corrupt object may hold any st_shndx).
@@ -83,6 +94,8 @@ struct BpfObject {
 };
 
 Expected<BpfObject> readBpfObject(const std::string &path);
+// The same from bytes in memory (the fuzz target's entry); `path` names the input in messages.
+Expected<BpfObject> readBpfObjectFromBytes(const std::string &path, const char *bytes, size_t size);
 
 // Text form of the object as read, for `--dump=object`.
 std::string dumpObject(const BpfObject &object);

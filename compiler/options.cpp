@@ -84,7 +84,17 @@ void addGccOptions(CLI::App &app, GccOptions &gcc) {
 
 // Empty, or the usage error.
 std::string applyGccOptions(const GccOptions &gcc, Options &options, const std::vector<std::string> &cpuNames) {
-  if (!gcc.W.empty()) options.warningsAreErrors = gcc.W.back() == "error";
+  for (const std::string &value : gcc.W) {  // in command-line order: the last of -Wx/-Wno-x counts
+    if (value == "error" || value == "no-error") {
+      options.warningsAreErrors = value == "error";
+      continue;
+    }
+    const bool disable = value.rfind("no-", 0) == 0;
+    const std::string name = disable ? value.substr(3) : value;
+    auto &off = options.disabledWarnings;
+    off.erase(std::remove(off.begin(), off.end(), name), off.end());
+    if (disable) off.push_back(name);
+  }
   if (!gcc.O.empty()) options.optimize = gcc.O.back() != "0" && gcc.O.back() != "g";
   // As in gcc, the level (-g0 to -g3) and the version (-gdwarf-N, which also turns
   // debug information on) are set apart: -gdwarf-5 -g3 writes DWARF 5, -gdwarf-5 -g0
@@ -224,8 +234,13 @@ CommandLine parseCommandLine(int argc, char **argv) {
       ->type_name("NAME");
   app.add_flag("--name-programs", options.namePrograms, "with --name: the program's global functions carry the prefix too");
   GccOptions gcc;
-  app.add_option("-W", gcc.W, "-Werror: treat warnings as errors (exit 1, no output); -Wno-error: do not")
-      ->check(CLI::IsMember({"error", "no-error"}))
+  std::vector<std::string> warningValues{"error", "no-error"};
+  for (const std::string &name : kWarningOptions) warningValues.insert(warningValues.end(), {name, "no-" + name});
+  app.add_option("-W", gcc.W, "-Werror: treat warnings as errors (exit 1, no output); -Wno-error: do not; "
+                              "-Wno-missing-prototypes: no warning for a global function without a BTF prototype "
+                              "(its C ABI is then uint64_t f(uint64_t r1, ..., uint64_t r5)); -Wno-core-relocation: "
+                              "no warning for CO-RE checks that only a kernel's BTF answers")
+      ->check(CLI::IsMember(warningValues))
       ->allow_extra_args(false);
   app.add_flag("--Werror", options.warningsAreErrors, "the same as -Werror");
   addGccOptions(app, gcc);

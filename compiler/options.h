@@ -19,6 +19,7 @@ struct Options {
   unsigned threads = 0;           // --threads
   std::vector<std::string> customHelpers;  // --helper, checked by the driver
   bool warningsAreErrors = false;          // -Werror
+  std::vector<std::string> disabledWarnings;  // -Wno-NAME of kWarningOptions, e.g. "missing-prototypes"
   std::string name;                        // --name: the prefix NAME__ of exported symbols
   bool namePrograms = false;               // --name-programs: functions carry it too
   // -O: false at -O0/-Og (no machine-IR passes between selection and register
@@ -34,6 +35,9 @@ struct Options {
   std::string dependencyFile;
   std::vector<std::string> dependencyTargets;  // already quoted for make
 };
+
+// The warnings that -Wno-NAME silences (each Diagnostic::option is one of these).
+inline const std::vector<std::string> kWarningOptions{"missing-prototypes", "core-relocation"};
 
 // What parsing decided: run with `options`, or stop with `exitStatus` (0 after --help,
 // --version, --list-cpus; 2 after a usage error, already printed as "bpf2arm: error: ...").

@@ -9,12 +9,12 @@
 @
 @ ABI (private to compiler-generated code, not AAPCS):
 @   64-bit: dividend r1:r0 (high:low), divisor r3:r2, result r1:r0.
-@     __bpf2arm_udiv64  n / d unsigned          d == 0 -> 0
-@     __bpf2arm_umod64  n % d unsigned          d == 0 -> n
-@     __bpf2arm_sdiv64  n / d, toward zero      d == 0 -> 0, INT64_MIN / -1 -> INT64_MIN
-@     __bpf2arm_smod64  n % d, sign of n        d == 0 -> n, INT64_MIN % -1 -> 0
+@     __bpf2arm.udiv64  n / d unsigned          d == 0 -> 0
+@     __bpf2arm.umod64  n % d unsigned          d == 0 -> n
+@     __bpf2arm.sdiv64  n / d, toward zero      d == 0 -> 0, INT64_MIN / -1 -> INT64_MIN
+@     __bpf2arm.smod64  n % d, sign of n        d == 0 -> n, INT64_MIN % -1 -> 0
 @   32-bit: dividend r0, divisor r1, result r0; the same four operations and
-@     rules (__bpf2arm_udiv32, _umod32, _sdiv32, _smod32).
+@     rules (__bpf2arm.udiv32, _umod32, _sdiv32, _smod32).
 @   They clobber only r0-r3, r12, lr and the flags; r4-r11 survive, sp stays
 @   8-byte aligned at every push. No trap, ever: BPF defines every input.
 @
@@ -43,8 +43,8 @@
 @ ---------------------------------------------------------------------------
 @ 32-bit unsigned division, and the shared core.
 
-    .type __bpf2arm_udiv32,%function
-__bpf2arm_udiv32:
+    .type __bpf2arm.udiv32,%function
+__bpf2arm.udiv32:
     movs r2, r1
     moveq r0, #0
     bxeq lr
@@ -89,25 +89,25 @@ __bpf2arm_udiv32:
     adcs r0, r0, r0              @ quotient bit in, next dividend bit out to C
     .endr
     bx lr
-    .size __bpf2arm_udiv32, .-__bpf2arm_udiv32
+    .size __bpf2arm.udiv32, .-__bpf2arm.udiv32
 
 @ ---------------------------------------------------------------------------
 @ The other 32-bit operations: all through .Ldiv32.
 
     .p2align 2
-    .type __bpf2arm_umod32,%function
-__bpf2arm_umod32:
+    .type __bpf2arm.umod32,%function
+__bpf2arm.umod32:
     movs r2, r1
     bxeq lr
     mov r12, lr                  @ .Ldiv32 keeps r12: no stack needed
     bl .Ldiv32
     mov r0, r1
     bx r12
-    .size __bpf2arm_umod32, .-__bpf2arm_umod32
+    .size __bpf2arm.umod32, .-__bpf2arm.umod32
 
     .p2align 2
-    .type __bpf2arm_sdiv32,%function
-__bpf2arm_sdiv32:
+    .type __bpf2arm.sdiv32,%function
+__bpf2arm.sdiv32:
     movs r2, r1
     moveq r0, #0
     bxeq lr
@@ -120,11 +120,11 @@ __bpf2arm_sdiv32:
     cmp r4, #0
     rsblt r0, r0, #0
     pop {r4, pc}
-    .size __bpf2arm_sdiv32, .-__bpf2arm_sdiv32
+    .size __bpf2arm.sdiv32, .-__bpf2arm.sdiv32
 
     .p2align 2
-    .type __bpf2arm_smod32,%function
-__bpf2arm_smod32:
+    .type __bpf2arm.smod32,%function
+__bpf2arm.smod32:
     movs r2, r1
     bxeq lr
     rsbmi r2, r2, #0
@@ -136,7 +136,7 @@ __bpf2arm_smod32:
     cmp r4, #0
     rsblt r0, r0, #0
     pop {r4, pc}
-    .size __bpf2arm_smod32, .-__bpf2arm_smod32
+    .size __bpf2arm.smod32, .-__bpf2arm.smod32
 
 @ ---------------------------------------------------------------------------
 @ 64-bit unsigned division; one expansion returns the quotient, one the remainder.
@@ -248,8 +248,8 @@ __bpf2arm_smod32:
     .size \name, .-\name
 .endm
 
-    bpf2arm_udivmod64 __bpf2arm_udiv64, 0
-    bpf2arm_udivmod64 __bpf2arm_umod64, 1
+    bpf2arm_udivmod64 __bpf2arm.udiv64, 0
+    bpf2arm_udivmod64 __bpf2arm.umod64, 1
 
 @ ---------------------------------------------------------------------------
 @ 64-bit signed: magnitudes through the unsigned routines, which also give the
@@ -273,29 +273,29 @@ __bpf2arm_smod32:
 .endm
 
     .p2align 2
-    .type __bpf2arm_sdiv64,%function
-__bpf2arm_sdiv64:
+    .type __bpf2arm.sdiv64,%function
+__bpf2arm.sdiv64:
     orrs r12, r1, r3
-    bpl __bpf2arm_udiv64         @ both non-negative: nothing to fix
+    bpl __bpf2arm.udiv64         @ both non-negative: nothing to fix
     push {r4, lr}
     eor r4, r1, r3               @ bit 31: quotient negative
     bpf2arm_abs64 r0, r1
     bpf2arm_abs64 r2, r3
-    bl __bpf2arm_udiv64
+    bl __bpf2arm.udiv64
     bpf2arm_setsign64
     pop {r4, pc}
-    .size __bpf2arm_sdiv64, .-__bpf2arm_sdiv64
+    .size __bpf2arm.sdiv64, .-__bpf2arm.sdiv64
 
     .p2align 2
-    .type __bpf2arm_smod64,%function
-__bpf2arm_smod64:
+    .type __bpf2arm.smod64,%function
+__bpf2arm.smod64:
     orrs r12, r1, r3
-    bpl __bpf2arm_umod64
+    bpl __bpf2arm.umod64
     push {r4, lr}
     mov r4, r1                   @ bit 31: remainder negative (C semantics)
     bpf2arm_abs64 r0, r1
     bpf2arm_abs64 r2, r3
-    bl __bpf2arm_umod64
+    bl __bpf2arm.umod64
     bpf2arm_setsign64
     pop {r4, pc}
-    .size __bpf2arm_smod64, .-__bpf2arm_smod64
+    .size __bpf2arm.smod64, .-__bpf2arm.smod64

@@ -17,9 +17,9 @@
 @ ---------------------------------------------------------------------------
 @ 32-bit unsigned division, and the shared core.
 
-    .type __bpf2arm_udiv32,%function
+    .type __bpf2arm.udiv32,%function
     .thumb_func
-__bpf2arm_udiv32:
+__bpf2arm.udiv32:
     movs r2, r1
     itt eq
     moveq r0, #0
@@ -65,15 +65,15 @@ __bpf2arm_udiv32:
     adcs.w r0, r0, r0            @ quotient bit in, next dividend bit out
     .endr
     bx lr
-    .size __bpf2arm_udiv32, .-__bpf2arm_udiv32
+    .size __bpf2arm.udiv32, .-__bpf2arm.udiv32
 
 @ ---------------------------------------------------------------------------
 @ The other 32-bit operations: all through .Ldiv32.
 
     .p2align 2
-    .type __bpf2arm_umod32,%function
+    .type __bpf2arm.umod32,%function
     .thumb_func
-__bpf2arm_umod32:
+__bpf2arm.umod32:
     movs r2, r1
     it eq
     bxeq lr
@@ -81,12 +81,12 @@ __bpf2arm_umod32:
     bl .Ldiv32
     mov r0, r1
     bx r12
-    .size __bpf2arm_umod32, .-__bpf2arm_umod32
+    .size __bpf2arm.umod32, .-__bpf2arm.umod32
 
     .p2align 2
-    .type __bpf2arm_sdiv32,%function
+    .type __bpf2arm.sdiv32,%function
     .thumb_func
-__bpf2arm_sdiv32:
+__bpf2arm.sdiv32:
     movs r2, r1
     itt eq
     moveq r0, #0
@@ -103,12 +103,12 @@ __bpf2arm_sdiv32:
     it lt
     rsblt r0, r0, #0
     pop {r4, pc}
-    .size __bpf2arm_sdiv32, .-__bpf2arm_sdiv32
+    .size __bpf2arm.sdiv32, .-__bpf2arm.sdiv32
 
     .p2align 2
-    .type __bpf2arm_smod32,%function
+    .type __bpf2arm.smod32,%function
     .thumb_func
-__bpf2arm_smod32:
+__bpf2arm.smod32:
     movs r2, r1
     it eq
     bxeq lr
@@ -124,7 +124,7 @@ __bpf2arm_smod32:
     it lt
     rsblt r0, r0, #0
     pop {r4, pc}
-    .size __bpf2arm_smod32, .-__bpf2arm_smod32
+    .size __bpf2arm.smod32, .-__bpf2arm.smod32
 
 @ ---------------------------------------------------------------------------
 @ 64-bit unsigned division; one expansion returns the quotient, one the remainder.
@@ -237,8 +237,8 @@ __bpf2arm_smod32:
     .size \name, .-\name
 .endm
 
-    bpf2arm_udivmod64 __bpf2arm_udiv64, 0
-    bpf2arm_udivmod64 __bpf2arm_umod64, 1
+    bpf2arm_udivmod64 __bpf2arm.udiv64, 0
+    bpf2arm_udivmod64 __bpf2arm.umod64, 1
 
 @ ---------------------------------------------------------------------------
 @ 64-bit signed: magnitudes through the unsigned routines.
@@ -259,31 +259,31 @@ __bpf2arm_smod32:
 .endm
 
     .p2align 2
-    .type __bpf2arm_sdiv64,%function
+    .type __bpf2arm.sdiv64,%function
     .thumb_func
-__bpf2arm_sdiv64:
+__bpf2arm.sdiv64:
     orrs r12, r1, r3
-    bpl __bpf2arm_udiv64
+    bpl __bpf2arm.udiv64
     push {r4, lr}
     eor r4, r1, r3
     bpf2arm_abs64 r0, r1
     bpf2arm_abs64 r2, r3
-    bl __bpf2arm_udiv64
+    bl __bpf2arm.udiv64
     bpf2arm_setsign64
     pop {r4, pc}
-    .size __bpf2arm_sdiv64, .-__bpf2arm_sdiv64
+    .size __bpf2arm.sdiv64, .-__bpf2arm.sdiv64
 
     .p2align 2
-    .type __bpf2arm_smod64,%function
+    .type __bpf2arm.smod64,%function
     .thumb_func
-__bpf2arm_smod64:
+__bpf2arm.smod64:
     orrs r12, r1, r3
-    bpl __bpf2arm_umod64
+    bpl __bpf2arm.umod64
     push {r4, lr}
     mov r4, r1
     bpf2arm_abs64 r0, r1
     bpf2arm_abs64 r2, r3
-    bl __bpf2arm_umod64
+    bl __bpf2arm.umod64
     bpf2arm_setsign64
     pop {r4, pc}
-    .size __bpf2arm_smod64, .-__bpf2arm_smod64
+    .size __bpf2arm.smod64, .-__bpf2arm.smod64

@@ -147,7 +147,8 @@ std::string runOnArm(const Toolchain &tools, const std::string &workdir, const s
     std::vector<std::pair<std::string, const Code *>> fns;
     for (size_t k = 0; k < kept.size(); ++k) fns.push_back({names[k], &programs[kept[k]]->code});
     if (!writeBpfObject(bpfObj, fns)) return "cannot write " + bpfObj;
-    std::vector<std::string> cmd = {tools.bpf2arm, bpfObj, "-o", armObj, "--mcpu=" + tools.mcpu};
+    // The programs have no BTF: the raw entry ABI is the one the harness calls.
+    std::vector<std::string> cmd = {tools.bpf2arm, bpfObj, "-o", armObj, "--mcpu=" + tools.mcpu, "-Wno-missing-prototypes"};
     for (const HelperSpec &h : kHelpers) cmd.push_back("--helper=" + std::to_string(h.id) + "=" + h.declaration);
     cmd.insert(cmd.end(), tools.bpf2armArgs.begin(), tools.bpf2armArgs.end());
     int rc = runProcess(cmd, out, err);

@@ -20,7 +20,7 @@ beside it where they differ, and the totals: the summary of a change in code siz
 
 Normalisation keeps every instruction and the labels that instructions refer to (renamed .L1, .L2, ...
 in order), and drops directives, comments, unreferenced labels and our division routines
-(`__bpf2arm_*`, assembled into objects that call them; the calls stay).
+(`__bpf2arm.*`, assembled into objects that call them; the calls stay).
 
 --update rewrites the `-- expect` blocks (one block for CPUs whose text is equal) and leaves the rest of
 each file alone; it still runs the programs and fails when a result is wrong, and its counts show the
@@ -69,7 +69,7 @@ def normalize(asm_text):
                 if not in_routine:
                     items.append(('label', name))
             else:
-                in_routine = name.startswith('__bpf2arm_')
+                in_routine = name.startswith('__bpf2arm.')
                 if not in_routine:
                     items.append(('func', name))
             continue

@@ -78,7 +78,7 @@ def main():
                 problem = "not one error line: " + r.stderr[:300]
             elif r.returncode == 1 and (os.path.exists(out) or os.path.exists(out + ".h")):
                 problem = "output left behind after an error"
-            elif r.returncode == 0 and r.stderr:
+            elif r.returncode == 0 and any(": warning: " not in line for line in r.stderr.splitlines()):
                 problem = "success with messages: " + r.stderr[:300]
             leftovers = [f for f in os.listdir(work) if ".tmp" in f]
             if leftovers:

@@ -122,7 +122,7 @@ int main(int argc, char **argv) {
   for (int i = 3; i < argc; ++i)
     for (int op = 0; op < 8; ++op) {
       size_t len = strlen(kNames[op]);
-      if (!strncmp(argv[i], "__bpf2arm_", 10) && !strncmp(argv[i] + 10, kNames[op], len) && argv[i][10 + len] == '=')
+      if (!strncmp(argv[i], "__bpf2arm.", 10) && !strncmp(argv[i] + 10, kNames[op], len) && argv[i][10 + len] == '=')
         entry[op] = (uint32_t)strtoul(argv[i] + 11 + len, 0, 16);
     }
   for (int op = 0; op < 8; ++op)

@@ -54,7 +54,7 @@ else
   done
   tobj="$work/mc_triple_thumbv7m_none_eabi__mcpu_cortex_m3.o"
   if [ -f "$tobj" ]; then
-    n=$(llvm-readelf-19 -s "$tobj" | grep -cE 'FUNC +LOCAL .* __bpf2arm_(u|s)(div|mod)(32|64)$')
+    n=$(llvm-readelf-19 -s "$tobj" | grep -cE 'FUNC +LOCAL .* __bpf2arm\.(u|s)(div|mod)(32|64)$')
     if [ "$n" = 8 ]; then ok; else fail "div64_thumb.S: expected the 8 routines as local functions, found $n"; fi
     if llvm-readelf-19 -s "$tobj" | grep -qE ' (GLOBAL|WEAK) | \$[ad]'; then fail "div64_thumb.S has a global symbol, ARM code or data"; else ok; fi
   fi
@@ -63,12 +63,13 @@ else
     readelf=$(command -v llvm-readelf-19 || command -v llvm-readelf)
     if "$readelf" -s "$obj" | grep -qE ' (GLOBAL|WEAK) '; then fail "div64.S defines a non-local symbol"; else ok; fi
     if "$readelf" -s "$obj" | grep -qE ' \$d'; then fail "div64.S has data (a literal pool?) in the code"; else ok; fi
-    n=$("$readelf" -s "$obj" | grep -cE 'FUNC +LOCAL .* __bpf2arm_(u|s)(div|mod)(32|64)$')
+    n=$("$readelf" -s "$obj" | grep -cE 'FUNC +LOCAL .* __bpf2arm\.(u|s)(div|mod)(32|64)$')
     if [ "$n" = 8 ]; then ok; else fail "expected the 8 routines as local functions, found $n"; fi
   fi
 fi
 # Lines the embedding forbids (comments stripped first); the Thumb file may say .thumb_func.
-if sed 's/@.*//; s/\.thumb_func//' "$src/div64.S" "$src/div64_thumb.S" | grep -nE '^\s*(#|\.globl|\.global|\.text|\.section|\.data|\.thumb|\.code|\.ltorg|\.pool)|\b(sdiv|udiv|ldr\s+[^,]+,\s*=)|\b(v[a-z]+\.)' ; then
+# sdiv/udiv as instructions, not in the routines' names (__bpf2arm.udiv64).
+if sed 's/@.*//; s/\.thumb_func//' "$src/div64.S" "$src/div64_thumb.S" | grep -nE '^\s*(#|\.globl|\.global|\.text|\.section|\.data|\.thumb|\.code|\.ltorg|\.pool)|(^|\s)(sdiv|udiv|ldr\s+[^,]+,\s*=)|\b(v[a-z]+\.)' ; then
   fail "div64.S has a line the embedding forbids (above)"
 else
   ok
@@ -114,7 +115,7 @@ if [ -f /usr/include/unicorn/unicorn.h ] && [ -n "$lld" ] && [ -f "${obj:-}" ]; 
   if cc -O2 -Wall "$here/bench_div64.c" -o "$work/bench" -lunicorn 2>"$work/cc.err" &&
      "$lld" -Ttext=0x10000 -e 0x10000 "$obj" -o "$work/div64.elf" &&
      llvm-objcopy-19 -O binary --only-section=.text "$work/div64.elf" "$work/div64.bin"; then
-    mapfile -t syms < <(llvm-nm-19 "$work/div64.elf" | awk '$3 ~ /^__bpf2arm_/ { print $3 "=" $1 }')
+    mapfile -t syms < <(llvm-nm-19 "$work/div64.elf" | awk '$3 ~ /^__bpf2arm\./ { print $3 "=" $1 }')
     if "$work/bench" "$work/div64.bin" 10000 "${syms[@]}"; then ok; else fail "bench"; fi
   else
     fail "bench build"; cat "$work/cc.err"

@@ -37,7 +37,7 @@ t_\op:
     ldr r9, =0x99999999
     ldr r10, =0xaaaaaaaa
     mov r11, sp
-    bl __bpf2arm_\op
+    bl __bpf2arm.\op
     mov r2, #0
     ldr r3, =0x44444444
     cmp r4, r3

@@ -86,7 +86,8 @@ def check_every_helper(bpf2arm, work, stub):
         text = ''.join(f'call {i}\n' for i in ids) + 'exit\n'
         obj = os.path.join(work, 'every_helper.o')
         bpf_asm.write_bpf_elf(obj, [('every_helper', bpf_asm.assemble(text))])
-        r = compile_bpf(bpf2arm, obj, os.path.join(work, 'every_helper.arm.o'))
+        # The function has no BTF (assembled): its raw ABI is meant, only the helpers' warnings count.
+        r = compile_bpf(bpf2arm, obj, os.path.join(work, 'every_helper.arm.o'), '-Wno-missing-prototypes')
         if r.returncode == 0:
             break
         # A helper whose prototype cannot be called (variadic) is an error: leave it out.

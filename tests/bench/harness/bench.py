@@ -17,7 +17,7 @@ Helpers that are NOINLINE in the source are separate functions on both sides.
 
 Code size: the bytes of NAME plus every function of the same object it reaches through
 branches (for bpf2arm: the AAPCS entry NAME, the body NAME.bpf, local subfunctions).
-bpf2arm's division routines (__bpf2arm_*) are left out, as libgcc is left out natively,
+bpf2arm's division routines (__bpf2arm.*) are left out, as libgcc is left out natively,
 and reported on a separate line.
 
 Instructions: each object is linked with harness/driver.c and the driver half of NAME.c
@@ -144,11 +144,11 @@ def code_size(obj, entry):
     seen, todo = set(), [entry]
     while todo:
         f = todo.pop()
-        if f in seen or f not in syms or f.startswith("__bpf2arm_"):
+        if f in seen or f not in syms or f.startswith("__bpf2arm."):
             continue
         seen.add(f)
         todo.extend(graph.get(f, ()))
-    routines = sum(s for n, s in syms.items() if n.startswith("__bpf2arm_"))
+    routines = sum(s for n, s in syms.items() if n.startswith("__bpf2arm."))
     return sum(syms[f] for f in seen), sorted(seen), routines
 
 
@@ -362,7 +362,7 @@ def report(tgt, results, compile_s, n_objs, calls, calib):
             if s["outside"]:
                 parts.append(f"{side} also counts {', '.join(s['outside'])}")
             if s["routines"]:
-                parts.append(f"{side} object has {s['routines']} bytes of __bpf2arm_* routines "
+                parts.append(f"{side} object has {s['routines']} bytes of __bpf2arm.* routines "
                              "(counted in instructions, not in bytes)")
         if parts:
             print(f"  {r['name']}: " + "; ".join(parts))

@@ -1,0 +1,76 @@
+// libFuzzer target: the whole path from the bytes of an object to an ARM object in memory,
+// the driver's pass list (compiler/pipeline.cpp) without the file system.
+//
+// Input: one selector byte, then the object. The selector's low two bits choose the target
+// (cortex-a7 A32, arm1176jzf-s A32, cortex-a7 T32 (-mthumb), cortex-m4 T32), bit 2 -O0, bit 3
+// the C header too. A finding is a crash, a sanitizer report, a hang, or an error that calls
+// itself internal: bad input must be answered with a message about the input.
+//
+// Built with clang-19 (-fsanitize=fuzzer,address,undefined) by scripts/fuzz.sh; see README,
+// "Fuzzing". The custom mutator (fuzz_mutator.h) keeps a valid object's ELF structure and
+// mutates the BPF instructions inside it, so most inputs get past the reader.
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <ostream>
+#include <streambuf>
+#include <string>
+
+#include "compiler/object_reader.h"
+#include "compiler/options.h"
+#include "compiler/pipeline.h"
+#include "fuzz_mutator.h"
+
+namespace {
+
+using namespace bpf2arm;
+
+struct Target {
+  const char *cpu;
+  bool thumb;
+};
+constexpr Target kTargets[] = {{"cortex-a7", false}, {"arm1176jzf-s", false}, {"cortex-a7", true}, {"cortex-m4", true}};
+
+// --dump text goes nowhere: the fuzzer never asks for it, but the pipeline wants a stream.
+class NullBuffer : public std::streambuf {
+ protected:
+  int overflow(int c) override { return c; }
+};
+
+[[noreturn]] void finding(const std::string &what, const Diagnostic &diag) {
+  std::fprintf(stderr, "bpf2arm fuzz finding: %s: %s\n", what.c_str(), diag.render("fuzz.o").c_str());
+  std::abort();
+}
+
+void checkRefusal(const char *stage, const Diagnostic &diag) {
+  if (diag.message.empty()) finding(std::string(stage) + ": an error without a message", diag);
+  if (diag.message.find("internal error") != std::string::npos) finding(std::string(stage) + ": an internal error", diag);
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  if (size < 1) return 0;
+  static const abi::HelperTable helpers = abi::HelperTable::standard();
+  const uint8_t selector = data[0];
+  auto object = readBpfObjectFromBytes("fuzz.o", reinterpret_cast<const char *>(data + 1), size - 1);
+  if (!object) {
+    checkRefusal("reading", object.diag());
+    return 0;
+  }
+  Options options;
+  const Target &target = kTargets[selector & 3];
+  options.cpu = target.cpu;
+  options.thumb = target.thumb;
+  options.optimize = !(selector & 4);
+  options.threads = 1;  // libFuzzer runs one input at a time; threads only blur the stacks
+  NullBuffer nothing;
+  std::ostream dumps(&nothing);
+  auto compiled = compileObject(*object, options, helpers, selector & 8 ? "BPF2ARM_FUZZ_H" : "", dumps);
+  if (!compiled) checkRefusal("compiling", compiled.diag());
+  return 0;
+}
+
+extern "C" size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t maxSize, unsigned int seed) {
+  return bpf2arm::fuzz::mutate(data, size, maxSize, seed);
+}
