@@ -1,18 +1,21 @@
 #!/usr/bin/env bash
 # Objects linked by `bpftool gen object` from two files: static functions and variables
 # of the same name must stay distinct, each function with its own BTF prototype.
-#   run_linked.sh --bpf2arm PATH
+# With --mcpu, code for that CPU with the C side and qemu-arm model of tests/tools/toolchain.py.
+#   run_linked.sh --bpf2arm PATH [--mcpu CPU]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-[ "${1:-}" = "--bpf2arm" ] && [ -n "${2:-}" ] || { echo "usage: $0 --bpf2arm PATH" >&2; exit 2; }
+[ "${1:-}" = "--bpf2arm" ] && [ -n "${2:-}" ] || { echo "usage: $0 --bpf2arm PATH [--mcpu CPU]" >&2; exit 2; }
 bpf2arm=$2
+cpu_flags=() cc_flags=() qemu=(qemu-arm)
+if [ "${3:-}" = "--mcpu" ]; then eval "$(python3 "$here/../tools/toolchain.py" shell-env "$bpf2arm" "$4")"; fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 for f in first second; do
   clang-19 -target bpf -mcpu=v4 -O2 -g -c "$here/$f.bpf.c" -o "$work/$f.o"
 done
 bpftool gen object "$work/linked.o" "$work/first.o" "$work/second.o"
-"$bpf2arm" "$work/linked.o" -o "$work/linked.arm.o" --header "$work/linked.arm.h"
+"$bpf2arm" ${cpu_flags[@]+"${cpu_flags[@]}"} "$work/linked.o" -o "$work/linked.arm.o" --header "$work/linked.arm.h"
 cat > "$work/main.c" <<'C'
 #include <stdio.h>
 #include "linked.arm.h"
@@ -30,5 +33,5 @@ int main(void) {
   return failed != 0;
 }
 C
-arm-linux-gnueabihf-gcc -static -Wall -Werror -I"$work" -I"$here/../../runtime-stub/include" "$work/main.c" "$work/linked.arm.o" -o "$work/linked"
-qemu-arm "$work/linked"
+arm-linux-gnueabihf-gcc ${cc_flags[@]+"${cc_flags[@]}"} -static -Wall -Werror -I"$work" -I"$here/../../runtime-stub/include" "$work/main.c" "$work/linked.arm.o" -o "$work/linked"
+"${qemu[@]}" "$work/linked"

@@ -3,12 +3,17 @@
 # firmware and each keeps its own state (under qemu-arm); without --name the link fails on
 # the duplicate symbols. Usage errors: a NAME that is not a C identifier, --name-programs
 # without --name, and names that --name would make one symbol.
-#   run_names.sh --bpf2arm PATH
+# With --mcpu, code for that CPU with the C side and qemu-arm model of tests/tools/toolchain.py.
+#   run_names.sh --bpf2arm PATH [--mcpu CPU]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-[ "${1:-}" = "--bpf2arm" ] && [ -n "${2:-}" ] || { echo "usage: $0 --bpf2arm PATH" >&2; exit 2; }
+[ "${1:-}" = "--bpf2arm" ] && [ -n "${2:-}" ] || { echo "usage: $0 --bpf2arm PATH [--mcpu CPU]" >&2; exit 2; }
 bpf2arm=$(realpath "$2")
+cpu_flags=() cc_flags=() qemu=(qemu-arm)
+if [ "${3:-}" = "--mcpu" ]; then eval "$(python3 "$root/tests/tools/toolchain.py" shell-env "$bpf2arm" "$4")"; fi
+# bpf2arm for the CPU asked for.
+compile() { "$bpf2arm" ${cpu_flags[@]+"${cpu_flags[@]}"} "$@"; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
@@ -16,25 +21,25 @@ cd "$work"
 bpf_cc=(clang-19 -target bpf -mcpu=v4 -O2 -g -I/usr/include/x86_64-linux-gnu)
 "${bpf_cc[@]}" -DSTEP=1 -c "$here/tally.bpf.c" -o left.bpf.o
 "${bpf_cc[@]}" -DSTEP=10 -c "$here/tally.bpf.c" -o right.bpf.o
-"$bpf2arm" left.bpf.o -o left.arm.o --header left.arm.h --name left
-"$bpf2arm" right.bpf.o -o right.arm.o --header right.arm.h --name right --name-programs
-"$bpf2arm" left.bpf.o -o plain_left.arm.o
-"$bpf2arm" right.bpf.o -o plain_right.arm.o
+compile left.bpf.o -o left.arm.o --header left.arm.h --name left
+compile right.bpf.o -o right.arm.o --header right.arm.h --name right --name-programs
+compile left.bpf.o -o plain_left.arm.o
+compile right.bpf.o -o plain_right.arm.o
 
 runtime=()
 for src in "$root"/runtime-stub/*.c; do
-  arm-linux-gnueabihf-gcc -std=c11 -O2 -I"$root/runtime-stub/include" -c "$src" -o "runtime_$(basename "$src" .c).o"
+  arm-linux-gnueabihf-gcc ${cc_flags[@]+"${cc_flags[@]}"} -std=c11 -O2 -I"$root/runtime-stub/include" -c "$src" -o "runtime_$(basename "$src" .c).o"
   runtime+=("runtime_$(basename "$src" .c).o")
 done
-flags=(-std=c11 -static -O2 -Wall -Wextra -Werror -I. -I"$root/runtime-stub/include")
+flags=(${cc_flags[@]+"${cc_flags[@]}"} -std=c11 -static -O2 -Wall -Wextra -Werror -I. -I"$root/runtime-stub/include")
 arm-linux-gnueabihf-gcc "${flags[@]}" "$here/names_main.c" left.arm.o right.arm.o "${runtime[@]}" -o names
-qemu-arm ./names
+"${qemu[@]}" ./names
 
 failed=0
 fail() { echo "FAIL $*"; failed=1; }
 # The reason for --name: the same objects without it do not link.
 printf 'int main(void) { return 0; }\n' > empty_main.c
-if arm-linux-gnueabihf-gcc -static empty_main.c plain_left.arm.o plain_right.arm.o "${runtime[@]}" -o plain 2>link.err; then
+if arm-linux-gnueabihf-gcc ${cc_flags[@]+"${cc_flags[@]}"} -static empty_main.c plain_left.arm.o plain_right.arm.o "${runtime[@]}" -o plain 2>link.err; then
   fail "two programs without --name linked"
 elif ! grep -q "multiple definition of \`counts'" link.err; then
   fail "the link without --name failed for another reason: $(head -3 link.err)"

@@ -8,7 +8,7 @@ both with GNU ld and with ld.lld, each checked with readelf (ELF type DYN, the P
 at load time; in the shared object, GLOB_DAT relocations for the global and extern symbols
 its code reaches through the GOT) and run under qemu-arm, where tests/pic/pic_main.c
 compares every result with its own C model of the program. For A32 (cortex-a7), T32
-(cortex-a7+thumb) and ARMv6 (arm1176jzf-s: literal words instead of movw/movt). Also: the
+(cortex-a7+thumb), ARMv6 (arm1176jzf-s: literal words instead of movw/movt) and cortex-m4. Also: the
 position-dependent object does not link into a PIE (what the options are for), and the -S
 text of position-independent code reassembles (llvm-mc) to the same code and relocations.
     run_pic.py --bpf2arm PATH [--mcpu CPU,...] [--workdir DIR]"""
@@ -24,7 +24,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "tools"))
 import toolchain  # noqa: E402
 from toolchain import ARM_CC, ARMHF_SYSROOT, READELF, run  # noqa: E402
 
-DEFAULT_CPUS = "cortex-a7,cortex-a7+thumb,arm1176jzf-s"
+DEFAULT_CPUS = "cortex-a7,cortex-a7+thumb,arm1176jzf-s,cortex-m4"
 # GNU ld, and LLVM's ld.lld (lld-19), which gcc finds as ld.lld in the directory -B names.
 LINKERS = [("bfd", []), ("lld", ["-fuse-ld=lld", "-B/usr/lib/llvm-19/bin"])]
 
@@ -75,7 +75,7 @@ def check_roundtrip(c, bpf2arm, bpf_obj, flag, workdir):
     base = os.path.join(workdir, f"rt-{c.label}{flag}")
     run([bpf2arm, *c.bpf2arm_flags(), flag, bpf_obj, "-o", base + ".direct.o"], "bpf2arm")
     run([bpf2arm, *c.bpf2arm_flags(), flag, "-S", bpf_obj, "-o", base + ".s"], "bpf2arm -S")
-    triple = ("thumb" + c.triple[3:]) if c.thumb else c.triple
+    triple = c.mc_triple()
     run([toolchain.LLVM_MC, f"-triple={triple}", f"-mcpu={c.name}", "-filetype=obj", base + ".s", "-o", base + ".text.o"],
         "llvm-mc")
     problems = []

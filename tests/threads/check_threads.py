@@ -2,7 +2,8 @@
 """bpf2arm compiles the functions of a large program on several threads (--threads) and
 promises the same output whatever their number: this compiles a generated object of about
 45,000 BPF instructions (tests/bench/harness/large_object.py, about two hundred functions)
-as an object, as one with DWARF (-g), as assembly text and as a --dump=regalloc listing with 1 and 3 threads and
+as an object, as one with DWARF (-g), as assembly text, as a --dump=regalloc listing and as a
+cortex-m4 (T32) object with 1 and 3 threads and
 with the default (a thread per CPU), and checks that each output is byte for byte the one
 of a single thread.
 A race between the threads, or results used out of order, shows up as a difference.
@@ -25,6 +26,7 @@ OUTPUTS = {  # name: extra arguments, and whether the output is the -o file or s
     "assembly": (["-S"], "file"),
     "object with DWARF": (["-g"], "file"),
     "regalloc dump": (["--dump=regalloc"], "stdout"),
+    "cortex-m4 object": (["--mcpu=cortex-m4"], "file"),  # T32, and 64-bit atomics through calls
 }
 
 

@@ -121,6 +121,13 @@ class Cpu:
         t.thumb, t.label = True, self.name + THUMB_SUFFIX
         return t
 
+    def mc_triple(self):
+        """The triple llvm-mc assembles this CPU's code with: thumbv7a-... for T32 code of an
+        A-profile CPU, the row's own for the M profile (already thumbv7em-...)."""
+        if self.thumb and self.triple.startswith("arm"):
+            return "thumb" + self.triple[len("arm"):]
+        return self.triple
+
     def bpf2arm_flags(self):
         """bpf2arm's flags for code for this CPU (and mode)."""
         return [f"--mcpu={self.name}"] + (["-mthumb"] if self.thumb and self.has("arm") else [])
