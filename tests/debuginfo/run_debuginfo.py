@@ -221,17 +221,17 @@ def check_cpu(ck, c, g, bpf2arm, bpf_obj, work, pie=False):
                                               'delete 1', 'continue', 'bt', 'delete', 'continue'], sysroot=sysroot)
     problems = []
     expectations = [
-        (rf'Breakpoint 1 at 0x[0-9a-f]+: file \S*prog\.bpf\.c, line {body}\.', f'break prog.bpf.c:{body} is set'),
-        (r'Breakpoint 2 at 0x[0-9a-f]+: file \S*prog\.bpf\.c, line \d+\.',
+        (rf'Breakpoint 1 at 0x[0-9a-f]+: file (?:[^\n]*/)?prog\.bpf\.c, line {body}\.', f'break prog.bpf.c:{body} is set'),
+        (r'Breakpoint 2 at 0x[0-9a-f]+: file (?:[^\n]*/)?prog\.bpf\.c, line \d+\.',
          'break parity has one location (its body), though C enters it through code of its own'),
-        (rf'Breakpoint 1, scale \(.*\) at \S*prog\.bpf\.c:{body}\n', 'stops in scale at the line'),
-        (rf'#0  scale \(.*\) at \S*prog\.bpf\.c:{body}\n', 'bt #0 is scale'),
-        (rf'#1  0x[0-9a-f]+ in checksum \(.*\) at \S*prog\.bpf\.c:{call}\n', 'bt #1 is checksum at the call'),
-        (rf'#2  0x[0-9a-f]+ in main \(\) at \S*main\.c:{caller}\n', 'bt #2 is main at its call'),
-        (r'\n(Run till exit from #0 .*\n)?(0x[0-9a-f]+ in )?checksum \(.*\) at \S*prog\.bpf\.c:\d+\n',
+        (rf'Breakpoint 1, scale \(.*\) at (?:[^\n]*/)?prog\.bpf\.c:{body}\n', 'stops in scale at the line'),
+        (rf'#0  scale \(.*\) at (?:[^\n]*/)?prog\.bpf\.c:{body}\n', 'bt #0 is scale'),
+        (rf'#1  0x[0-9a-f]+ in checksum \(.*\) at (?:[^\n]*/)?prog\.bpf\.c:{call}\n', 'bt #1 is checksum at the call'),
+        (rf'#2  0x[0-9a-f]+ in main \(\) at (?:[^\n]*/)?main\.c:{caller}\n', 'bt #2 is main at its call'),
+        (r'\n(Run till exit from #0 .*\n)?(0x[0-9a-f]+ in )?checksum \(.*\) at (?:[^\n]*/)?prog\.bpf\.c:\d+\n',
          'finish returns into checksum'),
-        (r'Breakpoint 2, parity \(.*\) at \S*prog\.bpf\.c:\d+\n', 'stops in parity'),
-        (r'#0  parity \(.*\n#1  0x[0-9a-f]+ in parity \(.*\n#2  0x[0-9a-f]+ in main \(\) at \S*main\.c:'
+        (r'Breakpoint 2, parity \(.*\) at (?:[^\n]*/)?prog\.bpf\.c:\d+\n', 'stops in parity'),
+        (r'#0  parity \(.*\n#1  0x[0-9a-f]+ in parity \(.*\n#2  0x[0-9a-f]+ in main \(\) at (?:[^\n]*/)?main\.c:'
          + str(main_marks['call-parity']) + r'\n', 'bt: parity, its C entry, main at its call'),
         (r'exited normally', 'the program runs to its end'),
     ]
