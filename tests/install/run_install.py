@@ -43,21 +43,6 @@ def expected_output(weight):
     return lines
 
 
-class Checks:
-    def __init__(self):
-        self.passed = self.failed = 0
-
-    def record(self, name, problems):
-        if problems:
-            self.failed += 1
-            print('FAIL ' + name)
-            for p in problems:
-                print('     ' + str(p).replace('\n', '\n     '))
-        else:
-            self.passed += 1
-            print('PASS ' + name)
-
-
 def run(cmd, cwd=None, env=None):
     r = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
     return r.returncode, r.stdout + r.stderr
@@ -184,7 +169,7 @@ def main():
     if missing:
         print('FAIL missing tools: ' + ', '.join(missing))
         return 1
-    ck = Checks()
+    ck = toolchain.Checks()
     with tempfile.TemporaryDirectory(prefix='bpf2arm-install.') as work:
         stage = os.path.join(work, 'stage')
         code, out = run(['meson', 'install', '-C', args.build_dir, '--no-rebuild', '--quiet', '--destdir', stage])

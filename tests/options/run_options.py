@@ -65,20 +65,10 @@ int main(void)
 '''
 
 
-class Checker:
+class Checker(toolchain.Checks):
     def __init__(self, bpf2arm, work, verbose):
+        super().__init__()
         self.bpf2arm, self.work, self.verbose = bpf2arm, work, verbose
-        self.passed = self.failed = 0
-
-    def record(self, name, problems):
-        if problems:
-            self.failed += 1
-            print('FAIL ' + name)
-            for p in problems:
-                print('     ' + p.replace('\n', '\n     '))
-        else:
-            self.passed += 1
-            print('PASS ' + name)
 
     def run(self, *args, cwd=None):
         return subprocess.run([self.bpf2arm, *args], capture_output=True, text=True, cwd=cwd)

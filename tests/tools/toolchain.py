@@ -88,6 +88,20 @@ class Checks:
         sys.stdout.flush()  # the runners print from thread pools; keep the order readable
         return ok
 
+    def record(self, name, problems):
+        """Counts one check made of several findings: "PASS name" when problems is empty,
+        else "FAIL name" and each problem indented below it. Returns whether it passed."""
+        if problems:
+            self.failed += 1
+            print("FAIL " + name)
+            for p in problems:
+                print("     " + str(p).replace("\n", "\n     "))
+        else:
+            self.passed += 1
+            print("PASS " + name)
+        sys.stdout.flush()
+        return not problems
+
     def summary(self):
         """Prints the last line, "N passed, N failed"; returns the runner's exit status: 1 when
         a check failed or none ran."""
