@@ -238,8 +238,7 @@ void makeSymbols(const Program &program, const ArmTarget &target, llvm::MCContex
         symbols.callees.emplace(call.symbol, nullptr);
   }
   for (const char *runtimeEntry : kTailCallRuntimeEntries) symbols.callees.emplace(runtimeEntry, nullptr);
-  if (!target.hasLdrexd())
-    for (const char *atomic64 : atomic64RuntimeFunctions()) symbols.callees.emplace(atomic64, nullptr);
+  for (const char *runtimeFunction : targetRuntimeFunctions(target)) symbols.callees.emplace(runtimeFunction, nullptr);
   for (auto &[name, symbol] : symbols.callees) symbol = ctx.getOrCreateSymbol(name);
   for (size_t r = 0; r < kRoutineCount; ++r) symbols.routines[r] = ctx.getOrCreateSymbol(routineName(Routine(r)));
   symbols.resultHiRead = resultHiReads(program, symbols);
@@ -247,6 +246,11 @@ void makeSymbols(const Program &program, const ArmTarget &target, llvm::MCContex
 
 
 }  // namespace
+
+std::vector<const char *> targetRuntimeFunctions(const ArmTarget &target) {
+  if (target.hasLdrexd()) return {};
+  return atomic64RuntimeFunctions();
+}
 
 Expected<std::string> emitProgram(const Program &program, const ArmTarget &target, const EmitOptions &emitOptions) {
   OutputKind kind = emitOptions.kind;
@@ -306,7 +310,7 @@ Expected<std::string> emitProgram(const Program &program, const ArmTarget &targe
   ObjectSymbols symbols;
   DataLayout data(program, ctx, target.relocationModel() == RelocationModel::Pic);
   symbols.data = &data;
-  SymbolNames names(program);
+  SymbolNames names(program, targetRuntimeFunctions(target));
   makeSymbols(program, target, ctx, names, symbols);
   std::unique_ptr<Assembler> assembler = makeAssembler(target, ctx, streamer.get());
   Assembler &as = *assembler;

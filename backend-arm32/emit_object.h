@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "arm_target.h"
 #include "compiler/program.h"
@@ -27,6 +28,10 @@ struct EmitOptions {
   // When set, receive the MIR of every function after selection and after allocation.
   std::string *mirDump = nullptr, *regallocDump = nullptr;
 };
+
+// The runtime stub's functions that code for `target` calls whatever the program says
+// (the 64-bit atomics where the CPU has no ldrexd): names the program must not define.
+std::vector<const char *> targetRuntimeFunctions(const ArmTarget &target);
 
 Expected<std::string> emitProgram(const Program &program, const ArmTarget &target, const EmitOptions &options);
 

@@ -2,11 +2,12 @@
 // --name's prefix, Program::exported) and must stay exact; local ones (static functions and variables, function bodies, map
 // storage) only need to be unique, and objects linked from several files
 // (`bpftool gen object`) can hold two statics of the same name. Nor may a local take a name
-// the code refers to (a helper, an extern): the reference would bind to the local.
+// the code refers to (a helper, an extern, a runtime function): the reference would bind to the local.
 #pragma once
 
 #include <set>
 #include <string>
+#include <vector>
 
 #include "compiler/program.h"
 #include "compiler/symbol_clashes.h"
@@ -15,7 +16,9 @@ namespace bpf2arm::arm {
 
 class SymbolNames {
  public:
-  explicit SymbolNames(const Program &program) : taken_(referencedSymbols(program)) {
+  // `targetCalls`: the runtime functions the target's code calls (targetRuntimeFunctions).
+  SymbolNames(const Program &program, const std::vector<const char *> &targetCalls)
+      : taken_(referencedSymbols(program, targetCalls)) {
     for (const Function &fn : program.functions)
       if (fn.isGlobal) taken_.insert(program.exported.program(fn.name));
     for (const DataSection &sec : program.data)

@@ -32,7 +32,10 @@ Expected<CompiledObject> compileObject(const BpfObject &object, const Options &o
   if (!program) return program.diag();
   if (Status st = nameExports(*program, {options.name.empty() ? "" : options.name + "__", options.namePrograms}))
     return *st;
-  if (Status st = checkSymbolClashes(*program)) return *st;
+  // The target first: the runtime functions its code calls are names the program may not take.
+  auto target = arm::ArmTarget::create(options.cpu, options.thumb);
+  if (!target) return target.diag();
+  if (Status st = checkSymbolClashes(*program, arm::targetRuntimeFunctions(**target))) return *st;
   if (dump == "model") dumps << dumpProgram(*program);
   if (Status st = analyzeFrame(*program)) return *st;
   if (dump == "frame") dumps << dumpProgram(*program);
@@ -43,8 +46,6 @@ Expected<CompiledObject> compileObject(const BpfObject &object, const Options &o
   trackUpperZero(*program, workers);
   if (dump == "upper") dumps << dumpProgram(*program);
 
-  auto target = arm::ArmTarget::create(options.cpu, options.thumb);
-  if (!target) return target.diag();
   using PI = PositionIndependence;
   (*target)->setRelocationModel(options.positionIndependence == PI::Library      ? arm::RelocationModel::Pic
                                 : options.positionIndependence == PI::Executable ? arm::RelocationModel::Pie

@@ -22,7 +22,7 @@ std::string reservedBecause(const std::string &name) {
 }
 
 // What in the program refers to `name` without defining it, for the message.
-std::string referrer(const Program &program, const std::string &name) {
+std::string referrer(const Program &program, const std::vector<const char *> &targetCalls, const std::string &name) {
   for (const Function &fn : program.functions)
     for (const CallTarget &call : fn.calls) {
       if (call.symbol != name) continue;
@@ -31,13 +31,15 @@ std::string referrer(const Program &program, const std::string &name) {
     }
   for (const char *entry : kTailCallRuntimeEntries)
     if (name == entry) return "the runtime's tail-call entry, which the program's tail calls reach";
+  for (const char *function : targetCalls)
+    if (name == function) return "a runtime function that code for this CPU calls (64-bit atomics without ldrexd)";
   return "an extern variable the program refers to";
 }
 
 }  // namespace
 
-std::set<std::string> referencedSymbols(const Program &program) {
-  std::set<std::string> names;
+std::set<std::string> referencedSymbols(const Program &program, const std::vector<const char *> &targetCalls) {
+  std::set<std::string> names(targetCalls.begin(), targetCalls.end());
   for (const Function &fn : program.functions) {
     for (const CallTarget &call : fn.calls)
       if (call.kind == CallTarget::Helper || call.kind == CallTarget::Extern) names.insert(call.symbol);
@@ -53,15 +55,15 @@ std::set<std::string> referencedSymbols(const Program &program) {
 
 bool isReservedSymbolName(const std::string &name) { return !reservedBecause(name).empty(); }
 
-Status checkSymbolClashes(const Program &program) {
-  const std::set<std::string> referenced = referencedSymbols(program);
+Status checkSymbolClashes(const Program &program, const std::vector<const char *> &targetCalls) {
+  const std::set<std::string> referenced = referencedSymbols(program, targetCalls);
   // (what, its name in the program, its symbol, global)
   auto check = [&](const std::string &what, const std::string &name, const std::string &symbol,
                    bool global) -> Status {
     if (std::string why = reservedBecause(symbol); !why.empty())
       return errorAt(name, -1, "the ARM object cannot give a " + what + " this name: " + why + "; rename the " + what);
     if (global && referenced.count(symbol))
-      return errorAt(name, -1, "this " + what + "'s symbol " + symbol + " is also the name of " + referrer(program, symbol) +
+      return errorAt(name, -1, "this " + what + "'s symbol " + symbol + " is also the name of " + referrer(program, targetCalls, symbol) +
                                    ", so that reference would reach the " + what + "; rename the " + what);
     return std::nullopt;
   };

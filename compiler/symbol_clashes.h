@@ -3,12 +3,14 @@
 // "__bpf2arm." and its sections (and the assembler's labels) with '.': no C identifier
 // does, so only a crafted object can clash with them, and that is reported as its error.
 // Names the code refers to without defining (helpers, extern functions and variables,
-// the runtime's tail-call entries) must not be defined by the program either: a call
-// would reach the program's function instead.
+// the runtime's tail-call entries, and the runtime functions that code for the target CPU
+// calls) must not be defined by the program either: a call would reach the program's
+// function instead, and the firmware's link would find the name twice.
 #pragma once
 
 #include <set>
 #include <string>
+#include <vector>
 
 #include "program.h"
 
@@ -22,13 +24,15 @@ inline const char *const kTailCallRuntimeEntries[] = {"bpf2arm_tail_call_target"
 inline const char kOwnSymbolPrefix[] = "__bpf2arm.";
 
 // The symbols the program's code refers to without defining them.
-std::set<std::string> referencedSymbols(const Program &program);
+// `targetCalls`: the runtime functions that code for the target CPU calls whatever the
+// program says (arm::targetRuntimeFunctions).
+std::set<std::string> referencedSymbols(const Program &program, const std::vector<const char *> &targetCalls);
 
 // Whether a local symbol may not be named `name` (the backend then picks another).
 bool isReservedSymbolName(const std::string &name);
 
 // A function, map or variable of the program whose symbol would clash with one of the
 // names above: an error naming it. Runs once the exported names are known (nameExports).
-Status checkSymbolClashes(const Program &program);
+Status checkSymbolClashes(const Program &program, const std::vector<const char *> &targetCalls);
 
 }  // namespace bpf2arm

@@ -4,10 +4,14 @@
 # seed corpus (generated from the test programs by tests/fuzz/make_corpus.py) with the
 # dictionary of ELF/BTF/BPF constants, for a bounded time.
 #
-#   scripts/fuzz.sh [--build DIR] [--seconds N] [--jobs N] [--corpus DIR] [-- LIBFUZZER-ARGS...]
+#   scripts/fuzz.sh [--build DIR] [--seconds N] [--jobs N] [--family a32|t32|all] [--corpus DIR]
+#                   [-- LIBFUZZER-ARGS...]
 #
 # DIR defaults to build-fuzz (a meson build of its own: the main build uses g++, libFuzzer
-# needs clang); N to 3600 seconds; --jobs N runs N fuzzing processes (libFuzzer's -fork).
+# needs clang); N to 3600 seconds; --jobs N runs N fuzzing processes (libFuzzer's -fork);
+# --family keeps every input on the A32 targets (cortex-a7, arm1176jzf-s) or the T32 ones
+# (cortex-a7 -mthumb, cortex-m4) instead of all four. The CPU time the fuzzing took is printed
+# at the end.
 # The corpus grows in DIR/corpus unless --corpus says where; findings go to DIR/findings/
 # (crash-*, timeout-*, oom-*): copy each into tests/fuzz/regressions once it is fixed.
 # Exit status 0 when nothing was found. For hours on every core: scripts/fuzz.sh --seconds 36000 --jobs $(nproc)
@@ -17,16 +21,21 @@ build=$root/build-fuzz
 seconds=3600
 jobs=1
 corpus=
+family=all
+usage="usage: $0 [--build DIR] [--seconds N] [--jobs N] [--family a32|t32|all] [--corpus DIR] [-- LIBFUZZER-ARGS...]"
 while [ $# -gt 0 ]; do
   case $1 in
     --build) build=$2; shift 2 ;;
     --seconds) seconds=$2; shift 2 ;;
     --jobs) jobs=$2; shift 2 ;;
     --corpus) corpus=$2; shift 2 ;;
+    --family) family=$2; shift 2 ;;
     --) shift; break ;;
-    *) echo "usage: $0 [--build DIR] [--seconds N] [--jobs N] [--corpus DIR] [-- LIBFUZZER-ARGS...]" >&2; exit 2 ;;
+    *) echo "$usage" >&2; exit 2 ;;
   esac
 done
+case $family in a32|t32|all) ;; *) echo "$usage" >&2; exit 2 ;; esac
+export BPF2ARM_FUZZ_FAMILY=$family
 if ! command -v clang++-19 >/dev/null || [ ! -f /usr/lib/llvm-19/lib/clang/19/lib/linux/libclang_rt.fuzzer-x86_64.a ]; then
   echo "fuzz: clang-19 and libclang-rt-19-dev are needed (scripts/install-deps.sh)" >&2
   exit 1
@@ -60,7 +69,9 @@ fi
 parallel=()
 [ "$jobs" -gt 1 ] && parallel=(-fork="$jobs" -ignore_crashes=1)
 # libFuzzer's own exit status for a finding is 77, which meson reads as a skipped test.
-"$fuzzer" -max_total_time="$seconds" -dict="$root/tests/fuzz/bpf2arm.dict" -max_len=65536 -timeout=30 \
+# `time` counts the CPU of the -fork workers too: the parent waits for each of them.
+TIMEFORMAT="fuzz: family $family, %R s wall, %U s user + %S s system CPU"
+time "$fuzzer" -max_total_time="$seconds" -dict="$root/tests/fuzz/bpf2arm.dict" -max_len=65536 -timeout=30 \
   -rss_limit_mb=4096 -error_exitcode=1 -timeout_exitcode=1 -artifact_prefix="$build/findings/" \
   -print_final_stats=1 "${parallel[@]}" "$@" "$corpus" "$seeds"
 findings=$(find "$build/findings" -type f | wc -l)

@@ -30,6 +30,8 @@ import bpf_asm  # noqa: E402
 import toolchain  # noqa: E402
 
 CLANG = 'clang-19'
+# A runtime function that code for Cortex-M (no ldrexd) calls for a 64-bit atomic add.
+ATOMIC64_NAME = 'bpf2arm_atomic64_fetch_add'
 HOST_CC = 'gcc'
 
 VALID_C = 'int scale(int x) { return x * 3 + 1; }\n'
@@ -264,6 +266,7 @@ def build_cases():
         return obj
 
     # Names the ARM object keeps for itself: crafted (no C identifier has them) or clashing.
+
     def named(name, bind='global', text='mov %r0, %r1\ndiv %r0, %r2\nexit'):
         def build(d):
             p = at('named.o')(d)
@@ -355,6 +358,14 @@ def build_cases():
              function='__bpf2arm.udiv64', message="names beginning with __bpf2arm. are bpf2arm's own"),
         Case('a global function named like the helper it calls', named('bpf_ktime_get_ns', text='call 5\nexit'),
              function='bpf_ktime_get_ns', message='is also the name of the helper that bpf_ktime_get_ns calls as id 5'),
+        # Cortex-M has no ldrexd: its 64-bit atomics call runtime-stub/atomic64.c by these names.
+        Case('a global function named like a 64-bit atomic routine, for cortex-m4', named(ATOMIC64_NAME),
+             function=ATOMIC64_NAME, args=['{IN}', '-o', '{OUT}', '--mcpu=cortex-m4'],
+             message='is also the name of a runtime function that code for this CPU calls'),
+        Case('the same function for cortex-a7 (ldrexd: no runtime call) compiles', named(ATOMIC64_NAME), status=0,
+             args=['{IN}', '-o', '{OUT}', '-Wno-missing-prototypes']),
+        Case('a static function named like a 64-bit atomic routine, for cortex-m4: the atomic still calls the runtime',
+             None, custom=static_atomic64_name),
         Case('no BTF prototype: a warning, an error with -Werror', no_prototype, function='add3',
              args=['{IN}', '-o', '{OUT}', '-Werror'],
              message='no BTF prototype (the object was built without -g), so C calls it as uint64_t add3(uint64_t r1, '
@@ -381,6 +392,28 @@ def build_cases():
         Case('bad usage: unknown flag', lambda d: (valid_object(at('usage.o')(d)), at('usage.o')(d))[1],
              status=2, args=['--no-such-flag', '{IN}', '-o', '{OUT}']),
     ]
+
+
+def static_atomic64_name(bpf2arm, casedir):
+    """A static function may take the runtime's name, as a C static may: it is renamed in the
+    object, and the program's 64-bit atomic still calls runtime-stub/atomic64.c."""
+    src, obj, out = (os.path.join(casedir, n) for n in ('static_atomic.c', 'static_atomic.o', 'static_atomic.arm.o'))
+    with open(src, 'w') as f:
+        f.write('typedef unsigned long long u64;\n'
+                'static __attribute__((noinline)) u64 %s(u64 *p, u64 v) { return *p * v + 7; }\n'
+                'u64 f(u64 *p, u64 v) { return __sync_fetch_and_add(p, v) + %s(p, v); }\n'
+                % (ATOMIC64_NAME, ATOMIC64_NAME))
+    subprocess.run([CLANG, '-target', 'bpf', '-mcpu=v4', '-O2', '-g', '-c', src, '-o', obj], check=True,
+                   capture_output=True)
+    r = subprocess.run([bpf2arm, obj, '-o', out, '--mcpu=cortex-m4'], capture_output=True, text=True)
+    if r.returncode != 0 or r.stderr.strip():
+        return ['bpf2arm exited %d: %s' % (r.returncode, r.stderr.strip())]
+    symbols = subprocess.run([toolchain.ARM_NM, out], capture_output=True, text=True, check=True).stdout.split('\n')
+    undefined = [line.split()[-1] for line in symbols if line.split()[:1] == ['U']]
+    if undefined != [ATOMIC64_NAME]:
+        return ['the object should call the runtime\'s %s, but its undefined symbols are %s:\n%s'
+                % (ATOMIC64_NAME, undefined, '\n'.join(symbols))]
+    return []
 
 
 SWEEP_OPERANDS = [(1, 2, 1, 1), (0, 0, 0, 0)]  # (dst, src, offset, imm) for each opcode byte

@@ -31,6 +31,21 @@ struct Target {
 };
 constexpr Target kTargets[] = {{"cortex-a7", false}, {"arm1176jzf-s", false}, {"cortex-a7", true}, {"cortex-m4", true}};
 
+// The selector's bits that choose the target, and those forced on: from BPF2ARM_FUZZ_FAMILY.
+struct TargetChoice {
+  uint8_t free = 3, forced = 0;
+};
+
+TargetChoice targetChoice() {
+  const char *family = std::getenv("BPF2ARM_FUZZ_FAMILY");
+  const std::string name = family ? family : "";
+  if (name.empty() || name == "all") return {};
+  if (name == "a32") return {1, 0};
+  if (name == "t32") return {1, 2};
+  std::fprintf(stderr, "bpf2arm fuzz: BPF2ARM_FUZZ_FAMILY is a32, t32 or all, not '%s'\n", name.c_str());
+  std::exit(2);
+}
+
 // --dump text goes nowhere: the fuzzer never asks for it, but the pipeline wants a stream.
 class NullBuffer : public std::streambuf {
  protected:
@@ -52,6 +67,7 @@ void checkRefusal(const char *stage, const Diagnostic &diag) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (size < 1) return 0;
   static const abi::HelperTable helpers = abi::HelperTable::standard();
+  static const TargetChoice choice = targetChoice();
   const uint8_t selector = data[0];
   auto object = readBpfObjectFromBytes("fuzz.o", reinterpret_cast<const char *>(data + 1), size - 1);
   if (!object) {
@@ -59,7 +75,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     return 0;
   }
   Options options;
-  const Target &target = kTargets[selector & 3];
+  const Target &target = kTargets[(selector & choice.free) | choice.forced];
   options.cpu = target.cpu;
   options.thumb = target.thumb;
   options.optimize = !(selector & 4);
