@@ -19,13 +19,10 @@ class SymbolNames {
   // `targetCalls`: the runtime functions the target's code calls (targetRuntimeFunctions).
   SymbolNames(const Program &program, const std::vector<const char *> &targetCalls)
       : taken_(referencedSymbols(program, targetCalls)) {
-    for (const Function &fn : program.functions)
-      if (fn.isGlobal) taken_.insert(program.exported.program(fn.name));
-    for (const DataSection &sec : program.data)
-      for (const DataSection::Symbol &sym : sec.symbols)
-        if (sym.isGlobal) taken_.insert(program.exported.data(sym.name));
-    for (const MapDef &m : program.maps)
-      if (m.isGlobal) taken_.insert(program.exported.data(m.name));
+    forEachDefinedSymbol(program, program.exported, [this](const DefinedSymbol &def) -> Status {
+      if (def.isGlobal) taken_.insert(def.symbol);
+      return std::nullopt;
+    });
   }
 
   // `wanted`, or `wanted.N` when that is taken.

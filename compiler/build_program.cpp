@@ -487,21 +487,14 @@ Expected<Program> buildProgram(const BpfObject &obj, const abi::HelperTable &hel
 
 Status nameExports(Program &program, ExportedNames exported) {
   std::map<std::string, std::string> owner;  // exported name -> what the program calls it
-  auto claim = [&](const std::string &symbol, const std::string &what) -> Status {
-    auto [it, fresh] = owner.emplace(symbol, what);
+  Status clash = forEachDefinedSymbol(program, exported, [&](const DefinedSymbol &def) -> Status {
+    if (!def.isGlobal) return std::nullopt;
+    const std::string what = std::string(def.kind) + " " + def.name;
+    auto [it, fresh] = owner.emplace(def.symbol, what);
     if (fresh) return std::nullopt;
-    return error("--name: " + what + " and " + it->second + " would both be the symbol " + symbol);
-  };
-  for (const Function &fn : program.functions)
-    if (fn.isGlobal)
-      if (Status st = claim(exported.program(fn.name), "function " + fn.name)) return st;
-  for (const MapDef &m : program.maps)
-    if (m.isGlobal)
-      if (Status st = claim(exported.data(m.name), "map " + m.name)) return st;
-  for (const DataSection &sec : program.data)
-    for (const DataSection::Symbol &sym : sec.symbols)
-      if (sym.isGlobal)
-        if (Status st = claim(exported.data(sym.name), "variable " + sym.name)) return st;
+    return error("--name: " + what + " and " + it->second + " would both be the symbol " + def.symbol);
+  });
+  if (clash) return clash;
   program.exported = std::move(exported);
   return std::nullopt;
 }

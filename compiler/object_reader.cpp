@@ -157,6 +157,10 @@ Expected<BpfObject> readBpfObjectFromBytes(const std::string &path, const char *
 
 namespace {
 
+constexpr uint64_t kMaxDataAlignment = 4096;  // see readObjectBytes
+// A data section's size, as for a map's storage (emit_data.cpp): half the 32-bit address space.
+constexpr uint64_t kMaxDataSize = uint64_t(1) << 31;
+
 // `file` is a copy of its own: elf_memory takes a mutable buffer.
 Expected<BpfObject> readObjectBytes(const std::string &path, std::vector<char> file) {
   if (std::string what = identifyNonBpfInput(file.data(), file.size()); !what.empty()) return error(what);
@@ -215,6 +219,14 @@ Expected<BpfObject> readObjectBytes(const std::string &path, std::vector<char> f
       sec.align = shdr.sh_addralign ? shdr.sh_addralign : 1;
       if (sec.align & (sec.align - 1))
         return error("section " + sec.name + " has alignment " + std::to_string(sec.align) + ", not a power of two");
+      // A loader gives each global data section a page of its own at most (libbpf maps it as
+      // an array map's value), and the ARM object's file is padded to every section's
+      // alignment: a larger one is meaningless and would make the output that large.
+      if (sec.align > kMaxDataAlignment)
+        return error("section " + sec.name + " has alignment " + std::to_string(sec.align) + "; global data can have " +
+                     std::to_string(kMaxDataAlignment) + " (a page) at most");
+      if (sec.size > kMaxDataSize)
+        return error("section " + sec.name + " has " + std::to_string(sec.size) + " bytes, more than a 32-bit device has");
       if (!sec.zeroFill && shdr.sh_size) {
         Elf_Data *data = elf_getdata(scn, nullptr);
         if (!data || data->d_size != shdr.sh_size) return error("cannot read section " + sec.name);

@@ -199,6 +199,34 @@ struct Program {
   }
 };
 
+// One function, map or variable of the program, as the ARM object names it.
+struct DefinedSymbol {
+  const char *kind;         // "function", "map" or "variable", for messages
+  const std::string &name;  // the program's own name for it
+  std::string symbol;       // its symbol in the object: `exported`'s name when global, else `name`
+  bool isGlobal;
+};
+
+// Calls `visit(const DefinedSymbol &)` for each function, map and variable of the program,
+// in that order, until one returns an error, which it returns. The one walk over what the
+// program defines: exported-name clashes, reserved names and local renaming all use it.
+template <typename Visit>
+Status forEachDefinedSymbol(const Program &program, const ExportedNames &exported, Visit &&visit) {
+  for (const Function &fn : program.functions)
+    if (Status st = visit(DefinedSymbol{"function", fn.name, fn.isGlobal ? exported.program(fn.name) : fn.name,
+                                        fn.isGlobal}))
+      return st;
+  for (const MapDef &m : program.maps)
+    if (Status st = visit(DefinedSymbol{"map", m.name, m.isGlobal ? exported.data(m.name) : m.name, m.isGlobal}))
+      return st;
+  for (const DataSection &sec : program.data)
+    for (const DataSection::Symbol &sym : sec.symbols)
+      if (Status st = visit(DefinedSymbol{"variable", sym.name, sym.isGlobal ? exported.data(sym.name) : sym.name,
+                                          sym.isGlobal}))
+        return st;
+  return std::nullopt;
+}
+
 // Text form of the model, for `--dump=model`.
 std::string dumpProgram(const Program &program);
 // Instruction k of fn as the dump and the comments of `-S` show it: its slot, its text,

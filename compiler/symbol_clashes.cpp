@@ -57,26 +57,16 @@ bool isReservedSymbolName(const std::string &name) { return !reservedBecause(nam
 
 Status checkSymbolClashes(const Program &program, const std::vector<const char *> &targetCalls) {
   const std::set<std::string> referenced = referencedSymbols(program, targetCalls);
-  // (what, its name in the program, its symbol, global)
-  auto check = [&](const std::string &what, const std::string &name, const std::string &symbol,
-                   bool global) -> Status {
-    if (std::string why = reservedBecause(symbol); !why.empty())
-      return errorAt(name, -1, "the ARM object cannot give a " + what + " this name: " + why + "; rename the " + what);
-    if (global && referenced.count(symbol))
-      return errorAt(name, -1, "this " + what + "'s symbol " + symbol + " is also the name of " + referrer(program, targetCalls, symbol) +
-                                   ", so that reference would reach the " + what + "; rename the " + what);
+  return forEachDefinedSymbol(program, program.exported, [&](const DefinedSymbol &def) -> Status {
+    if (std::string why = reservedBecause(def.symbol); !why.empty())
+      return errorAt(def.name, -1, std::string("the ARM object cannot give a ") + def.kind + " this name: " + why +
+                                       "; rename the " + def.kind);
+    if (def.isGlobal && referenced.count(def.symbol))
+      return errorAt(def.name, -1, std::string("this ") + def.kind + "'s symbol " + def.symbol + " is also the name of " +
+                                       referrer(program, targetCalls, def.symbol) + ", so that reference would reach the " +
+                                       def.kind + "; rename the " + def.kind);
     return std::nullopt;
-  };
-  for (const Function &fn : program.functions)
-    if (Status st = check("function", fn.name, fn.isGlobal ? program.exported.program(fn.name) : fn.name, fn.isGlobal))
-      return st;
-  for (const MapDef &m : program.maps)
-    if (Status st = check("map", m.name, m.isGlobal ? program.exported.data(m.name) : m.name, m.isGlobal)) return st;
-  for (const DataSection &sec : program.data)
-    for (const DataSection::Symbol &sym : sec.symbols)
-      if (Status st = check("variable", sym.name, sym.isGlobal ? program.exported.data(sym.name) : sym.name, sym.isGlobal))
-        return st;
-  return std::nullopt;
+  });
 }
 
 }  // namespace bpf2arm

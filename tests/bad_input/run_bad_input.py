@@ -284,6 +284,9 @@ def build_cases():
                            'int f(int x) { return x + bpf_core_enum_value_exists(enum colour, GREEN); }\n')
     core_offsets = c_object('core_offsets', 'struct pair { int a, b; } __attribute__((preserve_access_index));\n'
                             'int f(struct pair *p) { return BPF_CORE_READ(p, b); }\n')
+    over_aligned = c_object('over_aligned', 'int buf[4] __attribute__((aligned(8192)));\n'
+                            'int f(int x) { buf[x & 3] = x; return buf[0]; }\n')
+    huge_global = c_object('huge_global', 'char huge[0x90000000u];\nint f(int x) { huge[x] = 1; return huge[0]; }\n')
     no_prototype = c_object('no_prototype', 'int add3(int x) { return x + 3; }\n', debug=None)
 
     def with_valid(name):
@@ -348,6 +351,12 @@ def build_cases():
              message='extract the members (ar x ARCHIVE) and compile each (BPF objects in it: first.o, second.o)'),
         Case('unoptimized (-O0) object: callx with the hint to use -O2', unoptimized, function='f',
              message='compile BPF programs with -O2', at='bpf_get_prandom_u32()'),
+        # The ARM object is padded to each section's alignment: 2^58 once made a 4 GB file.
+        Case('global data aligned to more than a page', over_aligned,
+             message='section .bss has alignment 8192; global data can have 4096 (a page) at most'),
+        # A size over 2^32 was written truncated to 32 bits: a .bss of 2^40 bytes became 0.
+        Case('global data larger than a 32-bit device has', huge_global,
+             message='section .bss has 2415919104 bytes, more than a 32-bit device has'),
         Case('C functions named like the division routines compile', own_division_name, status=0),
         Case('a function named .text', named('.text'), function='.text', message='rename the function'),
         Case('a function named .strtab', named('.strtab'), function='.strtab', message='rename the function'),

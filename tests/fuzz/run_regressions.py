@@ -7,7 +7,8 @@ bpf2arm itself, as the target would compile it.
 An input is the target's: one selector byte (bits 0-1: cortex-a7, arm1176jzf-s, cortex-a7
 -mthumb, cortex-m4; bit 2: -O0; bit 3: --header), then the object. Each must compile (exit 0,
 nothing on stderr but warnings) or be refused (exit 1, one line in a form of SPEC section 2,
-no "internal error", no output left), never crash. Prints PASS/FAIL per input.
+no "internal error", no output left), never crash; an output may not be much larger than its
+input. Prints PASS/FAIL per input.
 """
 import argparse
 import glob
@@ -48,10 +49,15 @@ def check(bpf2arm, path, work):
         return ['no answer within 120 s']
     lines = [l for l in r.stderr.splitlines() if l.strip()]
     left = os.listdir(os.path.dirname(out))
+    out_size = os.path.getsize(out) if os.path.exists(out) else 0
     for f in left:
         os.unlink(os.path.join(os.path.dirname(out), f))
     if r.returncode == 0:
-        return [] if all(': warning: ' in l for l in lines) else ['compiled with messages: ' + r.stderr.strip()]
+        problems = [] if all(': warning: ' in l for l in lines) else ['compiled with messages: ' + r.stderr.strip()]
+        # An object of a few KB never needs a large ARM object; a 2^58 alignment once made 4 GB.
+        if out_size > 64 * len(data) + (1 << 20):
+            problems.append('an output of %d bytes from an input of %d' % (out_size, len(data)))
+        return problems
     if r.returncode != 1:
         return ['exit status %d: %s' % (r.returncode, r.stderr.strip()[-500:])]
     problems = []
