@@ -189,8 +189,7 @@ def main():
                 check()
             except (toolchain.ToolError, subprocess.TimeoutExpired) as e:
                 ck.record('a firmware build', [str(e)])
-    print(f'{ck.passed} passed, {ck.failed} failed')
-    return 1 if ck.failed else 0
+    return ck.summary()
 
 
 if __name__ == '__main__':

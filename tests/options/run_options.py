@@ -397,8 +397,7 @@ def main():
         ck.record('--help names the gcc-style options',
                   [f'--help does not mention {w}' for w in wanted if w not in r.stdout] +
                   ([f'exit status {r.returncode}'] if r.returncode else []))
-    print(f'{ck.passed} passed, {ck.failed} failed')
-    return 0 if ck.failed == 0 else 1
+    return ck.summary()
 
 
 if __name__ == '__main__':

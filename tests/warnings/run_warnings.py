@@ -195,14 +195,8 @@ def main():
     ap.add_argument('-v', '--verbose', action='store_true')
     args = ap.parse_args()
     bpf2arm = os.path.abspath(args.bpf2arm)
-    results = []
-
-    def record(name, problems):
-        results.append(not problems)
-        print(('PASS ' if not problems else 'FAIL ') + name)
-        for p in problems:
-            print('     ' + p.replace('\n', '\n     '))
-
+    checks = toolchain.Checks()
+    record = checks.record
     missing = toolchain.missing_tools([toolchain.CLANG, toolchain.ARM_CC, toolchain.ARM_NM])
     if missing:
         print('FAIL missing tools: ' + ', '.join(missing))
@@ -223,9 +217,7 @@ def main():
                [f'README lists {n}, which the stub does not define' for n in sorted(documented - stub)] +
                [f'README does not list {n}, which the stub defines' for n in sorted(stub - documented)])
         run_c_cases(bpf2arm, work, record)
-    failed = results.count(False)
-    print(f'{len(results) - failed} passed, {failed} failed')
-    return 1 if failed else 0
+    return checks.summary()
 
 
 if __name__ == '__main__':
