@@ -1,13 +1,16 @@
 // The structure-aware half of the fuzz target: mutations that keep a valid object's ELF
-// header, section table, symbols and BTF intact and change what the compiler works on
-// behind the reader, the BPF instructions of executable sections and the relocations
-// against them. Inputs that do not parse as ELF get libFuzzer's own byte mutations, and
-// so do a share of those that do, so the reader keeps being fuzzed too.
+// header and section table intact and change what the reader and the compiler work on
+// inside it: the BPF instructions of executable sections (most often), the relocations
+// against them, the symbols, the BTF type records and the BTF.ext records (function and
+// line info, CO-RE relocations), each with values of its own kind (type ids, kinds,
+// instruction offsets inside and outside the code). Inputs that do not parse as ELF get
+// libFuzzer's own byte mutations, and so do a share of those that do.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <random>
 #include <vector>
 
@@ -46,6 +49,58 @@ inline std::vector<Span> sections(const uint8_t *data, size_t size, uint32_t typ
     if (length >= 8 && offset <= elfSize && length <= elfSize - offset) found.push_back({size_t(offset) + 1, size_t(length)});
   }
   return found;
+}
+
+// The section called `name` (".BTF", ".symtab") of the object at data[1], if there is one.
+inline std::optional<Span> sectionNamed(const uint8_t *data, size_t size, const char *name) {
+  if (size < 65 || std::memcmp(data + 1, "\x7f" "ELF\x02\x01", 6) != 0) return std::nullopt;
+  const uint8_t *elf = data + 1;
+  const size_t elfSize = size - 1;
+  const uint64_t tableAt = readLittle<uint64_t>(elf + 0x28);
+  const uint16_t entrySize = readLittle<uint16_t>(elf + 0x3a), count = readLittle<uint16_t>(elf + 0x3c);
+  const uint16_t namesIndex = readLittle<uint16_t>(elf + 0x3e);
+  if (entrySize < 64 || namesIndex >= count || tableAt > elfSize || uint64_t(count) * entrySize > elfSize - tableAt)
+    return std::nullopt;
+  auto header = [&](uint16_t i) { return elf + tableAt + uint64_t(i) * entrySize; };
+  const uint64_t namesAt = readLittle<uint64_t>(header(namesIndex) + 0x18);
+  const uint64_t namesSize = readLittle<uint64_t>(header(namesIndex) + 0x20);
+  if (namesAt > elfSize || namesSize > elfSize - namesAt) return std::nullopt;
+  const size_t wanted = std::strlen(name);
+  for (uint16_t i = 1; i < count; ++i) {
+    const uint32_t nameAt = readLittle<uint32_t>(header(i));
+    if (nameAt > namesSize || namesSize - nameAt <= wanted) continue;
+    if (std::memcmp(elf + namesAt + nameAt, name, wanted + 1) != 0) continue;
+    const uint64_t offset = readLittle<uint64_t>(header(i) + 0x18), length = readLittle<uint64_t>(header(i) + 0x20);
+    if (offset <= elfSize && length <= elfSize - offset) return Span{size_t(offset) + 1, size_t(length)};
+  }
+  return std::nullopt;
+}
+
+template <typename T>
+void writeLittle(uint8_t *p, T v) {
+  for (size_t i = 0; i < sizeof(T); ++i) p[i] = uint8_t(uint64_t(v) >> (8 * i));
+}
+
+// A value of the kind that BTF and BTF.ext words hold: type ids, a kind with its vlen, sizes
+// and member offsets, instruction byte offsets (8 apart, or not), CO-RE relocation kinds,
+// line << 10 | column, and extremes.
+inline uint32_t btfWord(std::minstd_rand &rng) {
+  switch (rng() % 8) {
+    case 0: return rng() % 40;                                           // a type id or a CO-RE kind
+    case 1: return uint32_t(rng() % 20) << 24 | rng() % 6 | (rng() % 8 == 0 ? 1u << 31 : 0);  // info: kind, vlen
+    case 2: return 1u << (rng() % 32);                                   // a size or bit offset
+    case 3: return 8 * (rng() % 64) + (rng() % 4 == 0 ? 4 : 0);          // an instruction offset
+    case 4: return uint32_t(rng() % 200) << 10 | rng() % 80;             // line << 10 | column
+    case 5: return rng() % 512;                                          // a string offset
+    case 6: return 0xffffffffu - rng() % 4;
+    default: return uint32_t(rng());
+  }
+}
+
+// One aligned word of `sec` from byte `from` on, if it has one.
+inline uint8_t *someWord(uint8_t *data, const Span &sec, size_t from, std::minstd_rand &rng) {
+  if (sec.size < from + 4) return nullptr;
+  return data + sec.offset + from + 4 * (rng() % ((sec.size - from) / 4));
 }
 
 // Every opcode byte the compiler accepts with some operands, and a few it refuses.
@@ -98,13 +153,44 @@ inline size_t mutate(uint8_t *data, size_t size, size_t maxSize, unsigned seed) 
     return size;
   }
   const std::vector<Span> rel = sections(data, size, 9 /* SHT_REL */, 0);
-  if (!rel.empty() && choice == 7) {  // another type or symbol for one relocation
+  if (!rel.empty() && choice == 7 && rng() % 2) {  // another type or symbol for one relocation
     const Span &sec = rel[rng() % rel.size()];
     uint8_t *entry = data + sec.offset + 16 * (rng() % (sec.size / 16));
     static const uint8_t kTypes[] = {1 /* R_BPF_64_64 */, 2 /* ABS64 */, 3 /* ABS32 */, 4 /* NODYLD32 */, 10 /* 64_32 */};
     if (rng() % 2) entry[8] = kTypes[rng() % sizeof kTypes];
     else entry[12] = uint8_t(entry[12] + (rng() % 3) - 1);
     return size;
+  }
+  if (choice == 7) {  // one symbol: its value, size, binding and type, or section
+    std::optional<Span> symtab = sectionNamed(data, size, ".symtab");
+    if (symtab && symtab->size >= 48) {
+      uint8_t *entry = data + symtab->offset + 24 * (1 + rng() % (symtab->size / 24 - 1));
+      static const uint64_t kPlaces[] = {0, 4, 8, 16, 24, 0x7fffffff, 0xffffffff, uint64_t(1) << 40, ~uint64_t(0)};
+      switch (rng() % 4) {
+        case 0: writeLittle<uint64_t>(entry + 8, kPlaces[rng() % 9] + 8 * (rng() % 4)); break;   // st_value
+        case 1: writeLittle<uint64_t>(entry + 16, kPlaces[rng() % 9] + 8 * (rng() % 4)); break;  // st_size
+        case 2: entry[4] = uint8_t((rng() % 3) << 4 | rng() % 5); break;  // st_info: LOCAL/GLOBAL/WEAK, NOTYPE..FILE
+        default: {  // st_shndx: a neighbour, undefined, absolute or common
+          static const uint16_t kSpecial[] = {0, 0xfff1, 0xfff2};
+          const uint16_t shndx = readLittle<uint16_t>(entry + 6);
+          writeLittle<uint16_t>(entry + 6, rng() % 2 ? uint16_t(shndx + rng() % 3 - 1) : kSpecial[rng() % 3]);
+        }
+      }
+      return size;
+    }
+  }
+  if (choice == 8) {  // one word of BTF's type records or of BTF.ext's records
+    const bool ext = rng() % 2;
+    std::optional<Span> btf = sectionNamed(data, size, ext ? ".BTF.ext" : ".BTF");
+    if (btf && btf->size >= 24) {
+      const uint8_t *head = data + btf->offset;
+      // Past the header (BTF: and its type_off); BTF.ext's records follow its header.
+      size_t from = readLittle<uint32_t>(head + 4) + (ext ? 0 : readLittle<uint32_t>(head + 8));
+      if (uint8_t *word = someWord(data, *btf, from & ~size_t(3), rng)) {
+        writeLittle<uint32_t>(word, btfWord(rng));
+        return size;
+      }
+    }
   }
   return LLVMFuzzerMutate(data, size, maxSize);
 }
