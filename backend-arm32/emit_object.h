@@ -29,8 +29,8 @@ struct EmitOptions {
   std::string *mirDump = nullptr, *regallocDump = nullptr;
 };
 
-// The runtime stub's functions that code for `target` calls whatever the program says
-// (the 64-bit atomics where the CPU has no ldrexd): names the program must not define.
+// The runtime stub's functions that code for `target` may call on its own: the 64-bit
+// atomic routines where the CPU has no ldrexd. Names a program must leave to them.
 std::vector<const char *> targetRuntimeFunctions(const ArmTarget &target);
 
 Expected<std::string> emitProgram(const Program &program, const ArmTarget &target, const EmitOptions &options);

@@ -16,9 +16,9 @@ namespace bpf2arm::arm {
 
 class SymbolNames {
  public:
-  // `targetCalls`: the runtime functions the target's code calls (targetRuntimeFunctions).
-  SymbolNames(const Program &program, const std::vector<const char *> &targetCalls)
-      : taken_(referencedSymbols(program, targetCalls)) {
+  // `runtimeFunctions`: the runtime functions the target's code calls (targetRuntimeFunctions).
+  SymbolNames(const Program &program, const std::vector<const char *> &runtimeFunctions)
+      : taken_(referencedSymbols(program, runtimeFunctions)) {
     forEachDefinedSymbol(program, program.exported, [this](const DefinedSymbol &def) -> Status {
       if (def.isGlobal) taken_.insert(def.symbol);
       return std::nullopt;

@@ -219,14 +219,15 @@ Expected<BpfObject> readObjectBytes(const std::string &path, std::vector<char> f
       sec.align = shdr.sh_addralign ? shdr.sh_addralign : 1;
       if (sec.align & (sec.align - 1))
         return error("section " + sec.name + " has alignment " + std::to_string(sec.align) + ", not a power of two");
-      // A loader gives each global data section a page of its own at most (libbpf maps it as
-      // an array map's value), and the ARM object's file is padded to every section's
-      // alignment: a larger one is meaningless and would make the output that large.
+      // A loader aligns a global data section to a page at most (libbpf maps it as an array
+      // map's value), and the ARM object's file is padded to every section's alignment: a
+      // larger one is meaningless and would make the output that large.
       if (sec.align > kMaxDataAlignment)
         return error("section " + sec.name + " has alignment " + std::to_string(sec.align) + "; global data can have " +
                      std::to_string(kMaxDataAlignment) + " (a page) at most");
       if (sec.size > kMaxDataSize)
-        return error("section " + sec.name + " has " + std::to_string(sec.size) + " bytes, more than a 32-bit device has");
+        return error("section " + sec.name + " has " + std::to_string(sec.size) + " bytes, more than the " +
+                     std::to_string(kMaxDataSize) + " bpf2arm places in one section of a 32-bit device");
       if (!sec.zeroFill && shdr.sh_size) {
         Elf_Data *data = elf_getdata(scn, nullptr);
         if (!data || data->d_size != shdr.sh_size) return error("cannot read section " + sec.name);

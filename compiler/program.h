@@ -203,7 +203,7 @@ struct Program {
 struct DefinedSymbol {
   const char *kind;         // "function", "map" or "variable", for messages
   const std::string &name;  // the program's own name for it
-  std::string symbol;       // its symbol in the object: `exported`'s name when global, else `name`
+  std::string symbol;       // `exported`'s name when global; else `name`, which a local may get as name.N
   bool isGlobal;
 };
 

@@ -22,7 +22,7 @@ std::string reservedBecause(const std::string &name) {
 }
 
 // What in the program refers to `name` without defining it, for the message.
-std::string referrer(const Program &program, const std::vector<const char *> &targetCalls, const std::string &name) {
+std::string referrer(const Program &program, const std::vector<const char *> &runtimeFunctions, const std::string &name) {
   for (const Function &fn : program.functions)
     for (const CallTarget &call : fn.calls) {
       if (call.symbol != name) continue;
@@ -31,15 +31,15 @@ std::string referrer(const Program &program, const std::vector<const char *> &ta
     }
   for (const char *entry : kTailCallRuntimeEntries)
     if (name == entry) return "the runtime's tail-call entry, which the program's tail calls reach";
-  for (const char *function : targetCalls)
+  for (const char *function : runtimeFunctions)
     if (name == function) return "a runtime function that code for this CPU calls (64-bit atomics without ldrexd)";
   return "an extern variable the program refers to";
 }
 
 }  // namespace
 
-std::set<std::string> referencedSymbols(const Program &program, const std::vector<const char *> &targetCalls) {
-  std::set<std::string> names(targetCalls.begin(), targetCalls.end());
+std::set<std::string> referencedSymbols(const Program &program, const std::vector<const char *> &runtimeFunctions) {
+  std::set<std::string> names(runtimeFunctions.begin(), runtimeFunctions.end());
   for (const Function &fn : program.functions) {
     for (const CallTarget &call : fn.calls)
       if (call.kind == CallTarget::Helper || call.kind == CallTarget::Extern) names.insert(call.symbol);
@@ -55,15 +55,15 @@ std::set<std::string> referencedSymbols(const Program &program, const std::vecto
 
 bool isReservedSymbolName(const std::string &name) { return !reservedBecause(name).empty(); }
 
-Status checkSymbolClashes(const Program &program, const std::vector<const char *> &targetCalls) {
-  const std::set<std::string> referenced = referencedSymbols(program, targetCalls);
+Status checkSymbolClashes(const Program &program, const std::vector<const char *> &runtimeFunctions) {
+  const std::set<std::string> referenced = referencedSymbols(program, runtimeFunctions);
   return forEachDefinedSymbol(program, program.exported, [&](const DefinedSymbol &def) -> Status {
     if (std::string why = reservedBecause(def.symbol); !why.empty())
       return errorAt(def.name, -1, std::string("the ARM object cannot give a ") + def.kind + " this name: " + why +
                                        "; rename the " + def.kind);
     if (def.isGlobal && referenced.count(def.symbol))
       return errorAt(def.name, -1, std::string("this ") + def.kind + "'s symbol " + def.symbol + " is also the name of " +
-                                       referrer(program, targetCalls, def.symbol) + ", so that reference would reach the " +
+                                       referrer(program, runtimeFunctions, def.symbol) + ", so that reference would reach the " +
                                        def.kind + "; rename the " + def.kind);
     return std::nullopt;
   });

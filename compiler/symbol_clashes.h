@@ -24,15 +24,15 @@ inline const char *const kTailCallRuntimeEntries[] = {"bpf2arm_tail_call_target"
 inline const char kOwnSymbolPrefix[] = "__bpf2arm.";
 
 // The symbols the program's code refers to without defining them.
-// `targetCalls`: the runtime functions that code for the target CPU calls whatever the
-// program says (arm::targetRuntimeFunctions).
-std::set<std::string> referencedSymbols(const Program &program, const std::vector<const char *> &targetCalls);
+// `runtimeFunctions`: what code for the target CPU may call in the runtime on its own
+// (arm::targetRuntimeFunctions: the 64-bit atomic routines without ldrexd).
+std::set<std::string> referencedSymbols(const Program &program, const std::vector<const char *> &runtimeFunctions);
 
 // Whether a local symbol may not be named `name` (the backend then picks another).
 bool isReservedSymbolName(const std::string &name);
 
 // A function, map or variable of the program whose symbol would clash with one of the
 // names above: an error naming it. Runs once the exported names are known (nameExports).
-Status checkSymbolClashes(const Program &program, const std::vector<const char *> &targetCalls);
+Status checkSymbolClashes(const Program &program, const std::vector<const char *> &runtimeFunctions);
 
 }  // namespace bpf2arm

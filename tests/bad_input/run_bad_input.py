@@ -356,7 +356,7 @@ def build_cases():
              message='section .bss has alignment 8192; global data can have 4096 (a page) at most'),
         # A size over 2^32 was written truncated to 32 bits: a .bss of 2^40 bytes became 0.
         Case('global data larger than a 32-bit device has', huge_global,
-             message='section .bss has 2415919104 bytes, more than a 32-bit device has'),
+             message='section .bss has 2415919104 bytes, more than the 2147483648 bpf2arm places in one section'),
         Case('C functions named like the division routines compile', own_division_name, status=0),
         Case('a function named .text', named('.text'), function='.text', message='rename the function'),
         Case('a function named .strtab', named('.strtab'), function='.strtab', message='rename the function'),

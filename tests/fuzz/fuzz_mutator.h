@@ -9,7 +9,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <algorithm>
 #include <cstring>
+#include <iterator>
 #include <optional>
 #include <random>
 #include <vector>
@@ -97,10 +99,12 @@ inline uint32_t btfWord(std::minstd_rand &rng) {
   }
 }
 
-// One aligned word of `sec` from byte `from` on, if it has one.
-inline uint8_t *someWord(uint8_t *data, const Span &sec, size_t from, std::minstd_rand &rng) {
-  if (sec.size < from + 4) return nullptr;
-  return data + sec.offset + from + 4 * (rng() % ((sec.size - from) / 4));
+// One aligned word of `sec` between its bytes `from` and `to`, if there is one.
+inline uint8_t *someWord(uint8_t *data, const Span &sec, uint64_t from, uint64_t to, std::minstd_rand &rng) {
+  from = (from + 3) & ~uint64_t(3);
+  to = std::min<uint64_t>(to, sec.size);
+  if (from >= to || to - from < 4) return nullptr;
+  return data + sec.offset + from + 4 * (rng() % ((to - from) / 4));
 }
 
 // Every opcode byte the compiler accepts with some operands, and a few it refuses.
@@ -153,8 +157,9 @@ inline size_t mutate(uint8_t *data, size_t size, size_t maxSize, unsigned seed) 
     return size;
   }
   const std::vector<Span> rel = sections(data, size, 9 /* SHT_REL */, 0);
-  if (!rel.empty() && choice == 7 && rng() % 2) {  // another type or symbol for one relocation
-    const Span &sec = rel[rng() % rel.size()];
+  const Span *relSection = rel.empty() ? nullptr : &rel[rng() % rel.size()];
+  if (relSection && relSection->size >= 16 && choice == 7 && rng() % 2) {  // one relocation's type or symbol
+    const Span &sec = *relSection;
     uint8_t *entry = data + sec.offset + 16 * (rng() % (sec.size / 16));
     static const uint8_t kTypes[] = {1 /* R_BPF_64_64 */, 2 /* ABS64 */, 3 /* ABS32 */, 4 /* NODYLD32 */, 10 /* 64_32 */};
     if (rng() % 2) entry[8] = kTypes[rng() % sizeof kTypes];
@@ -165,10 +170,13 @@ inline size_t mutate(uint8_t *data, size_t size, size_t maxSize, unsigned seed) 
     std::optional<Span> symtab = sectionNamed(data, size, ".symtab");
     if (symtab && symtab->size >= 48) {
       uint8_t *entry = data + symtab->offset + 24 * (1 + rng() % (symtab->size / 24 - 1));
-      static const uint64_t kPlaces[] = {0, 4, 8, 16, 24, 0x7fffffff, 0xffffffff, uint64_t(1) << 40, ~uint64_t(0)};
+      // Small offsets and sizes (8 apart, or not), the ends of 32 bits, and past them.
+      static const uint64_t kSymbolValues[] = {0, 4, 8, 12, 16, 24, 32, 0x7fffffff, 0xfffffff8, 0xffffffff,
+                                               uint64_t(1) << 32, uint64_t(1) << 40, ~uint64_t(0)};
+      auto value = [&] { return kSymbolValues[rng() % std::size(kSymbolValues)]; };
       switch (rng() % 4) {
-        case 0: writeLittle<uint64_t>(entry + 8, kPlaces[rng() % 9] + 8 * (rng() % 4)); break;   // st_value
-        case 1: writeLittle<uint64_t>(entry + 16, kPlaces[rng() % 9] + 8 * (rng() % 4)); break;  // st_size
+        case 0: writeLittle<uint64_t>(entry + 8, value()); break;   // st_value
+        case 1: writeLittle<uint64_t>(entry + 16, value()); break;  // st_size
         case 2: entry[4] = uint8_t((rng() % 3) << 4 | rng() % 5); break;  // st_info: LOCAL/GLOBAL/WEAK, NOTYPE..FILE
         default: {  // st_shndx: a neighbour, undefined, absolute or common
           static const uint16_t kSpecial[] = {0, 0xfff1, 0xfff2};
@@ -184,9 +192,12 @@ inline size_t mutate(uint8_t *data, size_t size, size_t maxSize, unsigned seed) 
     std::optional<Span> btf = sectionNamed(data, size, ext ? ".BTF.ext" : ".BTF");
     if (btf && btf->size >= 24) {
       const uint8_t *head = data + btf->offset;
-      // Past the header (BTF: and its type_off); BTF.ext's records follow its header.
-      size_t from = readLittle<uint32_t>(head + 4) + (ext ? 0 : readLittle<uint32_t>(head + 8));
-      if (uint8_t *word = someWord(data, *btf, from & ~size_t(3), rng)) {
+      // BTF: hdr_len at 4, type_off and type_len at 8 and 12 (from the header's end).
+      // BTF.ext: its records (function info, line info, CO-RE) follow its header.
+      const uint64_t headerEnd = readLittle<uint32_t>(head + 4);
+      const uint64_t from = ext ? headerEnd : headerEnd + readLittle<uint32_t>(head + 8);
+      const uint64_t to = ext ? btf->size : from + readLittle<uint32_t>(head + 12);
+      if (uint8_t *word = someWord(data, *btf, from, to, rng)) {
         writeLittle<uint32_t>(word, btfWord(rng));
         return size;
       }

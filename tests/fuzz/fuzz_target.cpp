@@ -7,9 +7,15 @@
 // itself internal (bad input must be answered with a message about the input), or an
 // output far larger than the input.
 //
+// BPF2ARM_FUZZ_FAMILY=a32 or t32 in the environment keeps the fuzzing on that family's two
+// targets, so that a run can say how long each instruction set was fuzzed: the mutator
+// writes the family's bit 1 into every input it makes, and the target skips inputs of the
+// other family. A finding's selector byte so always means the target it ran on.
+//
 // Built with clang-19 (-fsanitize=fuzzer,address,undefined) by scripts/fuzz.sh; see README,
 // "Fuzzing". The custom mutator (fuzz_mutator.h) keeps a valid object's ELF structure and
-// mutates the BPF instructions inside it, so most inputs get past the reader.
+// mutates what is inside (instructions, relocations, symbols, BTF, BTF.ext), so most inputs
+// get past the reader.
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -32,17 +38,19 @@ struct Target {
 };
 constexpr Target kTargets[] = {{"cortex-a7", false}, {"arm1176jzf-s", false}, {"cortex-a7", true}, {"cortex-m4", true}};
 
-// The selector's bits that choose the target, and those forced on: from BPF2ARM_FUZZ_FAMILY.
+// The selector's target bits that BPF2ARM_FUZZ_FAMILY fixes, and their value.
 struct TargetChoice {
-  uint8_t free = 3, forced = 0;
+  uint8_t fixed = 0, value = 0;
+  bool accepts(uint8_t selector) const { return (selector & fixed) == value; }
+  uint8_t impose(uint8_t selector) const { return uint8_t((selector & ~fixed) | value); }
 };
 
 TargetChoice targetChoice() {
   const char *family = std::getenv("BPF2ARM_FUZZ_FAMILY");
   const std::string name = family ? family : "";
   if (name.empty() || name == "all") return {};
-  if (name == "a32") return {1, 0};
-  if (name == "t32") return {1, 2};
+  if (name == "a32") return {2, 0};
+  if (name == "t32") return {2, 2};
   std::fprintf(stderr, "bpf2arm fuzz: BPF2ARM_FUZZ_FAMILY is a32, t32 or all, not '%s'\n", name.c_str());
   std::exit(2);
 }
@@ -53,14 +61,20 @@ class NullBuffer : public std::streambuf {
   int overflow(int c) override { return c; }
 };
 
-[[noreturn]] void finding(const std::string &what, const Diagnostic &diag) {
-  std::fprintf(stderr, "bpf2arm fuzz finding: %s: %s\n", what.c_str(), diag.render("fuzz.o").c_str());
+[[noreturn]] void finding(const std::string &what) {
+  std::fprintf(stderr, "bpf2arm fuzz finding: %s\n", what.c_str());
   std::abort();
 }
 
 void checkRefusal(const char *stage, const Diagnostic &diag) {
-  if (diag.message.empty()) finding(std::string(stage) + ": an error without a message", diag);
-  if (diag.message.find("internal error") != std::string::npos) finding(std::string(stage) + ": an internal error", diag);
+  const std::string said = ": " + diag.render("fuzz.o");
+  if (diag.message.empty()) finding(std::string(stage) + ": an error without a message" + said);
+  if (diag.message.find("internal error") != std::string::npos) finding(std::string(stage) + ": an internal error" + said);
+}
+
+const TargetChoice &targetChoiceOnce() {
+  static const TargetChoice choice = targetChoice();
+  return choice;
 }
 
 }  // namespace
@@ -68,15 +82,15 @@ void checkRefusal(const char *stage, const Diagnostic &diag) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (size < 1) return 0;
   static const abi::HelperTable helpers = abi::HelperTable::standard();
-  static const TargetChoice choice = targetChoice();
   const uint8_t selector = data[0];
+  if (!targetChoiceOnce().accepts(selector)) return 0;  // the other family's (seeds, crossovers)
   auto object = readBpfObjectFromBytes("fuzz.o", reinterpret_cast<const char *>(data + 1), size - 1);
   if (!object) {
     checkRefusal("reading", object.diag());
     return 0;
   }
   Options options;
-  const Target &target = kTargets[(selector & choice.free) | choice.forced];
+  const Target &target = kTargets[selector & 3];
   options.cpu = target.cpu;
   options.thumb = target.thumb;
   options.optimize = !(selector & 4);
@@ -88,12 +102,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     checkRefusal("compiling", compiled.diag());
     return 0;
   }
-  // A small input never needs a large object (a 2^58 alignment once made one of 4 GB).
+  // A small input never needs a large object (a 2^58 alignment once made one of 4 GB). The
+  // same bound as tests/fuzz/run_regressions.py's.
   if (compiled->object.size() > 64 * size + (1u << 20))
-    finding("an object of " + std::to_string(compiled->object.size()) + " bytes from " + std::to_string(size), {});
+    finding("an object of " + std::to_string(compiled->object.size()) + " bytes from " + std::to_string(size));
   return 0;
 }
 
 extern "C" size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t maxSize, unsigned int seed) {
-  return bpf2arm::fuzz::mutate(data, size, maxSize, seed);
+  size = bpf2arm::fuzz::mutate(data, size, maxSize, seed);
+  if (size) data[0] = targetChoiceOnce().impose(data[0]);
+  return size;
 }

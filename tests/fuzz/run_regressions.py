@@ -55,6 +55,7 @@ def check(bpf2arm, path, work):
     if r.returncode == 0:
         problems = [] if all(': warning: ' in l for l in lines) else ['compiled with messages: ' + r.stderr.strip()]
         # An object of a few KB never needs a large ARM object; a 2^58 alignment once made 4 GB.
+        # The same bound as the fuzz target's (fuzz_target.cpp).
         if out_size > 64 * len(data) + (1 << 20):
             problems.append('an output of %d bytes from an input of %d' % (out_size, len(data)))
         return problems
