@@ -2,6 +2,7 @@
 
 #include <bpf/btf.h>
 #include <elf.h>
+#include <linux/bpf.h>
 
 #include <algorithm>
 #include <map>
@@ -411,11 +412,11 @@ Status attachPrototype(const BpfObject &obj, Function &fn, Warnings &warnings) {
 void warnKernelCoreRelocations(const BpfObject &obj, Program &program) {
   auto question = [](uint32_t kind) -> const char * {
     switch (kind) {
-      case 2: return "bpf_core_field_exists (field exists) is always true";
-      case 7: return "bpf_core_type_id_kernel (a kernel's type id) is the program's own type id";
-      case 8: return "bpf_core_type_exists (type exists) is always true";
-      case 10: return "bpf_core_enum_value_exists (enum value exists) is always true";
-      case 12: return "bpf_core_type_matches (type matches) is always true";
+      case BPF_CORE_FIELD_EXISTS: return "bpf_core_field_exists (field exists) is always true";
+      case BPF_CORE_TYPE_ID_TARGET: return "bpf_core_type_id_kernel (a kernel's type id) is the program's own type id";
+      case BPF_CORE_TYPE_EXISTS: return "bpf_core_type_exists (type exists) is always true";
+      case BPF_CORE_ENUMVAL_EXISTS: return "bpf_core_enum_value_exists (enum value exists) is always true";
+      case BPF_CORE_TYPE_MATCHES: return "bpf_core_type_matches (type matches) is always true";
     }
     return nullptr;
   };

@@ -109,10 +109,6 @@ void readFuncInfo(const uint8_t *data, size_t size, const struct btf *btf,
   });
 }
 
-}  // namespace
-
-namespace {
-Expected<BpfObject> readObjectBytes(const std::string &path, std::vector<char> file);
 // core_relo records (.BTF.ext header field 24, present when hdr_len >= 32) are {insn_off,
 // type_id, access_str_off, kind}.
 void readCoreRelocations(const uint8_t *data, size_t size, const struct btf *btf,
@@ -125,37 +121,6 @@ void readCoreRelocations(const uint8_t *data, size_t size, const struct btf *btf
     out[section].push_back(CoreRelocation{u32(at), u32(at + 4), access ? access : "", u32(at + 12)});
   });
 }
-
-}  // namespace
-
-Expected<BpfObject> readBpfObject(const std::string &path) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) return error("cannot read file: it is a directory");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return error("cannot open file: " + std::string(std::strerror(errno)));
-  std::vector<char> file;
-  try {  // libstdc++ reports a failing read(2) by throwing, whatever the stream's mask
-    // In blocks through the stream buffer: an istreambuf_iterator costs a call per byte
-    // (a tenth of a second on a large object), and a pipe has no size to ask for first.
-    constexpr size_t kBlock = 1 << 16;
-    for (std::streamsize got = 1; got > 0;) {
-      const size_t had = file.size();
-      file.resize(had + kBlock);
-      got = in.rdbuf()->sgetn(file.data() + had, std::streamsize(kBlock));
-      file.resize(had + size_t(std::max<std::streamsize>(got, 0)));
-    }
-  } catch (const std::ios_base::failure &) {
-    return error("cannot read file");
-  }
-
-  return readObjectBytes(path, std::move(file));
-}
-
-Expected<BpfObject> readBpfObjectFromBytes(const std::string &path, const char *bytes, size_t size) {
-  return readObjectBytes(path, std::vector<char>(bytes, bytes + size));
-}
-
-namespace {
 
 constexpr uint64_t kMaxDataAlignment = 4096;  // see readObjectBytes
 // A data section's size, as for a map's storage (emit_data.cpp): half the 32-bit address space.
@@ -318,6 +283,33 @@ Expected<BpfObject> readObjectBytes(const std::string &path, std::vector<char> f
 }
 
 }  // namespace
+
+Expected<BpfObject> readBpfObject(const std::string &path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) return error("cannot read file: it is a directory");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return error("cannot open file: " + std::string(std::strerror(errno)));
+  std::vector<char> file;
+  try {  // libstdc++ reports a failing read(2) by throwing, whatever the stream's mask
+    // In blocks through the stream buffer: an istreambuf_iterator costs a call per byte
+    // (a tenth of a second on a large object), and a pipe has no size to ask for first.
+    constexpr size_t kBlock = 1 << 16;
+    for (std::streamsize got = 1; got > 0;) {
+      const size_t had = file.size();
+      file.resize(had + kBlock);
+      got = in.rdbuf()->sgetn(file.data() + had, std::streamsize(kBlock));
+      file.resize(had + size_t(std::max<std::streamsize>(got, 0)));
+    }
+  } catch (const std::ios_base::failure &) {
+    return error("cannot read file");
+  }
+
+  return readObjectBytes(path, std::move(file));
+}
+
+Expected<BpfObject> readBpfObjectFromBytes(const std::string &path, const char *bytes, size_t size) {
+  return readObjectBytes(path, std::vector<char>(bytes, bytes + size));
+}
 
 std::string dumpObject(const BpfObject &obj) {
   std::string out = "object " + obj.path + (obj.btf ? " (BTF)" : " (no BTF)") + "\n";

@@ -412,8 +412,7 @@ def static_atomic64_name(bpf2arm, casedir):
                 'static __attribute__((noinline)) u64 %s(u64 *p, u64 v) { return *p * v + 7; }\n'
                 'u64 f(u64 *p, u64 v) { return __sync_fetch_and_add(p, v) + %s(p, v); }\n'
                 % (ATOMIC64_NAME, ATOMIC64_NAME))
-    subprocess.run([CLANG, '-target', 'bpf', '-mcpu=v4', '-O2', '-g', '-c', src, '-o', obj], check=True,
-                   capture_output=True)
+    subprocess.run([CLANG] + toolchain.BPF_FLAGS + ['-c', src, '-o', obj], check=True, capture_output=True)
     r = subprocess.run([bpf2arm, obj, '-o', out, '--mcpu=cortex-m4'], capture_output=True, text=True)
     if r.returncode != 0 or r.stderr.strip():
         return ['bpf2arm exited %d: %s' % (r.returncode, r.stderr.strip())]

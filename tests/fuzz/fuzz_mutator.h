@@ -14,6 +14,7 @@
 #include <iterator>
 #include <optional>
 #include <random>
+#include <string_view>
 #include <vector>
 
 #include "compiler/bpf_insn.h"
@@ -33,48 +34,58 @@ T readLittle(const uint8_t *p) {
   return v;
 }
 
-// Sections of type `type` (and, if `flags`, with those flags) of the little-endian ELF64
-// object that starts at data[1]; none when the header or table does not parse.
-inline std::vector<Span> sections(const uint8_t *data, size_t size, uint32_t type, uint64_t flags) {
-  std::vector<Span> found;
-  if (size < 65) return found;
-  const uint8_t *elf = data + 1;
-  const size_t elfSize = size - 1;
-  if (std::memcmp(elf, "\x7f" "ELF\x02\x01", 6) != 0) return found;
-  const uint64_t tableAt = readLittle<uint64_t>(elf + 0x28);
-  const uint16_t entrySize = readLittle<uint16_t>(elf + 0x3a), count = readLittle<uint16_t>(elf + 0x3c);
-  if (entrySize < 64 || tableAt > elfSize || uint64_t(count) * entrySize > elfSize - tableAt) return found;
-  for (uint16_t i = 1; i < count; ++i) {
-    const uint8_t *header = elf + tableAt + uint64_t(i) * entrySize;
-    const uint64_t offset = readLittle<uint64_t>(header + 0x18), length = readLittle<uint64_t>(header + 0x20);
-    if (readLittle<uint32_t>(header + 4) != type || (readLittle<uint64_t>(header + 8) & flags) != flags) continue;
-    if (length >= 8 && offset <= elfSize && length <= elfSize - offset) found.push_back({size_t(offset) + 1, size_t(length)});
-  }
-  return found;
-}
+// One section of the object: what its header says, and its bytes in the input.
+struct Section {
+  uint32_t type;
+  uint64_t flags;
+  std::string_view name;  // empty where the section name table does not parse
+  Span span;
+};
 
-// The section called `name` (".BTF", ".symtab") of the object at data[1], if there is one.
-inline std::optional<Span> sectionNamed(const uint8_t *data, size_t size, const char *name) {
-  if (size < 65 || std::memcmp(data + 1, "\x7f" "ELF\x02\x01", 6) != 0) return std::nullopt;
+// The sections (but the null one) of the little-endian ELF64 object that starts at
+// data[1] whose bytes lie inside the input; none when the header or table does not parse.
+inline std::vector<Section> elfSections(const uint8_t *data, size_t size) {
+  std::vector<Section> found;
+  if (size < 65 || std::memcmp(data + 1, "\x7f" "ELF\x02\x01", 6) != 0) return found;
   const uint8_t *elf = data + 1;
   const size_t elfSize = size - 1;
   const uint64_t tableAt = readLittle<uint64_t>(elf + 0x28);
   const uint16_t entrySize = readLittle<uint16_t>(elf + 0x3a), count = readLittle<uint16_t>(elf + 0x3c);
   const uint16_t namesIndex = readLittle<uint16_t>(elf + 0x3e);
-  if (entrySize < 64 || namesIndex >= count || tableAt > elfSize || uint64_t(count) * entrySize > elfSize - tableAt)
-    return std::nullopt;
+  if (entrySize < 64 || tableAt > elfSize || uint64_t(count) * entrySize > elfSize - tableAt) return found;
   auto header = [&](uint16_t i) { return elf + tableAt + uint64_t(i) * entrySize; };
-  const uint64_t namesAt = readLittle<uint64_t>(header(namesIndex) + 0x18);
-  const uint64_t namesSize = readLittle<uint64_t>(header(namesIndex) + 0x20);
-  if (namesAt > elfSize || namesSize > elfSize - namesAt) return std::nullopt;
-  const size_t wanted = std::strlen(name);
-  for (uint16_t i = 1; i < count; ++i) {
-    const uint32_t nameAt = readLittle<uint32_t>(header(i));
-    if (nameAt > namesSize || namesSize - nameAt <= wanted) continue;
-    if (std::memcmp(elf + namesAt + nameAt, name, wanted + 1) != 0) continue;
-    const uint64_t offset = readLittle<uint64_t>(header(i) + 0x18), length = readLittle<uint64_t>(header(i) + 0x20);
-    if (offset <= elfSize && length <= elfSize - offset) return Span{size_t(offset) + 1, size_t(length)};
+  std::string_view names;
+  if (namesIndex < count) {
+    const uint64_t namesAt = readLittle<uint64_t>(header(namesIndex) + 0x18);
+    const uint64_t namesSize = readLittle<uint64_t>(header(namesIndex) + 0x20);
+    if (namesAt <= elfSize && namesSize <= elfSize - namesAt)
+      names = std::string_view(reinterpret_cast<const char *>(elf + namesAt), size_t(namesSize));
   }
+  for (uint16_t i = 1; i < count; ++i) {
+    const uint8_t *h = header(i);
+    const uint64_t offset = readLittle<uint64_t>(h + 0x18), length = readLittle<uint64_t>(h + 0x20);
+    if (offset > elfSize || length > elfSize - offset) continue;
+    const uint32_t nameAt = readLittle<uint32_t>(h);
+    std::string_view name = nameAt < names.size() ? names.substr(nameAt) : std::string_view();
+    name = name.substr(0, name.find('\0'));  // unterminated at the table's end: no name
+    if (name.size() == names.size() - std::min<size_t>(nameAt, names.size())) name = {};
+    found.push_back({readLittle<uint32_t>(h + 4), readLittle<uint64_t>(h + 8), name, {size_t(offset) + 1, size_t(length)}});
+  }
+  return found;
+}
+
+// Sections of type `type` (and, if `flags`, with those flags) holding an instruction or more.
+inline std::vector<Span> sections(const uint8_t *data, size_t size, uint32_t type, uint64_t flags) {
+  std::vector<Span> found;
+  for (const Section &sec : elfSections(data, size))
+    if (sec.type == type && (sec.flags & flags) == flags && sec.span.size >= 8) found.push_back(sec.span);
+  return found;
+}
+
+// The section called `name` (".BTF", ".symtab"), if there is one.
+inline std::optional<Span> sectionNamed(const uint8_t *data, size_t size, std::string_view name) {
+  for (const Section &sec : elfSections(data, size))
+    if (sec.name == name) return sec.span;
   return std::nullopt;
 }
 

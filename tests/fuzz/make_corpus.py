@@ -19,6 +19,7 @@ ROOT = os.path.normpath(os.path.join(HERE, '..', '..'))
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.join(ROOT, 'tests', 'tools'))
 import bpf_asm  # noqa: E402
+import toolchain  # noqa: E402
 
 # cortex-a7 A32, arm1176jzf-s A32, cortex-a7 T32, cortex-m4 T32; +8: with the header.
 SELECTORS = (0, 1, 2, 3 | 8)
@@ -35,9 +36,9 @@ ASSEMBLED = {
 }
 
 
-def compile_c(src, out, extra):
-    cmd = ['clang-19', '-target', 'bpf', '-mcpu=v4', '-O2', '-I/usr/include/x86_64-linux-gnu',
-           '-I' + os.path.dirname(src)] + extra + ['-c', src, '-o', out]
+def compile_c(src, out, debug):
+    flags = toolchain.BPF_FLAGS if debug else [f for f in toolchain.BPF_FLAGS if f != '-g']
+    cmd = [toolchain.CLANG] + flags + ['-I' + os.path.dirname(src), '-c', src, '-o', out]
     return subprocess.run(cmd, capture_output=True).returncode == 0
 
 
@@ -55,9 +56,9 @@ def main():
         for i, src in enumerate(sources):
             name = os.path.basename(src).replace('.bpf.c', '').replace('.c', '')
             obj = os.path.join(work, name + '.o')
-            if compile_c(src, obj, ['-g']):
+            if compile_c(src, obj, debug=True):
                 objects[name] = open(obj, 'rb').read()
-            if i % 4 == 0 and compile_c(src, obj, []):  # some without BTF
+            if i % 4 == 0 and compile_c(src, obj, debug=False):  # some without BTF
                 objects[name + '-nobtf'] = open(obj, 'rb').read()
         for name, text in ASSEMBLED.items():
             obj = os.path.join(work, name + '.o')
